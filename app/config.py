@@ -1,0 +1,70 @@
+"""Settings, read once from the environment into one typed object and passed in."""
+
+from __future__ import annotations
+
+import secrets
+from enum import Enum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Environment(str, Enum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    var_dir: Path = Field(default=Path("var"), alias="AUTOIMPORT_VAR_DIR")
+    database_url: str = Field(default="", alias="DATABASE_URL")
+    redis_url: str = Field(default="", alias="REDIS_URL")
+    port: int = Field(default=8000, alias="PORT")
+    env: Environment = Field(default=Environment.DEVELOPMENT, alias="AUTOIMPORT_ENV")
+    secret_key: SecretStr = Field(default=SecretStr(""), alias="AUTOIMPORT_SECRET_KEY")
+    sync_interval: int = Field(default=1800, ge=1, alias="AUTOIMPORT_SYNC_INTERVAL")
+    sync_limit: int = Field(default=500, ge=1, alias="AUTOIMPORT_SYNC_LIMIT")
+    sync_job_timeout: int = Field(default=300, ge=5, alias="AUTOIMPORT_SYNC_JOB_TIMEOUT")
+    sync_lease_seconds: int = Field(default=60, ge=2, alias="AUTOIMPORT_SYNC_LEASE_SECONDS")
+    max_failure_streak: int = Field(default=20, ge=1, alias="AUTOIMPORT_MAX_FAILURE_STREAK")
+    csv_max_bytes: int = Field(default=50 * 1024 * 1024, ge=1024, alias="AUTOIMPORT_CSV_MAX_BYTES")
+    http_timeout: float = Field(default=30.0, gt=0, alias="AUTOIMPORT_HTTP_TIMEOUT")
+    http_retries: int = Field(default=3, ge=0, alias="AUTOIMPORT_HTTP_RETRIES")
+    max_retry_after: int = Field(default=60, ge=0, alias="AUTOIMPORT_MAX_RETRY_AFTER")
+
+    @model_validator(mode="after")
+    def _require_secret_in_production(self) -> Settings:
+        if self.is_production and not self.secret_key.get_secret_value():
+            raise ValueError("AUTOIMPORT_SECRET_KEY is required when AUTOIMPORT_ENV=production")
+        return self
+
+    @property
+    def is_production(self) -> bool:
+        return self.env is Environment.PRODUCTION
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite://{(self.var_dir / 'autoimport.sqlite3').resolve()}"
+
+    def resolved_secret_key(self) -> bytes:
+        """The key that encrypts connection settings; in development it is generated into var/."""
+        given = self.secret_key.get_secret_value()
+        if given:
+            return given.encode()
+        key_file = self.var_dir / "secret_key"
+        if not key_file.exists():
+            self.var_dir.mkdir(parents=True, exist_ok=True)
+            key_file.write_text(secrets.token_urlsafe(48))
+            key_file.chmod(0o600)
+        return key_file.read_text().strip().encode()
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read from the environment once."""
+    return Settings()

@@ -1,0 +1,155 @@
+"""The one narrow interface every connector implements, and the data it exchanges with the engine.
+
+A connector describes its service and fetches pages of contacts after a cursor. It never touches
+the database: the sync engine applies what it returns, commits the cursor with the page, and calls
+it again. Errors leave a connector as the typed `SourceError`s of `app.errors`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Protocol
+
+import httpx
+
+
+class AuthKind(str, Enum):
+    NONE = "NONE"
+    API_KEY = "API_KEY"
+    OAUTH2 = "OAUTH2"
+
+
+@dataclass(frozen=True)
+class CriterionSpec:
+    """One criterion a user sets when creating an import; a frontend renders it as a form input."""
+
+    key: str
+    label: str
+    type: str  # "string" | "boolean" | "choice"
+    required: bool = False
+    help: str = ""
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """A field the service brings. Standard fields map onto the contact; others become custom."""
+
+    key: str
+    label: str
+    standard: bool = False
+
+
+def field_key(label: str) -> str:
+    """A stable key for a field label: "Date of birth" -> "date_of_birth"."""
+    return re.sub(r"[^a-z0-9]+", "_", label.strip().lower()).strip("_") or "field"
+
+
+@dataclass(frozen=True)
+class ServiceDescription:
+    id: str
+    name: str
+    auth: AuthKind
+    criteria: tuple[CriterionSpec, ...] = ()
+    fields: tuple[FieldSpec, ...] = ()
+
+    def custom_field_title(self, label: str) -> str:
+        return f"{self.name} {label}"
+
+    def perstag(self, key: str) -> str:
+        """The personalization tag of a custom field: `%GOOGLE_CONTACTS_BIRTHDAY%`."""
+        return f"%{field_key(self.name).upper()}_{field_key(key).upper()}%"
+
+
+@dataclass
+class SourceRecord:
+    """One contact as a source gives it, already mapped to our field names.
+
+    `fields` holds the custom (non-standard) values by field key, `field_labels` the label of
+    each key when the service's fields are not known in advance (a CSV header).
+    """
+
+    external_id: str
+    email: str | None
+    first_name: str | None = None
+    last_name: str | None = None
+    phone: str | None = None
+    fields: dict[str, str] = field(default_factory=dict)
+    field_labels: dict[str, str] = field(default_factory=dict)
+    unsubscribed: bool = False
+
+    def fingerprint(self) -> str:
+        """A hash of the content, so an unchanged record costs no write on the next sync."""
+        content = [self.email, self.first_name, self.last_name, self.phone,
+                   sorted(self.fields.items()), self.unsubscribed]
+        return hashlib.sha1(json.dumps(content, ensure_ascii=False).encode()).hexdigest()
+
+
+@dataclass
+class Page:
+    """What one fetch returns. `cursor` is saved with the page; `has_more` means a backlog."""
+
+    records: list[SourceRecord]
+    cursor: dict[str, Any]
+    has_more: bool
+    backlog_estimate: int | None = None
+
+
+class FingerprintLookup(Protocol):
+    async def unchanged_ids(self, records: Sequence[SourceRecord]) -> set[str]:
+        """External ids among `records` whose content was already imported as it is now."""
+        ...
+
+
+@dataclass
+class ConnectedAccount:
+    """The result of checking a connection's settings: who it is, and what to store."""
+
+    external_account: str
+    settings: dict[str, Any]
+
+
+@dataclass
+class SourceContext:
+    """What a connector may use besides its arguments: the HTTP client and the environment."""
+
+    http: httpx.AsyncClient
+    production: bool
+    max_bytes: int
+    retries: int = 3
+    max_inline_wait: float = 5.0
+
+
+@dataclass
+class FetchRequest:
+    settings: dict[str, Any]
+    criteria: dict[str, Any]
+    cursor: dict[str, Any]
+    limit: int
+    fingerprints: FingerprintLookup
+    context: SourceContext
+
+
+class Connector(Protocol):
+    description: ServiceDescription
+
+    def validate_criteria(self, criteria: dict[str, Any]) -> dict[str, Any]:
+        """The criteria, normalised; raises `Invalid` (with the offending key) when they are wrong."""
+        ...
+
+    async def connect(self, settings: dict[str, Any], context: SourceContext) -> ConnectedAccount:
+        """Checks settings/credentials against the service; raises `Invalid` when refused."""
+        ...
+
+    async def fetch_page(self, request: FetchRequest) -> Page:
+        """At most `request.limit` records after `request.cursor`.
+
+        Raises `RateLimited`, `NeedsReauth`, `SourceUnavailable`, `SourceRejected` or
+        `CursorExpired`; never returns a partial page.
+        """
+        ...

@@ -1,0 +1,169 @@
+"""HTTP calls to sources, with provider errors mapped through a small table to an action.
+
+The default table says: 401/403 need re-authorisation, 429 is a rate limit, 408/5xx and network
+failures are transient and retried with backoff and jitter (bounded), any other 4xx is a refusal.
+A connector passes its own rows to override single entries (`ERROR_ACTIONS | {400: ...}`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from datetime import datetime, timezone
+from enum import Enum
+from typing import Any
+
+import httpx
+
+from app.connectors.base import SourceContext
+from app.errors import NeedsReauth, RateLimited, SourceRejected, SourceUnavailable
+
+DEFAULT_RETRY_AFTER = 60.0
+LONGEST_RETRY_AFTER = 24 * 3600.0
+
+
+class ErrorAction(str, Enum):
+    REAUTH = "reauth"
+    RATE_LIMITED = "rate_limited"
+    RETRY = "retry"
+    REJECT = "reject"
+
+
+ERROR_ACTIONS: Mapping[int, ErrorAction] = {
+    401: ErrorAction.REAUTH,
+    403: ErrorAction.REAUTH,
+    408: ErrorAction.RETRY,
+    429: ErrorAction.RATE_LIMITED,
+    500: ErrorAction.RETRY,
+    502: ErrorAction.RETRY,
+    503: ErrorAction.RETRY,
+    504: ErrorAction.RETRY,
+}
+
+
+def action_for_status(status: int, table: Mapping[int, ErrorAction] = ERROR_ACTIONS) -> ErrorAction | None:
+    """None for a success (or a 304); otherwise what to do about the status."""
+    if status < 400:
+        return None
+    if status in table:
+        return table[status]
+    return ErrorAction.RETRY if status >= 500 else ErrorAction.REJECT
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float:
+    """Seconds to wait from a `Retry-After` header (seconds or an HTTP date), within sane bounds."""
+    if not value:
+        return DEFAULT_RETRY_AFTER
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return DEFAULT_RETRY_AFTER
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=timezone.utc)
+        seconds = (when - (now or datetime.now(timezone.utc))).total_seconds()
+    if seconds != seconds:  # NaN
+        return DEFAULT_RETRY_AFTER
+    return min(max(seconds, 1.0), LONGEST_RETRY_AFTER)
+
+
+def backoff_delay(attempt: int, base: float = 0.5, cap: float = 8.0) -> float:
+    """Exponential backoff with full jitter."""
+    return random.uniform(0, min(cap, base * 2**attempt))
+
+
+def redact_url(url: httpx.URL | str) -> str:
+    """The URL without query string or credentials, for messages and logs."""
+    parsed = httpx.URL(str(url))
+    return str(parsed.copy_with(query=None, fragment=None, userinfo=b""))
+
+
+@dataclass(frozen=True)
+class SourceResponse:
+    """A response whose body was read whole (and within the size cap)."""
+
+    status_code: int
+    headers: httpx.Headers
+    content: bytes
+
+    def json(self) -> Any:
+        """The body as JSON; a body that is not JSON is a transient failure of the source."""
+        try:
+            return json.loads(self.content)
+        except ValueError as exc:
+            raise SourceUnavailable("The service answered with a body that is not valid JSON.") from exc
+
+
+async def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise SourceRejected(_too_large(max_bytes))
+    chunks, size = [], 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > max_bytes:
+            raise SourceRejected(_too_large(max_bytes))
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _too_large(max_bytes: int) -> str:
+    return f"The source is larger than the {max_bytes // (1024 * 1024)} MB this service reads."
+
+
+async def _send(context: SourceContext, method: str, url: str, **kwargs: Any) -> SourceResponse:
+    async with context.http.stream(method, url, **kwargs) as response:
+        content = await _read_capped(response, context.max_bytes)
+        return SourceResponse(response.status_code, response.headers, content)
+
+
+async def request_with_retries(
+    context: SourceContext,
+    method: str,
+    url: str,
+    *,
+    table: Mapping[int, ErrorAction] = ERROR_ACTIONS,
+    **kwargs: Any,
+) -> SourceResponse:
+    """Sends a request, retrying transient failures; raises the typed error for the others.
+
+    The body is read whole (at most `context.max_bytes`) before returning, so a truncated body is
+    a transient failure, never half a page. A rate limit longer than `context.max_inline_wait` is
+    raised, not slept through in the worker.
+    """
+    attempt = 0
+    while True:
+        try:
+            response: SourceResponse | None = await _send(context, method, url, **kwargs)
+            assert response is not None
+            action = action_for_status(response.status_code, table)
+        except (httpx.TimeoutException, httpx.TransportError) as exc:
+            response, action = None, ErrorAction.RETRY
+            failure = f"{type(exc).__name__} calling {redact_url(url)}"
+        if action is None and response is not None:
+            return response
+        assert response is not None or action is ErrorAction.RETRY
+        if response is not None:
+            failure = f"HTTP {response.status_code} from {redact_url(url)}"
+        if action is ErrorAction.REAUTH:
+            raise NeedsReauth(f"The service refused the credentials ({failure}).")
+        if action is ErrorAction.REJECT:
+            raise SourceRejected(f"The service refused the request ({failure}).")
+        if action is ErrorAction.RATE_LIMITED:
+            assert response is not None
+            wait = parse_retry_after(response.headers.get("Retry-After"))
+            if wait > context.max_inline_wait or attempt >= context.retries:
+                raise RateLimited(f"Rate limited by the service ({failure}).", wait)
+            await asyncio.sleep(wait)
+        elif attempt >= context.retries:
+            raise SourceUnavailable(f"The service is unavailable ({failure}) after {attempt + 1} tries.")
+        else:
+            await asyncio.sleep(backoff_delay(attempt))
+        attempt += 1

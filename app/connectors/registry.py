@@ -1,0 +1,18 @@
+"""The explicit registry of connectors, by service id."""
+
+from __future__ import annotations
+
+from app.connectors.base import Connector
+from app.connectors.csv_feed import CsvFeedConnector
+from app.errors import NotFound
+
+CONNECTORS: dict[str, Connector] = {
+    connector.description.id: connector for connector in (CsvFeedConnector(),)
+}
+
+
+def get_connector(service_id: str) -> Connector:
+    try:
+        return CONNECTORS[service_id]
+    except KeyError:
+        raise NotFound(f"There is no service {service_id!r}.", ["serviceId"]) from None

@@ -1,0 +1,54 @@
+"""The few exception types of the service; the type says how a caller handles it."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """An expected failure the API reports as a `UserError` with `code`."""
+
+    code = "INVALID"
+
+    def __init__(self, message: str, field: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotFound(DomainError):
+    code = "NOT_FOUND"
+
+
+class Invalid(DomainError):
+    code = "INVALID"
+
+
+class Conflict(DomainError):
+    code = "CONFLICT"
+
+
+class SourceError(Exception):
+    """A failure of an external source while syncing. Subclasses say what to do about it."""
+
+
+class NeedsReauth(SourceError):
+    """Credentials were refused: stop retrying until the user reconnects."""
+
+
+class RateLimited(SourceError):
+    """The source asked us to slow down: save the cursor and come back after `retry_after` s."""
+
+    def __init__(self, message: str, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class SourceUnavailable(SourceError):
+    """A transient failure (5xx, timeout, broken body) that outlived the bounded retries."""
+
+
+class SourceRejected(SourceError):
+    """The source answered, but with something we cannot use (bad file, missing column)."""
+
+
+class CursorExpired(SourceError):
+    """The saved cursor is no longer accepted: the import needs a full retrieval again."""
