@@ -98,6 +98,16 @@ class Page:
     cursor: dict[str, Any]
     has_more: bool
     backlog_estimate: int | None = None
+    malformed: list[MalformedRecord] = field(default_factory=list)
+    malformed_count: int = 0
+
+
+@dataclass(frozen=True)
+class MalformedRecord:
+    """A source item that could not be read as a contact (a ragged CSV row), kept as a sample."""
+
+    external_id: str
+    reason: str
 
 
 class FingerprintLookup(Protocol):

@@ -102,20 +102,53 @@ class SourceResponse:
 
 
 async def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:
-    declared = response.headers.get("Content-Length", "")
-    if declared.isdigit() and int(declared) > max_bytes:
-        raise SourceRejected(_too_large(max_bytes))
+    declared = _declared_length(response)
+    if declared is not None and declared > max_bytes:
+        raise SourceRejected(too_large_message(max_bytes))
     chunks, size = [], 0
     async for chunk in response.aiter_bytes():
         size += len(chunk)
         if size > max_bytes:
-            raise SourceRejected(_too_large(max_bytes))
+            raise SourceRejected(too_large_message(max_bytes))
         chunks.append(chunk)
+    _check_complete(response, declared)
     return b"".join(chunks)
 
 
-def _too_large(max_bytes: int) -> str:
-    return f"The source is larger than the {max_bytes // (1024 * 1024)} MB this service reads."
+def _declared_length(response: httpx.Response) -> int | None:
+    """The Content-Length of a response that carries a body; None when there is none to trust."""
+    value = response.headers.get("Content-Length", "")
+    # A HEAD or 304 answer declares the length of the body it does not send; 1xx/204 have none.
+    no_body = (response.request.method == "HEAD" or response.status_code < 200
+               or response.status_code in (204, 304))
+    return int(value) if value.isdigit() and not no_body else None
+
+
+def _check_complete(response: httpx.Response, declared: int | None) -> None:
+    """A body shorter than its Content-Length is a broken transfer: raised as a transport error,
+    so it is retried like one and half a body is never returned.
+
+    HTTP/1.1 over a socket already fails such a read; this covers transports that do not check
+    (ASGI, mocks). Bytes are counted as received, before any Content-Encoding is undone, which is
+    what Content-Length measures.
+    """
+    received = response.num_bytes_downloaded
+    if declared is not None and received < declared:
+        raise httpx.RemoteProtocolError(
+            f"The body ended after {received} of {declared} bytes.", request=response.request)
+
+
+def format_size(size: int) -> str:
+    """A byte count for people: "512 bytes", "512 KB", "1.5 MB" (binary units)."""
+    for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
+        if size >= scale:
+            return f"{round(size / scale, 1):g} {unit}"
+    return f"{size} bytes"
+
+
+def too_large_message(max_bytes: int) -> str:
+    """The one wording of the size cap, for HTTP bodies and any other source a connector reads."""
+    return f"The source is larger than the {format_size(max_bytes)} this service reads."
 
 
 async def _send(context: SourceContext, method: str, url: str, **kwargs: Any) -> SourceResponse:
@@ -130,6 +163,7 @@ async def request_with_retries(
     url: str,
     *,
     table: Mapping[int, ErrorAction] = ERROR_ACTIONS,
+    follow_redirects: bool = False,
     **kwargs: Any,
 ) -> SourceResponse:
     """Sends a request, retrying transient failures; raises the typed error for the others.
@@ -137,11 +171,16 @@ async def request_with_retries(
     The body is read whole (at most `context.max_bytes`) before returning, so a truncated body is
     a transient failure, never half a page. A rate limit longer than `context.max_inline_wait` is
     raised, not slept through in the worker.
+
+    Redirects are not followed unless the caller passes `follow_redirects=True`, whatever the
+    shared client is configured to do: a connector fetching a user-supplied URL follows them
+    itself, checking every hop (see `url_guard`).
     """
     attempt = 0
     while True:
         try:
-            response: SourceResponse | None = await _send(context, method, url, **kwargs)
+            response: SourceResponse | None = await _send(context, method, url,
+                                                        follow_redirects=follow_redirects, **kwargs)
             assert response is not None
             action = action_for_status(response.status_code, table)
         except (httpx.TimeoutException, httpx.TransportError) as exc:

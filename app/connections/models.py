@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from enum import Enum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class ConnectionStatus(str, Enum):
+    ACTIVE = "ACTIVE"
+    NEEDS_REAUTH = "NEEDS_REAUTH"
+
+
+class ExternalAccount(Model):
+    """One account at an external service (a shop, a feed) as seen by one of our accounts.
+
+    It is the unit of a sync: its importers share one budget per sync, and its lease makes sure
+    only one worker syncs it at a time.
+    """
+
+    id = fields.IntField(primary_key=True)
+    account = fields.ForeignKeyField("models.Account", related_name="external_accounts", on_delete=fields.CASCADE)
+    service_id = fields.CharField(max_length=50)
+    name = fields.CharField(max_length=500)
+    lease_owner = fields.CharField(max_length=100, null=True)
+    lease_until = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "external_account"
+        unique_together = (("account", "service_id", "name"),)
+
+
+class Connection(Model):
+    id = fields.IntField(primary_key=True)
+    account = fields.ForeignKeyField("models.Account", related_name="connections", on_delete=fields.CASCADE)
+    external_account = fields.ForeignKeyField(
+        "models.ExternalAccount", related_name="connections", on_delete=fields.CASCADE
+    )
+    service_id = fields.CharField(max_length=50)
+    name = fields.CharField(max_length=200)
+    settings_encrypted = fields.TextField()
+    status = fields.CharEnumField(ConnectionStatus, max_length=20, default=ConnectionStatus.ACTIVE)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "connection"

@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+from enum import Enum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class ContactStatus(str, Enum):
+    ACTIVE = "ACTIVE"
+    UNSUBSCRIBED = "UNSUBSCRIBED"
+    BOUNCED = "BOUNCED"
+
+
+class ContactList(Model):
+    id = fields.IntField(primary_key=True)
+    account = fields.ForeignKeyField("models.Account", related_name="lists", on_delete=fields.CASCADE)
+    name = fields.CharField(max_length=200)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "contact_list"
+        unique_together = (("account", "name"),)
+
+
+class Contact(Model):
+    """A contact, unique per account by `email_key` (the normalised email, lower-cased)."""
+
+    id = fields.IntField(primary_key=True)
+    account = fields.ForeignKeyField("models.Account", related_name="contacts", on_delete=fields.CASCADE)
+    email = fields.CharField(max_length=320)
+    email_key = fields.CharField(max_length=320)
+    first_name = fields.CharField(max_length=200, null=True)
+    last_name = fields.CharField(max_length=200, null=True)
+    phone = fields.CharField(max_length=100, null=True)
+    status = fields.CharEnumField(ContactStatus, max_length=20, default=ContactStatus.ACTIVE)
+    created_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = "contact"
+        unique_together = (("account", "email_key"),)
+
+
+class ListMembership(Model):
+    id = fields.IntField(primary_key=True)
+    contact = fields.ForeignKeyField("models.Contact", related_name="memberships", on_delete=fields.CASCADE)
+    list = fields.ForeignKeyField("models.ContactList", related_name="memberships", on_delete=fields.CASCADE)
+
+    class Meta:
+        table = "list_membership"
+        unique_together = (("contact", "list"),)
+
+
+class ContactTag(Model):
+    id = fields.IntField(primary_key=True)
+    contact = fields.ForeignKeyField("models.Contact", related_name="tags", on_delete=fields.CASCADE)
+    name = fields.CharField(max_length=200)
+
+    class Meta:
+        table = "contact_tag"
+        unique_together = (("contact", "name"),)
+
+
+class CustomField(Model):
+    """A custom field titled after its service, with its personalization tag, one per perstag."""
+
+    id = fields.IntField(primary_key=True)
+    account = fields.ForeignKeyField("models.Account", related_name="custom_fields", on_delete=fields.CASCADE)
+    service_id = fields.CharField(max_length=50, null=True)
+    title = fields.CharField(max_length=300)
+    perstag = fields.CharField(max_length=300)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "custom_field"
+        unique_together = (("account", "perstag"),)
+
+
+class FieldValue(Model):
+    id = fields.IntField(primary_key=True)
+    contact = fields.ForeignKeyField("models.Contact", related_name="field_values", on_delete=fields.CASCADE)
+    field = fields.ForeignKeyField("models.CustomField", related_name="values", on_delete=fields.CASCADE)
+    value = fields.TextField()
+
+    class Meta:
+        table = "field_value"
+        unique_together = (("contact", "field"),)
+
+
+class ContactEvent(Model):
+    """The outbox of contact events (autoresponders, webhooks, list notifications read it).
+
+    Only the platform's own contact paths write here, imported writes never do.
+    """
+
+    id = fields.BigIntField(primary_key=True)
+    account = fields.ForeignKeyField("models.Account", related_name="contact_events", on_delete=fields.CASCADE)
+    contact = fields.ForeignKeyField("models.Contact", related_name="events", on_delete=fields.CASCADE)
+    kind = fields.CharField(max_length=50)
+    payload = fields.JSONField(default=dict)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "contact_event"

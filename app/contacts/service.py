@@ -1,0 +1,170 @@
+"""The platform's own contact paths. Unlike imports, these record contact events in the outbox."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from tortoise.functions import Count
+from tortoise.transactions import in_transaction
+
+from app.contacts.models import (
+    Contact,
+    ContactEvent,
+    ContactList,
+    ContactStatus,
+    ContactTag,
+    CustomField,
+    ListMembership,
+)
+from app.errors import Conflict, Invalid, NotFound
+from app.sync.emails import check_email, email_key
+
+MAX_PAGE = 200
+
+
+@dataclass
+class ContactPage:
+    contacts: list[Contact]
+    has_next: bool
+    total: int
+
+
+def clean_tags(tags: list[str] | None) -> list[str]:
+    cleaned = []
+    for tag in tags or []:
+        tag = tag.strip()
+        if not tag or len(tag) > 200:
+            raise Invalid("Tags must be 1 to 200 characters.", ["tags"])
+        if tag not in cleaned:
+            cleaned.append(tag)
+    return cleaned
+
+
+async def create_list(account_id: int, name: str) -> ContactList:
+    name = name.strip()
+    if not name or len(name) > 200:
+        raise Invalid("A list name must be 1 to 200 characters.", ["name"])
+    if await ContactList.exists(account_id=account_id, name=name):
+        raise Conflict(f"A list named {name!r} already exists.", ["name"])
+    return await ContactList.create(account_id=account_id, name=name)
+
+
+async def lists_of_account(account_id: int) -> list[ContactList]:
+    return await ContactList.filter(account_id=account_id).order_by("id")
+
+
+async def owned_lists(account_id: int, list_ids: list[int]) -> list[ContactList]:
+    """The account's lists with these ids; an unknown or foreign id is `NotFound`."""
+    found = await ContactList.filter(account_id=account_id, id__in=list_ids)
+    if len(found) != len(set(list_ids)):
+        raise NotFound("One of the lists does not exist.", ["listIds"])
+    return found
+
+
+async def list_contact_counts(list_ids: list[int]) -> dict[int, int]:
+    rows = (
+        await ListMembership.filter(list_id__in=list_ids)
+        .annotate(n=Count("id"))
+        .group_by("list_id")
+        .values_list("list_id", "n")
+    )
+    return dict(rows)
+
+
+async def create_contact(
+    account_id: int,
+    contact_limit: int,
+    email: str,
+    first_name: str | None = None,
+    last_name: str | None = None,
+    phone: str | None = None,
+    list_ids: list[int] | None = None,
+    tags: list[str] | None = None,
+) -> Contact:
+    """Creates a contact the platform's own way: the limit applies and events are recorded."""
+    checked = check_email(email)
+    if checked.problem:
+        raise Invalid(f"{email!r} is not a valid email address.", ["email"])
+    tags = clean_tags(tags)
+    lists = await owned_lists(account_id, list_ids or [])
+    async with in_transaction():
+        if await Contact.exists(account_id=account_id, email_key=checked.key):
+            raise Conflict(f"A contact with the email {checked.email} already exists.", ["email"])
+        if await Contact.filter(account_id=account_id).count() >= contact_limit:
+            raise Invalid(f"The account has reached its limit of {contact_limit} contacts.", ["email"])
+        now = datetime.now(timezone.utc)
+        contact = await Contact.create(
+            account_id=account_id, email=checked.email, email_key=checked.key, first_name=first_name or None,
+            last_name=last_name or None, phone=phone or None, created_at=now, updated_at=now,
+        )
+        await ContactTag.bulk_create([ContactTag(contact=contact, name=tag) for tag in tags])
+        await ListMembership.bulk_create([ListMembership(contact=contact, list=lst) for lst in lists])
+        events = [ContactEvent(account_id=account_id, contact=contact, kind="contact_created", payload={})]
+        events += [
+            ContactEvent(account_id=account_id, contact=contact, kind="list_subscribed", payload={"listId": lst.id})
+            for lst in lists
+        ]
+        await ContactEvent.bulk_create(events)
+    return contact
+
+
+async def unsubscribe_contact(account_id: int, email: str) -> Contact:
+    contact = await get_contact(account_id, email)
+    async with in_transaction():
+        contact.status = ContactStatus.UNSUBSCRIBED
+        contact.updated_at = datetime.now(timezone.utc)
+        await contact.save(update_fields=["status", "updated_at"])
+        await ContactEvent.create(account_id=account_id, contact=contact, kind="unsubscribed", payload={})
+    return contact
+
+
+async def get_contact(account_id: int, email: str) -> Contact:
+    contact = await Contact.get_or_none(account_id=account_id, email_key=email_key(email))
+    if contact is None:
+        raise NotFound("There is no contact with that email.", ["email"])
+    return contact
+
+
+def _decode_cursor(after: str | None) -> int:
+    if not after:
+        return 0
+    try:
+        return int(base64.urlsafe_b64decode(after.encode()).decode().removeprefix("contact:"))
+    except ValueError:
+        raise Invalid("The cursor is not one this API gave.", ["after"]) from None
+
+
+def contact_cursor(contact: Contact) -> str:
+    return base64.urlsafe_b64encode(f"contact:{contact.id}".encode()).decode()
+
+
+async def page_of_contacts(
+    account_id: int, first: int, after: str | None, email: str | None, list_id: int | None, tag: str | None
+) -> ContactPage:
+    """Contacts in creation order, filtered; `first` is capped at 200."""
+    if first < 0:
+        raise Invalid("`first` cannot be negative.", ["first"])
+    query = Contact.filter(account_id=account_id)
+    if email:
+        query = query.filter(email_key__contains=email.strip().lower())
+    if list_id is not None:
+        query = query.filter(memberships__list_id=list_id)
+    if tag:
+        query = query.filter(tags__name=tag.strip())
+    total = await query.count()
+    size = min(first, MAX_PAGE)
+    rows = await query.filter(id__gt=_decode_cursor(after)).order_by("id").limit(size + 1)
+    return ContactPage(rows[:size], len(rows) > size, total)
+
+
+async def custom_fields_of_account(account_id: int, service_id: str | None) -> list[CustomField]:
+    query = CustomField.filter(account_id=account_id).order_by("id")
+    if service_id:
+        query = query.filter(service_id=service_id)
+    return await query
+
+
+async def contact_count(account_id: int) -> int:
+    return await Contact.filter(account_id=account_id).count()

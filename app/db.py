@@ -1,0 +1,57 @@
+"""Database set-up: the Tortoise config, connecting, and applying Tortoise's own migrations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tortoise import Tortoise
+from tortoise.migrations.api import migrate
+
+MODEL_MODULES = [
+    "app.accounts.models",
+    "app.contacts.models",
+    "app.connections.models",
+    "app.autoimports.models",
+]
+
+
+def tortoise_config(database_url: str) -> dict[str, Any]:
+    return {
+        "connections": {"default": database_url},
+        "apps": {"models": {"models": MODEL_MODULES, "migrations": "migrations", "default_connection": "default"}},
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+def _ensure_sqlite_folder(database_url: str) -> None:
+    if database_url.startswith("sqlite://") and ":memory:" not in database_url:
+        Path(database_url.removeprefix("sqlite://").split("?")[0]).parent.mkdir(parents=True, exist_ok=True)
+
+
+async def connect(database_url: str) -> None:
+    """Opens the ORM for this process (a global context, as uvicorn and arq both need)."""
+    _ensure_sqlite_folder(database_url)
+    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
+
+
+async def disconnect() -> None:
+    await Tortoise.close_connections()
+
+
+async def apply_migrations(database_url: str) -> None:
+    """Brings the schema up to date with the migrations in `migrations/` (idempotent)."""
+    _ensure_sqlite_folder(database_url)
+    await migrate(config=tortoise_config(database_url))
+    await Tortoise.close_connections()
+
+
+def __getattr__(name: str) -> Any:
+    """`TORTOISE_ORM`, the config the `tortoise` CLI reads (`tortoise -c app.db.TORTOISE_ORM ...`),
+    built on access so that importing this module reads no settings."""
+    if name == "TORTOISE_ORM":
+        from app.config import get_settings
+
+        return tortoise_config(get_settings().resolved_database_url)
+    raise AttributeError(name)

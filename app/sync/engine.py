@@ -1,0 +1,310 @@
+"""The sync engine: one external account at a time, every due import on it, within one budget.
+
+Guarantees, relied on by the workers:
+- At-least-once: a job may run twice or be killed half-way; nothing depends on it running once.
+- Exclusive: a lease on the external account means two workers never sync it at the same time.
+- Idempotent: contacts are upserted by (account, normalised email); applying a page twice is a
+  no-op the second time.
+- Atomic pages: each page's contacts, fingerprints, counts and the cursor that follows it are
+  committed in one transaction, so a killed sync resumes from the last committed page, losing
+  nothing and duplicating nothing.
+- Budget: at most `sync_limit` records per sync of an external account, shared fairly by its
+  due imports; the rest is a backlog later syncs drain from the saved cursor.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from tortoise.transactions import in_transaction
+
+from app.accounts.models import Account
+from app.autoimports.models import (
+    AutoImport,
+    AutoImportList,
+    DeferredContact,
+    SkippedRecord,
+    SkipReason,
+    SyncOutcome,
+    SyncRun,
+)
+from app.config import Settings
+from app.connections.models import Connection, ConnectionStatus
+from app.connections.service import decrypt_connection_settings
+from app.connectors.base import FetchRequest, Page, SourceContext
+from app.connectors.registry import get_connector
+from app.contacts.models import Contact
+from app.errors import CursorExpired, NeedsReauth, RateLimited, SourceError, SourceUnavailable
+from app.security import SettingsCipher
+from app.sync.apply import ImportTarget, PageResult, apply_records, record_from_json
+from app.sync.counts import SyncCounts
+from app.sync.fingerprints import StoredFingerprints
+from app.sync.lease import acquire_lease, release_lease, renew_lease
+from app.sync.state import restart_retrieval
+
+log = logging.getLogger(__name__)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class SyncEnvironment:
+    """What a sync needs from its process: settings, the cipher, HTTP, a clock, a lease owner."""
+
+    settings: Settings
+    cipher: SettingsCipher
+    source: SourceContext
+    owner: str
+    clock: Callable[[], datetime] = utcnow
+
+
+@dataclass
+class SyncSummary:
+    external_account_id: int
+    leased: bool
+    imports_synced: list[int] = field(default_factory=list)
+    records: int = 0
+
+
+class StaleImport(Exception):
+    """The import was edited (or deleted) during the sync: this sync's pages no longer apply."""
+
+
+async def sync_external_account(external_account_id: int, env: SyncEnvironment) -> SyncSummary:
+    """Syncs every due import of one external account, under its lease, within one budget."""
+    summary = SyncSummary(external_account_id, leased=False)
+    if not await acquire_lease(external_account_id, env.owner, env.clock(), env.settings.sync_lease_seconds):
+        return summary
+    summary.leased = True
+    try:
+        await _fail_interrupted_runs(external_account_id, env.clock())
+        imports = await _due_imports(external_account_id, env.clock())
+        budget = env.settings.sync_limit
+        for index, auto_import in enumerate(imports):
+            allowance = budget // (len(imports) - index) or min(budget, 1)
+            if allowance <= 0:
+                break
+            used = await ImportSync(auto_import, env, allowance).run()
+            summary.imports_synced.append(auto_import.id)
+            summary.records += used
+            budget -= used
+    finally:
+        await release_lease(external_account_id, env.owner)
+    return summary
+
+
+async def _due_imports(external_account_id: int, now: datetime) -> list[AutoImport]:
+    return (
+        await AutoImport.filter(
+            external_account_id=external_account_id,
+            paused=False,
+            disabled_reason__isnull=True,
+            next_sync_at__lte=now,
+            connection__status=ConnectionStatus.ACTIVE,
+        )
+        .select_related("account", "connection")
+        .order_by("next_sync_at", "id")
+    )
+
+
+async def _fail_interrupted_runs(external_account_id: int, now: datetime) -> None:
+    """Runs left RUNNING by a killed worker: the lease is ours now, so none is really running."""
+    ids = await AutoImport.filter(external_account_id=external_account_id).values_list("id", flat=True)
+    await SyncRun.filter(auto_import_id__in=list(ids), outcome=SyncOutcome.RUNNING).update(
+        outcome=SyncOutcome.FAILED,
+        finished_at=now,
+        error="Interrupted: the worker stopped during this sync. The next sync resumed from the last saved page.",
+    )
+    await AutoImport.filter(id__in=list(ids)).update(syncing_since=None)
+
+
+class ImportSync:
+    """One import's part of a sync: deferred contacts first, then pages from the saved cursor."""
+
+    def __init__(self, auto_import: AutoImport, env: SyncEnvironment, allowance: int) -> None:
+        self.auto_import = auto_import
+        self.env = env
+        self.remaining = allowance
+        self.counts = SyncCounts()
+        self.has_more = False
+        self.backlog_estimate: int | None = None
+        self.run: SyncRun | None = None
+
+    async def run(self) -> int:
+        """Runs the sync; returns how many records it took from the budget. Never raises for a
+        source failure: the failure is recorded on the run and the import."""
+        started = self.env.clock()
+        self.run = await SyncRun.create(auto_import_id=self.auto_import.id, started_at=started)
+        await AutoImport.filter(id=self.auto_import.id).update(syncing_since=started)
+        try:
+            await self._pull()
+        except StaleImport:
+            await self._finish(SyncOutcome.FAILED, "Stopped: the import was edited during the sync.", None)
+        except RateLimited as exc:
+            await self._rate_limited(exc)
+        except NeedsReauth as exc:
+            await Connection.filter(id=self.auto_import.connection_id).update(status=ConnectionStatus.NEEDS_REAUTH)
+            await self._finish(SyncOutcome.FAILED, str(exc), self._interval())
+        except Exception as exc:  # noqa: BLE001 - any failure is recorded, never kills the worker
+            await self._failed(exc)
+        else:
+            outcome = SyncOutcome.PARTIAL if self.has_more else SyncOutcome.COMPLETED
+            await self._finish(outcome, None, self._interval(), succeeded=True)
+        return self.counts.fetched
+
+    async def _pull(self) -> None:
+        target = await self._target()
+        await self._drain_deferred(target)
+        connector = get_connector(self.auto_import.service_id)
+        settings = decrypt_connection_settings(self.auto_import.connection, self.env.cipher)
+        restarted = False
+        while self.remaining > 0:
+            request = FetchRequest(
+                settings=settings,
+                criteria=self.auto_import.criteria,
+                cursor=self.auto_import.cursor,
+                limit=self.remaining,
+                fingerprints=StoredFingerprints(self.auto_import.id),
+                context=self.env.source,
+            )
+            try:
+                page = await connector.fetch_page(request)
+            except CursorExpired:
+                if restarted:
+                    raise SourceUnavailable("The source rejected a fresh cursor right after a full restart.") from None
+                restarted = True
+                self.auto_import.cursor, self.auto_import.state_version = await restart_retrieval(self.auto_import.id)
+                continue
+            page.records = page.records[: self.remaining]  # never exceed the budget, whatever a source sends
+            await self._commit_page(target, page)
+            self.remaining -= len(page.records)
+            self.has_more, self.backlog_estimate = page.has_more, page.backlog_estimate
+            if not page.has_more or not page.records:
+                break
+
+    async def _target(self) -> ImportTarget:
+        list_ids = await AutoImportList.filter(auto_import_id=self.auto_import.id).values_list("list_id", flat=True)
+        return ImportTarget(
+            account_id=self.auto_import.account_id,
+            contact_limit=self.auto_import.account.contact_limit,
+            auto_import_id=self.auto_import.id,
+            service=get_connector(self.auto_import.service_id).description,
+            list_ids=tuple(list_ids),
+            tags=tuple(self.auto_import.tags),
+        )
+
+    async def _drain_deferred(self, target: ImportTarget) -> None:
+        """Contacts deferred by the contact limit come first once the account has room again."""
+        room = target.contact_limit - await Contact.filter(account_id=target.account_id).count()
+        if room <= 0:
+            return
+        rows = await DeferredContact.filter(auto_import_id=self.auto_import.id).order_by("id").limit(
+            min(room, self.remaining)
+        )
+        if rows:
+            records = [record_from_json(row.record) for row in rows]
+            page = Page(records=records, cursor=self.auto_import.cursor, has_more=False)
+            await self._commit_page(target, page, skip_unchanged=False)
+            self.remaining -= len(rows)
+
+    async def _commit_page(self, target: ImportTarget, page: Page, *, skip_unchanged: bool = True) -> None:
+        now = self.env.clock()
+        async with in_transaction():
+            await _lock_account(target.account_id)
+            result = await apply_records(target, page.records, now, skip_unchanged=skip_unchanged)
+            await self._record_malformed(page, result, now)
+            self.counts += result.counts
+            await self._save_progress(page, result)
+        await renew_lease(self.auto_import.external_account_id, self.env.owner, now, self.env.settings.sync_lease_seconds)
+
+    async def _record_malformed(self, page: Page, result: PageResult, now: datetime) -> None:
+        result.counts.skipped_malformed += page.malformed_count
+        if page.malformed:
+            await SkippedRecord.bulk_create(
+                [
+                    SkippedRecord(
+                        auto_import_id=self.auto_import.id,
+                        external_id=item.external_id,
+                        email=None,
+                        reason=SkipReason.MALFORMED_RECORD,
+                        seen_at=now,
+                    )
+                    for item in page.malformed
+                ],
+                on_conflict=["auto_import_id", "external_id"],
+                update_fields=["reason", "seen_at"],
+            )
+            result.skipped_samples += [
+                {"externalId": item.external_id, "email": None, "reason": item.reason} for item in page.malformed[-5:]
+            ]
+
+    async def _save_progress(self, page: Page, result: PageResult) -> None:
+        totals = SyncCounts.from_dict(self.auto_import.totals)
+        totals += result.counts
+        samples = (self.auto_import.skip_samples + result.skipped_samples)[-10:]
+        saved = await AutoImport.filter(id=self.auto_import.id, state_version=self.auto_import.state_version).update(
+            cursor=page.cursor, totals=totals.to_dict(), skip_samples=samples
+        )
+        if saved != 1:
+            raise StaleImport()
+        self.auto_import.cursor, self.auto_import.totals, self.auto_import.skip_samples = page.cursor, totals.to_dict(), samples
+        assert self.run is not None
+        await SyncRun.filter(id=self.run.id).update(counts=self.counts.to_dict())
+
+    def _interval(self) -> datetime:
+        return self.env.clock() + timedelta(seconds=self.env.settings.sync_interval)
+
+    async def _rate_limited(self, exc: RateLimited) -> None:
+        until = self.env.clock() + timedelta(seconds=exc.retry_after)
+        await AutoImport.filter(id=self.auto_import.id).update(rate_limited_until=until)
+        outcome = SyncOutcome.PARTIAL if self.counts.fetched else SyncOutcome.FAILED
+        self.has_more = True
+        await self._finish(outcome, f"{exc} Retrying after {round(exc.retry_after)} s.", until, succeeded=True)
+
+    async def _failed(self, exc: Exception) -> None:
+        if isinstance(exc, SourceError):
+            message = str(exc)
+        else:
+            log.exception("Unexpected error syncing auto-import %s", self.auto_import.id)
+            message = f"Unexpected error ({type(exc).__name__}); the team has the details in the logs."
+        streak = self.auto_import.failure_streak + 1
+        retry_in = min(self.env.settings.sync_interval, 60 * 2 ** min(streak - 1, 10)) * random.uniform(0.8, 1.2)
+        disabled = None
+        if streak >= self.env.settings.max_failure_streak:
+            disabled = f"Stopped after {streak} failed syncs in a row. Last error: {message}"
+        await AutoImport.filter(id=self.auto_import.id).update(
+            failure_streak=streak, last_error=message, disabled_reason=disabled
+        )
+        await self._finish(SyncOutcome.FAILED, message, self.env.clock() + timedelta(seconds=retry_in))
+
+    async def _finish(
+        self, outcome: SyncOutcome, error: str | None, next_sync_at: datetime | None, *, succeeded: bool = False
+    ) -> None:
+        now = self.env.clock()
+        assert self.run is not None
+        backlog = self.backlog_estimate if self.has_more else 0
+        await SyncRun.filter(id=self.run.id).update(
+            outcome=outcome, finished_at=now, counts=self.counts.to_dict(), error=error, backlog_estimate=backlog
+        )
+        await AutoImport.filter(id=self.auto_import.id).update(syncing_since=None)
+        update: dict[str, object] = {"last_sync_at": now}
+        if next_sync_at is not None:
+            update["next_sync_at"] = next_sync_at
+        if succeeded:
+            update |= {"has_backlog": self.has_more, "backlog_estimate": backlog}
+            if outcome is not SyncOutcome.FAILED:
+                update |= {"failure_streak": 0, "last_error": None}
+        if outcome is SyncOutcome.COMPLETED or (succeeded and not error):
+            update["rate_limited_until"] = None
+        await AutoImport.filter(id=self.auto_import.id, state_version=self.auto_import.state_version).update(**update)
+
+
+async def _lock_account(account_id: int) -> None:
+    """Serialises the contact-limit check per account on PostgreSQL (SQLite serialises writes)."""
+    await Account.select_for_update().filter(id=account_id).first()
