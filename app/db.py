@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from tortoise import Tortoise
+from tortoise.context import TortoiseContext
 from tortoise.migrations.api import migrate
 
 MODEL_MODULES = [
@@ -30,21 +31,28 @@ def _ensure_sqlite_folder(database_url: str) -> None:
         Path(database_url.removeprefix("sqlite://").split("?")[0]).parent.mkdir(parents=True, exist_ok=True)
 
 
-async def connect(database_url: str) -> None:
-    """Opens the ORM for this process (a global context, as uvicorn and arq both need)."""
+async def connect(database_url: str) -> TortoiseContext:
+    """Opens the ORM for this process (a global context, as uvicorn and arq both need: their
+    start-up and shut-down hooks run in other contexts than the requests and jobs)."""
     _ensure_sqlite_folder(database_url)
-    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
+    return await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
 
 
-async def disconnect() -> None:
-    await Tortoise.close_connections()
+async def disconnect(context: TortoiseContext | None = None) -> None:
+    """Closes the connections; pass the context `connect` returned when closing from elsewhere."""
+    if context is not None:
+        await context.close_connections()
+    else:
+        await Tortoise.close_connections()
 
 
 async def apply_migrations(database_url: str) -> None:
     """Brings the schema up to date with the migrations in `migrations/` (idempotent)."""
     _ensure_sqlite_folder(database_url)
-    await migrate(config=tortoise_config(database_url))
-    await Tortoise.close_connections()
+    try:
+        await migrate(config=tortoise_config(database_url))
+    finally:
+        await Tortoise.close_connections()
 
 
 def __getattr__(name: str) -> Any:

@@ -32,6 +32,7 @@ from app.autoimports.models import (
     SyncOutcome,
     SyncRun,
 )
+from app.autoimports.service import prune_sync_history
 from app.config import Settings
 from app.connections.models import Connection, ConnectionStatus
 from app.connections.service import decrypt_connection_settings
@@ -134,13 +135,13 @@ class ImportSync:
         self.counts = SyncCounts()
         self.has_more = False
         self.backlog_estimate: int | None = None
-        self.run: SyncRun | None = None
+        self.sync_run: SyncRun | None = None
 
     async def run(self) -> int:
         """Runs the sync; returns how many records it took from the budget. Never raises for a
         source failure: the failure is recorded on the run and the import."""
         started = self.env.clock()
-        self.run = await SyncRun.create(auto_import_id=self.auto_import.id, started_at=started)
+        self.sync_run = await SyncRun.create(auto_import_id=self.auto_import.id, started_at=started)
         await AutoImport.filter(id=self.auto_import.id).update(syncing_since=started)
         try:
             await self._pull()
@@ -254,8 +255,8 @@ class ImportSync:
         if saved != 1:
             raise StaleImport()
         self.auto_import.cursor, self.auto_import.totals, self.auto_import.skip_samples = page.cursor, totals.to_dict(), samples
-        assert self.run is not None
-        await SyncRun.filter(id=self.run.id).update(counts=self.counts.to_dict())
+        assert self.sync_run is not None
+        await SyncRun.filter(id=self.sync_run.id).update(counts=self.counts.to_dict())
 
     def _interval(self) -> datetime:
         return self.env.clock() + timedelta(seconds=self.env.settings.sync_interval)
@@ -287,9 +288,9 @@ class ImportSync:
         self, outcome: SyncOutcome, error: str | None, next_sync_at: datetime | None, *, succeeded: bool = False
     ) -> None:
         now = self.env.clock()
-        assert self.run is not None
+        assert self.sync_run is not None
         backlog = self.backlog_estimate if self.has_more else 0
-        await SyncRun.filter(id=self.run.id).update(
+        await SyncRun.filter(id=self.sync_run.id).update(
             outcome=outcome, finished_at=now, counts=self.counts.to_dict(), error=error, backlog_estimate=backlog
         )
         await AutoImport.filter(id=self.auto_import.id).update(syncing_since=None)
@@ -303,6 +304,7 @@ class ImportSync:
         if outcome is SyncOutcome.COMPLETED or (succeeded and not error):
             update["rate_limited_until"] = None
         await AutoImport.filter(id=self.auto_import.id, state_version=self.auto_import.state_version).update(**update)
+        await prune_sync_history(self.auto_import.id)
 
 
 async def _lock_account(account_id: int) -> None:

@@ -1,0 +1,169 @@
+"""GraphQL types of auto-imports, their sync history and troubleshooting."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.scalars import JSON
+
+from app.autoimports import models
+from app.autoimports.service import AutoImportStatus, status_of
+from app.autoimports.troubleshooting import Problem, ProblemCode
+from app.connections.graphql import ConnectionType, ServiceType
+from app.contacts.graphql import ContactListType
+from app.sync.counts import SyncCounts
+
+AutoImportStatusEnum = strawberry.enum(AutoImportStatus, name="AutoImportStatus")
+SyncOutcomeEnum = strawberry.enum(models.SyncOutcome, name="SyncOutcome")
+ProblemCodeEnum = strawberry.enum(ProblemCode, name="ProblemCode")
+
+
+@strawberry.type(name="SyncCounts")
+class SyncCountsType:
+    fetched: int
+    added: int
+    updated: int
+    unchanged: int
+    skipped_missing_email: int
+    skipped_invalid_email: int
+    skipped_malformed: int
+    not_added_contact_limit: int
+    kept_unsubscribed: int
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> SyncCountsType:
+        return cls(**SyncCounts.from_dict(data).to_dict())
+
+
+@strawberry.type(name="SyncRun")
+class SyncRunType:
+    id: strawberry.ID
+    started_at: datetime
+    finished_at: datetime | None
+    outcome: SyncOutcomeEnum  # type: ignore[valid-type]
+    counts: SyncCountsType
+    backlog_estimate: int | None
+    error: str | None
+
+    @classmethod
+    def from_model(cls, row: models.SyncRun) -> SyncRunType:
+        return cls(
+            id=strawberry.ID(str(row.id)), started_at=row.started_at, finished_at=row.finished_at,
+            outcome=row.outcome, counts=SyncCountsType.from_dict(row.counts),
+            backlog_estimate=row.backlog_estimate, error=row.error,
+        )
+
+
+@strawberry.type(name="SkippedRecord")
+class SkippedRecordType:
+    external_id: str
+    email: str | None
+    reason: str
+
+
+@strawberry.type(name="Problem")
+class ProblemType:
+    code: ProblemCodeEnum  # type: ignore[valid-type]
+    message: str
+    action: str
+    count: int | None
+    samples: list[SkippedRecordType]
+
+    @classmethod
+    def from_problem(cls, problem: Problem) -> ProblemType:
+        return cls(
+            code=problem.code, message=problem.message, action=problem.action,
+            count=problem.count,
+            samples=[SkippedRecordType(external_id=s["externalId"], email=s.get("email"), reason=s["reason"])
+                     for s in problem.samples],
+        )
+
+
+@strawberry.type(name="Troubleshooting")
+class TroubleshootingType:
+    problems: list[ProblemType]
+
+    @strawberry.field
+    def healthy(self) -> bool:
+        return not self.problems
+
+
+@strawberry.type(name="AutoImport")
+class AutoImportType:
+    id: strawberry.ID
+    name: str
+    criteria: JSON
+    tags: list[str]
+    created_at: datetime
+    last_sync_at: datetime | None
+    next_sync_at: datetime | None
+    totals: SyncCountsType
+    model: strawberry.Private[models.AutoImport]
+
+    @strawberry.field
+    def service(self) -> ServiceType:
+        return ServiceType.by_id(self.model.service_id)
+
+    @strawberry.field
+    async def status(self, info: strawberry.Info) -> AutoImportStatusEnum:  # type: ignore[valid-type]
+        connection = await info.context.loaders.connection.load(self.model.connection_id)
+        return status_of(self.model, connection.status)
+
+    @strawberry.field
+    async def connection(self, info: strawberry.Info) -> ConnectionType | None:
+        row = await info.context.loaders.connection.load(self.model.connection_id)
+        return ConnectionType.from_model(row, row.external_account.name)
+
+    @strawberry.field
+    async def lists(self, info: strawberry.Info) -> list[ContactListType]:
+        return await info.context.loaders.lists_of_import.load(self.model.id)
+
+    @strawberry.field
+    async def syncs(self, info: strawberry.Info, last: int = 10) -> list[SyncRunType]:
+        runs = await info.context.loaders.runs_of_import.load(self.model.id)
+        return [SyncRunType.from_model(run) for run in runs[: max(0, min(last, 100))]]
+
+    @strawberry.field
+    async def troubleshooting(self, info: strawberry.Info) -> TroubleshootingType:
+        problems = await info.context.loaders.troubleshooting.load(self.model)
+        return TroubleshootingType(problems=[ProblemType.from_problem(p) for p in problems])
+
+    @classmethod
+    def from_model(cls, row: models.AutoImport) -> AutoImportType:
+        return cls(
+            id=strawberry.ID(str(row.id)), name=row.name, criteria=row.criteria, tags=list(row.tags),
+            created_at=row.created_at, last_sync_at=row.last_sync_at, next_sync_at=row.next_sync_at,
+            totals=SyncCountsType.from_dict(row.totals), model=row,
+        )
+
+
+@strawberry.input
+class CreateAutoImportInput:
+    service_id: strawberry.ID
+    connection_id: strawberry.ID
+    name: str | None = None
+    criteria: JSON | None = None
+    list_ids: list[strawberry.ID] | None = None
+    tags: list[str] | None = None
+
+
+@strawberry.input
+class UpdateAutoImportInput:
+    name: str | None = None
+    criteria: JSON | None = None
+    list_ids: list[strawberry.ID] | None = None
+    tags: list[str] | None = None
+
+
+@strawberry.type
+class AutoImportPayload:
+    auto_import: AutoImportType | None
+    user_errors: list[Annotated["UserError", strawberry.lazy("app.graphql.errors")]]
+
+
+@strawberry.type
+class DeletePayload:
+    deleted_id: strawberry.ID | None
+    user_errors: list[Annotated["UserError", strawberry.lazy("app.graphql.errors")]]

@@ -1,0 +1,207 @@
+"""Auto-imports: creating, editing, pausing, syncing now and deleting, always within one account."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from enum import Enum
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from app.autoimports.models import AutoImport, AutoImportList, SyncRun
+from app.connections.models import ConnectionStatus
+from app.connections.service import get_connection
+from app.connectors.registry import get_connector
+from app.contacts.service import clean_tags, owned_lists
+from app.errors import Invalid, NotFound
+from app.sync.schedule import SyncQueue, enqueue_now
+from app.sync.state import restart_retrieval
+
+RUNS_KEPT = 100
+
+
+class AutoImportStatus(str, Enum):
+    ACTIVE = "ACTIVE"
+    PAUSED = "PAUSED"
+    SYNCING = "SYNCING"
+    BACKLOG = "BACKLOG"
+    NEEDS_REAUTH = "NEEDS_REAUTH"
+    FAILING = "FAILING"
+    DISABLED = "DISABLED"
+
+
+def status_of(auto_import: AutoImport, connection_status: ConnectionStatus) -> AutoImportStatus:
+    """The one status a user sees, the most pressing first."""
+    if auto_import.disabled_reason:
+        return AutoImportStatus.DISABLED
+    if auto_import.paused:
+        return AutoImportStatus.PAUSED
+    if connection_status is ConnectionStatus.NEEDS_REAUTH:
+        return AutoImportStatus.NEEDS_REAUTH
+    if auto_import.syncing_since:
+        return AutoImportStatus.SYNCING
+    if auto_import.failure_streak:
+        return AutoImportStatus.FAILING
+    if auto_import.has_backlog:
+        return AutoImportStatus.BACKLOG
+    return AutoImportStatus.ACTIVE
+
+
+@dataclass
+class AutoImportChanges:
+    """An edit; None leaves a value as it is."""
+
+    name: str | None = None
+    criteria: dict[str, Any] | None = None
+    list_ids: list[int] | None = None
+    tags: list[str] | None = None
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _clean_name(name: str | None, default: str) -> str:
+    name = (name or "").strip() or default
+    if len(name) > 200:
+        raise Invalid("The name is longer than 200 characters.", ["name"])
+    return name
+
+
+def _criteria(service_id: str, criteria: Any) -> dict[str, Any]:
+    if criteria is None:
+        criteria = {}
+    if not isinstance(criteria, dict):
+        raise Invalid("Criteria must be a JSON object.", ["criteria"])
+    return get_connector(service_id).validate_criteria(criteria)
+
+
+async def get_auto_import(account_id: int, auto_import_id: int) -> AutoImport:
+    found = await AutoImport.get_or_none(id=auto_import_id, account_id=account_id).select_related("connection")
+    if found is None:
+        raise NotFound("There is no such auto-import.", ["id"])
+    return found
+
+
+async def list_auto_imports(account_id: int, service_id: str | None = None) -> list[AutoImport]:
+    query = AutoImport.filter(account_id=account_id).select_related("connection").order_by("id")
+    if service_id:
+        query = query.filter(service_id=service_id)
+    return await query
+
+
+async def create_auto_import(
+    account_id: int,
+    service_id: str,
+    connection_id: int,
+    name: str | None,
+    criteria: Any,
+    list_ids: list[int] | None,
+    tags: list[str] | None,
+    queue: SyncQueue | None,
+) -> AutoImport:
+    """Creates an import and queues its first retrieval at once."""
+    connector = get_connector(service_id)
+    connection = await get_connection(account_id, connection_id)
+    if connection.service_id != service_id:
+        raise Invalid(f"That connection is to {connection.service_id}, not {service_id}.", ["connectionId"])
+    clean_criteria = _criteria(service_id, criteria)
+    lists = await owned_lists(account_id, list_ids or [])
+    now = _now()
+    async with in_transaction():
+        auto_import = await AutoImport.create(
+            account_id=account_id,
+            connection=connection,
+            external_account_id=connection.external_account_id,
+            service_id=service_id,
+            name=_clean_name(name, f"{connector.description.name} import"),
+            criteria=clean_criteria,
+            tags=clean_tags(tags),
+            next_sync_at=now,
+        )
+        await AutoImportList.bulk_create([AutoImportList(auto_import=auto_import, list=lst) for lst in lists])
+    await enqueue_now(queue, connection.external_account_id, now)
+    return auto_import
+
+
+async def update_auto_import(
+    account_id: int, auto_import_id: int, changes: AutoImportChanges, queue: SyncQueue | None
+) -> AutoImport:
+    """Edits an import. New criteria, lists or tags mean a new first retrieval, queued at once."""
+    auto_import = await get_auto_import(account_id, auto_import_id)
+    update: dict[str, Any] = {}
+    if changes.name is not None:
+        update["name"] = _clean_name(changes.name, auto_import.name)
+    if changes.criteria is not None and (criteria := _criteria(auto_import.service_id, changes.criteria)) != auto_import.criteria:
+        update["criteria"] = criteria
+    if changes.tags is not None and (tags := clean_tags(changes.tags)) != auto_import.tags:
+        update["tags"] = tags
+    lists = await owned_lists(account_id, changes.list_ids) if changes.list_ids is not None else None
+    current = set(await AutoImportList.filter(auto_import_id=auto_import.id).values_list("list_id", flat=True))
+    lists_changed = lists is not None and {lst.id for lst in lists} != current
+    restart = lists_changed or "criteria" in update or "tags" in update
+    async with in_transaction():
+        if update:
+            await AutoImport.filter(id=auto_import.id).update(**update)
+        if lists is not None and lists_changed:
+            await AutoImportList.filter(auto_import_id=auto_import.id).delete()
+            await AutoImportList.bulk_create([AutoImportList(auto_import_id=auto_import.id, list=lst) for lst in lists])
+        if restart:
+            await restart_retrieval(auto_import.id)
+            await AutoImport.filter(id=auto_import.id).update(next_sync_at=_now())
+    if restart and not auto_import.paused:
+        await enqueue_now(queue, auto_import.external_account_id, _now())
+    return await get_auto_import(account_id, auto_import_id)
+
+
+async def delete_auto_import(account_id: int, auto_import_id: int) -> int:
+    """Deletes the import and its history; the contacts it brought stay."""
+    auto_import = await get_auto_import(account_id, auto_import_id)
+    await auto_import.delete()
+    return auto_import_id
+
+
+async def pause_auto_import(account_id: int, auto_import_id: int) -> AutoImport:
+    auto_import = await get_auto_import(account_id, auto_import_id)
+    await AutoImport.filter(id=auto_import.id).update(paused=True)
+    return await get_auto_import(account_id, auto_import_id)
+
+
+async def resume_auto_import(account_id: int, auto_import_id: int, queue: SyncQueue | None) -> AutoImport:
+    """Resumes a paused or disabled import; if a sync fell due while it was stopped, it runs now."""
+    auto_import = await get_auto_import(account_id, auto_import_id)
+    now = _now()
+    due_now = auto_import.next_sync_at is None or auto_import.next_sync_at <= now or auto_import.disabled_reason
+    update: dict[str, Any] = {"paused": False, "disabled_reason": None}
+    if auto_import.disabled_reason:
+        update["failure_streak"] = 0
+    if due_now:
+        update["next_sync_at"] = now
+    await AutoImport.filter(id=auto_import.id).update(**update)
+    if due_now:
+        await enqueue_now(queue, auto_import.external_account_id, now)
+    return await get_auto_import(account_id, auto_import_id)
+
+
+async def sync_auto_import_now(account_id: int, auto_import_id: int, queue: SyncQueue | None) -> AutoImport:
+    """Queues a sync at once. A paused import or one whose connection needs re-authorisation
+    is refused with the reason; a disabled one is given a fresh start."""
+    auto_import = await get_auto_import(account_id, auto_import_id)
+    if auto_import.paused:
+        raise Invalid("The import is paused: resume it to sync.", ["id"])
+    if auto_import.connection.status is ConnectionStatus.NEEDS_REAUTH:
+        raise Invalid("The connection needs to be re-authorised before it can sync.", ["id"])
+    now = _now()
+    await AutoImport.filter(id=auto_import.id).update(
+        next_sync_at=now, disabled_reason=None, failure_streak=0 if auto_import.disabled_reason else auto_import.failure_streak
+    )
+    await enqueue_now(queue, auto_import.external_account_id, now)
+    return await get_auto_import(account_id, auto_import_id)
+
+
+async def prune_sync_history(auto_import_id: int) -> None:
+    """Keeps the newest `RUNS_KEPT` runs of an import: history stays bounded."""
+    old = await SyncRun.filter(auto_import_id=auto_import_id).order_by("-id").offset(RUNS_KEPT).values_list("id", flat=True)
+    if old:
+        await SyncRun.filter(id__in=list(old)).delete()

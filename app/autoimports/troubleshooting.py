@@ -1,0 +1,210 @@
+"""Troubleshooting: what is wrong with an import, in plain words with numbers, and what to do.
+
+Computed from real state for any number of imports with a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from enum import Enum
+from typing import Any
+
+from tortoise.functions import Count
+
+from app.accounts.models import Account
+from app.autoimports.models import AutoImport, DeferredContact, SkippedRecord, SkipReason
+from app.config import Settings
+from app.connections.models import Connection, ConnectionStatus
+from app.connectors.registry import get_connector
+from app.contacts.models import Contact
+
+RECOMMENDED_MAX_IMPORTS = 2
+
+
+class ProblemCode(str, Enum):
+    CONTACT_LIMIT_REACHED = "CONTACT_LIMIT_REACHED"
+    MISSING_EMAIL = "MISSING_EMAIL"
+    INVALID_EMAIL = "INVALID_EMAIL"
+    MALFORMED_RECORD = "MALFORMED_RECORD"
+    BACKLOG = "BACKLOG"
+    SHARED_EXTERNAL_ACCOUNT = "SHARED_EXTERNAL_ACCOUNT"
+    TOO_MANY_IMPORTS_FOR_SERVICE = "TOO_MANY_IMPORTS_FOR_SERVICE"
+    NEEDS_REAUTH = "NEEDS_REAUTH"
+    RATE_LIMITED = "RATE_LIMITED"
+    SOURCE_ERROR = "SOURCE_ERROR"
+
+
+@dataclass
+class Problem:
+    code: ProblemCode
+    message: str
+    action: str
+    count: int | None = None
+    samples: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class _Facts:
+    """Everything troubleshooting needs, loaded for a batch of imports at once."""
+
+    skipped: dict[tuple[int, str], int]
+    deferred: dict[int, int]
+    per_service: dict[tuple[int, str], int]
+    sharing: dict[int, int]
+    connections: dict[int, Connection]
+    accounts: dict[int, Account]
+    contacts: dict[int, int]
+
+
+async def _grouped(query: Any, *keys: str) -> list[tuple[Any, ...]]:
+    return await query.annotate(n=Count("id")).group_by(*keys).values_list(*keys, "n")
+
+
+async def _load_facts(imports: list[AutoImport]) -> _Facts:
+    ids = [ai.id for ai in imports]
+    account_ids = list({ai.account_id for ai in imports})
+    skipped = await _grouped(SkippedRecord.filter(auto_import_id__in=ids), "auto_import_id", "reason")
+    deferred = await _grouped(DeferredContact.filter(auto_import_id__in=ids), "auto_import_id")
+    per_service = await _grouped(AutoImport.filter(account_id__in=account_ids), "account_id", "service_id")
+    external_ids = list({ai.external_account_id for ai in imports})
+    sharing = await _grouped(AutoImport.filter(external_account_id__in=external_ids), "external_account_id")
+    connections = await Connection.filter(id__in=list({ai.connection_id for ai in imports})).select_related(
+        "external_account"
+    )
+    contacts = await _grouped(Contact.filter(account_id__in=account_ids), "account_id")
+    return _Facts(
+        skipped={(i, str(getattr(r, "value", r))): n for i, r, n in skipped},
+        deferred=dict(deferred),  # type: ignore[arg-type]
+        per_service={(a, s): n for a, s, n in per_service},
+        sharing=dict(sharing),  # type: ignore[arg-type]
+        connections={c.id: c for c in connections},
+        accounts={a.id: a for a in await Account.filter(id__in=account_ids)},
+        contacts=dict(contacts),  # type: ignore[arg-type]
+    )
+
+
+async def troubleshoot(imports: list[AutoImport], settings: Settings) -> dict[int, list[Problem]]:
+    """The problems of each import, by import id."""
+    if not imports:
+        return {}
+    facts = await _load_facts(imports)
+    now = datetime.now(timezone.utc)
+    return {ai.id: _problems(ai, facts, settings, now) for ai in imports}
+
+
+def _problems(ai: AutoImport, facts: _Facts, settings: Settings, now: datetime) -> list[Problem]:
+    checks = (_needs_reauth, _source_error, _rate_limited, _contact_limit, _missing_email, _invalid_email,
+              _malformed, _backlog, _shared, _too_many)
+    return [problem for check in checks if (problem := check(ai, facts, settings, now)) is not None]
+
+
+def _samples(ai: AutoImport, reason: str) -> list[dict[str, Any]]:
+    return [s for s in ai.skip_samples if s.get("reason") == reason][-5:]
+
+
+def _needs_reauth(ai: AutoImport, facts: _Facts, settings: Settings, now: datetime) -> Problem | None:
+    connection = facts.connections.get(ai.connection_id)
+    if connection is None or connection.status is not ConnectionStatus.NEEDS_REAUTH:
+        return None
+    return Problem(ProblemCode.NEEDS_REAUTH,
+                   f"{get_connector(ai.service_id).description.name} refused the credentials of "
+                   f"\"{connection.name}\"; no contacts are imported until it is reconnected.",
+                   "Reconnect the account (connectService) and the import resumes where it stopped.")
+
+
+def _source_error(ai: AutoImport, facts: _Facts, settings: Settings, now: datetime) -> Problem | None:
+    if ai.disabled_reason:
+        return Problem(ProblemCode.SOURCE_ERROR, ai.disabled_reason,
+                       "Fix the source, then resume the import or press sync now.", ai.failure_streak)
+    if not ai.failure_streak:
+        return None
+    return Problem(ProblemCode.SOURCE_ERROR,
+                   f"The last {ai.failure_streak} sync(s) failed: {ai.last_error}. The import retries with "
+                   f"growing delays and stops after {settings.max_failure_streak} failures in a row.",
+                   "Check that the source is reachable and readable; sync now retries at once.",
+                   ai.failure_streak)
+
+
+def _rate_limited(ai: AutoImport, facts: _Facts, settings: Settings, now: datetime) -> Problem | None:
+    if not ai.rate_limited_until or ai.rate_limited_until <= now:
+        return None
+    return Problem(ProblemCode.RATE_LIMITED,
+                   f"The service asked us to slow down; the import continues from where it stopped at "
+                   f"{ai.rate_limited_until:%Y-%m-%d %H:%M} UTC.",
+                   "Nothing to do: nothing is lost, the sync resumes by itself.")
+
+
+def _contact_limit(ai: AutoImport, facts: _Facts, settings: Settings, now: datetime) -> Problem | None:
+    waiting = facts.deferred.get(ai.id, 0)
+    if not waiting:
+        return None
+    account = facts.accounts[ai.account_id]
+    have = facts.contacts.get(ai.account_id, 0)
+    return Problem(ProblemCode.CONTACT_LIMIT_REACHED,
+                   f"{waiting} new contact(s) were not added because the account has {have} contacts and its "
+                   f"plan allows {account.contact_limit}. Existing contacts are still updated.",
+                   "Raise the contact limit (upgrade the plan) or remove contacts; the waiting contacts are "
+                   "kept and added on the next syncs.", waiting)
+
+
+def _skips(ai: AutoImport, facts: _Facts, reason: SkipReason, code: ProblemCode, what: str, action: str) -> Problem | None:
+    count = facts.skipped.get((ai.id, reason.value), 0)
+    if not count:
+        return None
+    return Problem(code, f"{count} record(s) at the source {what} and were skipped.", action, count,
+                   _samples(ai, reason.value))
+
+
+def _missing_email(ai: AutoImport, facts: _Facts, settings: Settings, now: datetime) -> Problem | None:
+    return _skips(ai, facts, SkipReason.MISSING_EMAIL, ProblemCode.MISSING_EMAIL, "have no email address",
+                  "Add an email address to these records at the source; they are imported on the next sync.")
+
+
+def _invalid_email(ai: AutoImport, facts: _Facts, settings: Settings, now: datetime) -> Problem | None:
+    return _skips(ai, facts, SkipReason.INVALID_EMAIL, ProblemCode.INVALID_EMAIL, "have an invalid email address",
+                  "Correct these addresses at the source; they are imported on the next sync.")
+
+
+def _malformed(ai: AutoImport, facts: _Facts, settings: Settings, now: datetime) -> Problem | None:
+    return _skips(ai, facts, SkipReason.MALFORMED_RECORD, ProblemCode.MALFORMED_RECORD, "could not be read",
+                  "Fix these rows at the source (for a CSV: as many cells as the header has).")
+
+
+def _backlog(ai: AutoImport, facts: _Facts, settings: Settings, now: datetime) -> Problem | None:
+    if not ai.has_backlog:
+        return None
+    waiting = ai.backlog_estimate
+    syncs = math.ceil(waiting / settings.sync_limit) if waiting else None
+    if syncs:
+        hours = syncs * settings.sync_interval / 3600
+        detail = f"About {waiting} contact(s) are still waiting at the source: about {syncs} more sync(s), ~{hours:.1f} h."
+    else:
+        detail = "More contacts are waiting at the source than one sync takes."
+    return Problem(ProblemCode.BACKLOG,
+                   f"{detail} Each sync takes at most {settings.sync_limit} contacts per external account.",
+                   "Nothing to do: later syncs drain the backlog. Sync now speeds it up.", waiting)
+
+
+def _shared(ai: AutoImport, facts: _Facts, settings: Settings, now: datetime) -> Problem | None:
+    others = facts.sharing.get(ai.external_account_id, 1) - 1
+    if others <= 0:
+        return None
+    connection = facts.connections.get(ai.connection_id)
+    where = connection.external_account.name if connection else "this external account"
+    return Problem(ProblemCode.SHARED_EXTERNAL_ACCOUNT,
+                   f"{others} other import(s) read from {where}: together they take at most "
+                   f"{settings.sync_limit} contacts per sync.",
+                   "Nothing to do; merge the imports if one sync budget is too small.", others + 1)
+
+
+def _too_many(ai: AutoImport, facts: _Facts, settings: Settings, now: datetime) -> Problem | None:
+    count = facts.per_service.get((ai.account_id, ai.service_id), 0)
+    if count <= RECOMMENDED_MAX_IMPORTS:
+        return None
+    name = get_connector(ai.service_id).description.name
+    return Problem(ProblemCode.TOO_MANY_IMPORTS_FOR_SERVICE,
+                   f"The account has {count} {name} imports; we recommend at most {RECOMMENDED_MAX_IMPORTS}.",
+                   "Consider merging imports: each one adds load on the service and on its sync budget.", count)

@@ -1,0 +1,148 @@
+"""The `autoimport` command: account administration, migrations, and running the whole service."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from app import db
+from app.config import Settings, get_settings
+from app.errors import DomainError
+
+
+def _with_db(settings: Settings, action: Callable[[], Awaitable[Any]]) -> Any:
+    async def run() -> Any:
+        await db.connect(settings.resolved_database_url)
+        try:
+            return await action()
+        finally:
+            await db.disconnect()
+
+    return asyncio.run(run())
+
+
+def accounts_create(args: argparse.Namespace, settings: Settings) -> None:
+    from app.accounts.service import create_account
+
+    account, token = _with_db(settings, lambda: create_account(args.name, args.contact_limit))
+    print(f"Created account {account.name!r} (id {account.id}, contact limit {account.contact_limit}). API token:")
+    print(token)
+
+
+def accounts_set_limit(args: argparse.Namespace, settings: Settings) -> None:
+    from app.accounts.service import set_contact_limit
+
+    account = _with_db(settings, lambda: set_contact_limit(args.name, args.contact_limit))
+    print(f"Account {account.name!r} now has a contact limit of {account.contact_limit}.")
+
+
+def accounts_token(args: argparse.Namespace, settings: Settings) -> None:
+    from app.accounts.service import new_token
+
+    print(_with_db(settings, lambda: new_token(args.name)))
+
+
+def migrate(args: argparse.Namespace, settings: Settings) -> None:
+    asyncio.run(db.apply_migrations(settings.resolved_database_url))
+    print(f"Database is up to date ({_describe_database(settings)}).")
+
+
+def export_schema(args: argparse.Namespace, settings: Settings) -> None:
+    from app.graphql.schema import schema
+
+    Path(args.output).write_text(schema.as_str() + "\n")
+    print(f"Wrote {args.output}")
+
+
+def _describe_database(settings: Settings) -> str:
+    url = settings.resolved_database_url
+    return url if url.startswith("sqlite") else url.split("@")[-1]
+
+
+def run(args: argparse.Namespace, settings: Settings) -> None:
+    """Migrates, seeds the demo, then runs the API (uvicorn) and a worker (arq) until Ctrl-C."""
+    from app.demo import ensure_demo, graphiql_example
+    from app.redis import redis_url
+
+    asyncio.run(db.apply_migrations(settings.resolved_database_url))
+    demo = asyncio.run(ensure_demo(settings))
+    env = dict(os.environ, REDIS_URL=redis_url(settings))  # children share this process's Redis
+    bin_dir = Path(sys.executable).parent
+    children = [
+        subprocess.Popen([str(bin_dir / "uvicorn"), "app.asgi:app", "--host", "127.0.0.1", "--port", str(settings.port)], env=env),
+        subprocess.Popen([str(bin_dir / "arq"), "workers.WorkerSettings"], env=env),
+    ]
+    print(f"Demo account 'Demo' (sample feed {demo.feed_path}). API token:\n{demo.token}")
+    print(graphiql_example(settings.port, demo.token), flush=True)
+    _supervise(children)
+
+
+def _supervise(children: list[subprocess.Popen[bytes]]) -> None:
+    """Waits until Ctrl-C (or one child dies), then stops every child it started."""
+    stop = False
+
+    def request_stop(*_: object) -> None:
+        nonlocal stop
+        stop = True
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    try:
+        while not stop and all(child.poll() is None for child in children):
+            time.sleep(0.5)
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGINT)
+        for child in children:
+            try:
+                child.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                child.kill()
+    failed = [child for child in children if child.returncode not in (0, -signal.SIGINT, -signal.SIGTERM)]
+    if failed and not stop:
+        sys.exit(f"A process stopped unexpectedly (exit {failed[0].returncode}); everything was stopped.")
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="autoimport", description=__doc__)
+    commands = root.add_subparsers(dest="command", required=True)
+    accounts = commands.add_parser("accounts", help="create accounts and change their plan limit")
+    account_commands = accounts.add_subparsers(dest="accounts_command", required=True)
+    create = account_commands.add_parser("create", help="create an account; prints its API token last")
+    create.add_argument("--name", required=True)
+    create.add_argument("--contact-limit", type=int, required=True)
+    create.set_defaults(handler=accounts_create)
+    set_limit = account_commands.add_parser("set-limit", help="change an account's contact limit")
+    set_limit.add_argument("name")
+    set_limit.add_argument("--contact-limit", type=int, required=True)
+    set_limit.set_defaults(handler=accounts_set_limit)
+    token = account_commands.add_parser("token", help="issue a new API token for an account")
+    token.add_argument("name")
+    token.set_defaults(handler=accounts_token)
+    commands.add_parser("migrate", help="apply the database migrations").set_defaults(handler=migrate)
+    schema = commands.add_parser("export-schema", help="write the GraphQL SDL")
+    schema.add_argument("--output", default="schema.graphql")
+    schema.set_defaults(handler=export_schema)
+    commands.add_parser("run", help="migrate, seed the demo, run the API and a worker").set_defaults(handler=run)
+    return root
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parser().parse_args(argv)
+    try:
+        settings = get_settings()
+    except ValueError as exc:
+        sys.exit(f"Invalid settings: {exc}")
+    try:
+        args.handler(args, settings)
+    except DomainError as exc:
+        sys.exit(f"Error: {exc.message}")

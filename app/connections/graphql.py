@@ -1,0 +1,127 @@
+"""GraphQL types of the service catalogue and of connections. Credentials are never exposed."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from strawberry.scalars import JSON
+
+from app.autoimports.troubleshooting import RECOMMENDED_MAX_IMPORTS
+from app.connections import models
+from app.connectors.base import ServiceDescription
+from app.connectors.registry import get_connector
+
+if TYPE_CHECKING:
+    from app.autoimports.graphql import AutoImportType
+
+
+@strawberry.enum(name="ServiceAuth")
+class ServiceAuthEnum(Enum):
+    NONE = "NONE"
+    API_KEY = "API_KEY"
+    OAUTH2 = "OAUTH2"
+
+
+@strawberry.enum(name="ConnectionStatus")
+class ConnectionStatusEnum(Enum):
+    ACTIVE = "ACTIVE"
+    NEEDS_REAUTH = "NEEDS_REAUTH"
+
+
+@strawberry.type(name="CriterionSpec")
+class CriterionSpecType:
+    key: str
+    label: str
+    type: str
+    required: bool
+    help: str
+    choices: list[str]
+
+
+@strawberry.type(name="ServiceField")
+class ServiceFieldType:
+    key: str
+    label: str
+    perstag: str | None
+
+
+@strawberry.type(name="Service")
+class ServiceType:
+    id: strawberry.ID
+    name: str
+    auth: ServiceAuthEnum
+    recommended_max_imports: int
+    criteria: list[CriterionSpecType]
+    fields: list[ServiceFieldType]
+
+    @strawberry.field
+    async def import_count(self, info: strawberry.Info) -> int:
+        counts = await info.context.loaders.import_counts_by_service.load(info.context.account.id)
+        return counts.get(str(self.id), 0)
+
+    @classmethod
+    def by_id(cls, service_id: str) -> ServiceType:
+        return cls.from_description(get_connector(service_id).description)
+
+    @classmethod
+    def from_description(cls, description: ServiceDescription) -> ServiceType:
+        return cls(
+            id=strawberry.ID(description.id),
+            name=description.name,
+            auth=ServiceAuthEnum(description.auth.value),
+            recommended_max_imports=RECOMMENDED_MAX_IMPORTS,
+            criteria=[
+                CriterionSpecType(key=c.key, label=c.label, type=c.type, required=c.required, help=c.help,
+                                  choices=list(c.choices))
+                for c in description.criteria
+            ],
+            fields=[
+                ServiceFieldType(key=f.key, label=f.label, perstag=None if f.standard else description.perstag(f.key))
+                for f in description.fields
+            ],
+        )
+
+
+@strawberry.type(name="Connection")
+class ConnectionType:
+    id: strawberry.ID
+    name: str
+    external_account: str
+    status: ConnectionStatusEnum
+    service_id: strawberry.Private[str]
+
+    @strawberry.field
+    def service(self) -> ServiceType:
+        return ServiceType.by_id(self.service_id)
+
+    @strawberry.field
+    async def auto_imports(
+        self, info: strawberry.Info
+    ) -> list[Annotated[AutoImportType, strawberry.lazy("app.autoimports.graphql")]]:
+        return await info.context.loaders.imports_of_connection.load(int(self.id))
+
+    @classmethod
+    def from_model(cls, row: models.Connection, external_account_name: str) -> ConnectionType:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            name=row.name,
+            external_account=external_account_name,
+            status=ConnectionStatusEnum(row.status.value),
+            service_id=row.service_id,
+        )
+
+
+@strawberry.input
+class ConnectServiceInput:
+    service_id: strawberry.ID
+    settings: JSON
+    name: str | None = None
+
+
+@strawberry.type
+class ConnectServicePayload:
+    connection: ConnectionType | None
+    authorize_url: str | None
+    user_errors: list[Annotated["UserError", strawberry.lazy("app.graphql.errors")]]

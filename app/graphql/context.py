@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from app.accounts.models import Account
+from app.config import Settings
+from app.connectors.base import SourceContext
+from app.graphql.loaders import Loaders
+from app.security import SettingsCipher
+from app.sync.schedule import SyncQueue
+
+
+@dataclass
+class Context:
+    """Per request: the authenticated account, its loaders, and the process's shared services."""
+
+    account: Account
+    settings: Settings
+    cipher: SettingsCipher
+    source: SourceContext
+    queue: SyncQueue | None
+    loaders: Loaders = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.loaders = Loaders(self.settings)

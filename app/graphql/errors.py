@@ -1,0 +1,50 @@
+"""User errors: expected failures become data on the payload; anything else is masked."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable
+from typing import TypeVar
+
+import strawberry
+from graphql import GraphQLError
+
+from app.errors import DomainError, NotFound
+
+log = logging.getLogger("app.graphql")
+T = TypeVar("T")
+
+
+@strawberry.type
+class UserError:
+    field: list[str] | None
+    code: str
+    message: str
+
+
+async def attempt(action: Awaitable[T]) -> tuple[T | None, list[UserError]]:
+    """Runs a mutation's service call; a `DomainError` becomes a `UserError`, nothing else does."""
+    try:
+        return await action, []
+    except DomainError as exc:
+        return None, [UserError(field=exc.field, code=exc.code, message=exc.message)]
+
+
+def should_mask_error(error: GraphQLError) -> bool:
+    """Validation and syntax errors (no original error) pass; unexpected ones are masked and logged."""
+    original = error.original_error
+    if original is None or isinstance(original, (DomainError, GraphQLError)):
+        return False
+    log.error("Unexpected error in %s", error.path, exc_info=original)
+    return True
+
+
+def parse_id(value: str | None, field: str) -> int:
+    """An ID argument as our integer key; anything else cannot exist, so it is `NotFound`."""
+    try:
+        parsed = int(str(value))
+    except (TypeError, ValueError):
+        raise NotFound("There is no object with that id.", [field]) from None
+    if not 0 < parsed < 2**31:
+        raise NotFound("There is no object with that id.", [field])
+    return parsed

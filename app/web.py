@@ -1,0 +1,150 @@
+"""The HTTP app: GraphQL (with GraphiQL in development) and `/health`, on Starlette."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from arq import create_pool
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
+from strawberry.asgi import GraphQL
+from tortoise import connections
+
+from app import db
+from app.accounts.service import authenticate
+from app.config import Settings
+from app.connectors.base import SourceContext
+from app.graphql.context import Context
+from app.graphql.schema import production_schema, schema
+from app.redis import redis_settings
+from app.security import SettingsCipher
+from app.sync.schedule import ArqSyncQueue, SyncQueue
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    """What the app shares between requests; built at start-up (or by a test)."""
+
+    settings: Settings
+    cipher: SettingsCipher
+    source: SourceContext
+    queue: SyncQueue | None
+    redis: Any = None
+
+
+def source_context(settings: Settings, http: httpx.AsyncClient) -> SourceContext:
+    return SourceContext(
+        http=http, production=settings.is_production, max_bytes=settings.csv_max_bytes, retries=settings.http_retries
+    )
+
+
+def new_http_client(settings: Settings) -> httpx.AsyncClient:
+    return httpx.AsyncClient(timeout=settings.http_timeout, follow_redirects=False,
+                             headers={"User-Agent": "autoimport/0.1"})
+
+
+class AutoImportGraphQL(GraphQL):
+    def __init__(self, services: Services) -> None:
+        production = services.settings.is_production
+        super().__init__(
+            production_schema if production else schema,
+            graphql_ide=None if production else "graphiql",
+            allow_queries_via_get=False,
+        )
+        self.services = services
+
+    async def get_context(self, request: Request, response: Response) -> Context:  # type: ignore[override]
+        s = self.services
+        return Context(account=request.state.account, settings=s.settings, cipher=s.cipher, source=s.source,
+                       queue=s.queue)
+
+
+class RequireToken:
+    """Every GraphQL operation needs `Authorization: Bearer <token>`; without one: HTTP 401."""
+
+    def __init__(self, app: AutoImportGraphQL) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] != "GET":
+            request = Request(scope)
+            scheme, _, token = request.headers.get("authorization", "").partition(" ")
+            account = await authenticate(token.strip()) if scheme.lower() == "bearer" else None
+            if account is None:
+                await _unauthenticated()(scope, receive, send)
+                return
+            scope.setdefault("state", {})["account"] = account
+        await self.app(scope, receive, send)
+
+
+def _unauthenticated() -> JSONResponse:
+    body = {"data": None, "errors": [{"message": "A valid API token is required (Authorization: Bearer <token>).",
+                                      "extensions": {"code": "UNAUTHENTICATED"}}]}
+    return JSONResponse(body, status_code=401, headers={"WWW-Authenticate": "Bearer"})
+
+
+async def health(request: Request) -> JSONResponse:
+    services: Services = request.app.state.services
+    checks = {"database": await _database_ok(), "redis": await _redis_ok(services)}
+    return JSONResponse({"status": "ok" if all(checks.values()) else "degraded", **checks},
+                        status_code=200)
+
+
+async def _database_ok() -> bool:
+    try:
+        await connections.get("default").execute_query("SELECT 1")
+        return True
+    except Exception:  # noqa: BLE001 - health reports, it does not raise
+        return False
+
+
+async def _redis_ok(services: Services) -> bool:
+    if services.redis is None:
+        return False
+    try:
+        return bool(await services.redis.ping())
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def create_app(services: Services | None = None, settings: Settings | None = None) -> Starlette:
+    """The app. Given `services` (tests), it uses them and opens nothing; otherwise its lifespan
+    connects the database, Redis and an HTTP client from `settings`."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if services is not None:
+            yield
+            return
+        assert settings is not None
+        await db.connect(settings.resolved_database_url)
+        async with new_http_client(settings) as http:
+            pool = await create_pool(redis_settings(settings))
+            app.state.services.__dict__.update(
+                source=source_context(settings, http), queue=ArqSyncQueue(pool), redis=pool
+            )
+            try:
+                yield
+            finally:
+                await pool.aclose()
+                await db.disconnect()
+
+    shared = services or Services(settings=settings, cipher=SettingsCipher(settings.resolved_secret_key()),  # type: ignore[union-attr, arg-type]
+                                  source=None, queue=None)  # type: ignore[arg-type]
+    graphql = RequireToken(AutoImportGraphQL(shared))
+    app = Starlette(
+        routes=[Route("/graphql", graphql, methods=["GET", "POST"]), Route("/health", health)],  # type: ignore[arg-type]
+        lifespan=lifespan,
+    )
+    app.state.services = shared
+    return app

@@ -1,0 +1,49 @@
+"""The arq worker: `arq workers.WorkerSettings` from the project root."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from arq import cron, func
+
+from app import db
+from app.config import get_settings
+from app.redis import redis_settings
+from app.security import SettingsCipher
+from app.sync.engine import SyncEnvironment
+from app.web import new_http_client, source_context
+from workers.tasks import enqueue_due_syncs, sync_external_account_task, worker_id
+
+_settings = get_settings()
+
+
+async def startup(ctx: dict[str, Any]) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    ctx["db"] = await db.connect(_settings.resolved_database_url)
+    http = new_http_client(_settings)
+    ctx["http"] = http
+    ctx["sync_environment"] = SyncEnvironment(
+        settings=_settings,
+        cipher=SettingsCipher(_settings.resolved_secret_key()),
+        source=source_context(_settings, http),
+        owner=worker_id(),
+    )
+
+
+async def shutdown(ctx: dict[str, Any]) -> None:
+    await ctx["http"].aclose()
+    await db.disconnect(ctx["db"])
+
+
+class WorkerSettings:
+    functions = [
+        # A short timeout: a killed worker's job is retried once arq's in-progress key expires.
+        func(sync_external_account_task, timeout=_settings.sync_job_timeout, keep_result=60, max_tries=3),
+    ]
+    cron_jobs = [cron(enqueue_due_syncs, second=0, run_at_startup=True, keep_result=0)]
+    on_startup = startup
+    on_shutdown = shutdown
+    redis_settings = redis_settings(_settings)
+    max_jobs = 10
+    job_timeout = _settings.sync_job_timeout
