@@ -1,8 +1,9 @@
 """Shared fixtures: real databases and Redis, the CSV feed simulator, the API client, factories.
 
-Every test that uses `db` runs once per backend: "embedded" (a SQLite file and an embedded
-redis-server) always, and "services" (PostgreSQL and a real Redis) when
-AUTOIMPORT_TEST_DATABASE_URL and AUTOIMPORT_TEST_REDIS_URL are set, as `.ci/run` does.
+A pytest run uses one backend, named by AUTOIMPORT_TEST_BACKEND: "embedded" (a SQLite file and
+an embedded redis-server, the default) or "services" (PostgreSQL and a real Redis, at
+AUTOIMPORT_TEST_DATABASE_URL and AUTOIMPORT_TEST_REDIS_URL). `make test` runs the suite once per
+backend available; one process per backend, because Tortoise binds its models to one dialect.
 """
 
 from __future__ import annotations
@@ -32,7 +33,9 @@ from tests.simulators.csv_feed import CsvFeedSimulator
 
 TEST_DATABASE_URL = os.environ.get("AUTOIMPORT_TEST_DATABASE_URL", "")
 TEST_REDIS_URL = os.environ.get("AUTOIMPORT_TEST_REDIS_URL", "")
-BACKENDS = ["embedded"] + (["services"] if TEST_DATABASE_URL and TEST_REDIS_URL else [])
+BACKENDS = [os.environ.get("AUTOIMPORT_TEST_BACKEND", "embedded")]
+if BACKENDS == ["services"] and not (TEST_DATABASE_URL and TEST_REDIS_URL):
+    raise RuntimeError("AUTOIMPORT_TEST_BACKEND=services needs AUTOIMPORT_TEST_DATABASE_URL and AUTOIMPORT_TEST_REDIS_URL")
 TABLES = [
     "contact_event", "field_value", "contact_tag", "list_membership", "record_fingerprint", "deferred_contact",
     "skipped_record", "sync_run", "auto_import_list", "auto_import", "connection", "external_account",
