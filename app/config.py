@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     secret_key: SecretStr = Field(default=SecretStr(""), alias="AUTOIMPORT_SECRET_KEY")
     sync_interval: int = Field(default=1800, ge=1, alias="AUTOIMPORT_SYNC_INTERVAL")
     sync_limit: int = Field(default=500, ge=1, alias="AUTOIMPORT_SYNC_LIMIT")
+    sync_page_size: int = Field(default=500, ge=1, alias="AUTOIMPORT_SYNC_PAGE_SIZE")
     sync_job_timeout: int = Field(default=300, ge=5, alias="AUTOIMPORT_SYNC_JOB_TIMEOUT")
     sync_lease_seconds: int = Field(default=60, ge=2, alias="AUTOIMPORT_SYNC_LEASE_SECONDS")
     max_failure_streak: int = Field(default=20, ge=1, alias="AUTOIMPORT_MAX_FAILURE_STREAK")

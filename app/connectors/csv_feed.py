@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 from app.connectors.base import (AuthKind, MalformedRecord, ConnectedAccount, CriterionSpec, FetchRequest, FieldSpec,
                                  Page, ServiceDescription, SourceContext)
@@ -62,7 +63,7 @@ class FeedLocation:
     url: str
     scheme: str
     path: str
-    account: str  # host (and explicit port) + path: no query string, no credentials
+    account: str  # host (and explicit port) + path + query without secret values, no credentials
 
 
 def parse_location(url: object) -> FeedLocation:
@@ -80,7 +81,17 @@ def parse_location(url: object) -> FeedLocation:
         target = parse_http_target(url)
     except Invalid as exc:
         raise Invalid(exc.message, URL_FIELD) from None
-    return FeedLocation(url, parts.scheme.lower(), parts.path, target.label)
+    return FeedLocation(url, parts.scheme.lower(), parts.path, target.label + _public_query(parts.query))
+
+
+_SECRET_PARAMETER = re.compile(r"token|key|sig|secret|pass|auth|cred|session|code", re.IGNORECASE)
+
+
+def _public_query(query: str) -> str:
+    """The query string without parameters that may be secrets, so that two tabs of one sheet
+    (`?gid=1`, `?gid=2`) are two feeds while a signed URL's signature stays out."""
+    shown = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if not _SECRET_PARAMETER.search(k)]
+    return f"?{urlencode(shown)}" if shown else ""
 
 
 @dataclass(frozen=True)

@@ -170,7 +170,7 @@ class ImportSync:
                 settings=settings,
                 criteria=self.auto_import.criteria,
                 cursor=self.auto_import.cursor,
-                limit=self.remaining,
+                limit=min(self.remaining, self.env.settings.sync_page_size),
                 fingerprints=StoredFingerprints(self.auto_import.id),
                 context=self.env.source,
             )

@@ -104,6 +104,14 @@ async def test_connect_reads_the_file_and_names_the_account(sim: CsvFeedSimulato
     url = "http://user:secret@feed.test/feed.csv?token=abc"
     account = await CsvFeedConnector().connect({"url": f" {url} "}, context)
     assert account.external_account == "feed.test/feed.csv"
+
+
+async def test_tabs_of_one_sheet_are_distinct_feeds_but_secrets_stay_out_of_the_name(
+        sim: CsvFeedSimulator, context: SourceContext) -> None:
+    sim.set_rows(["email"], [["a@example.com"]])
+    url = "http://feed.test/feed.csv?format=csv&gid=2&access_token=abc&sig=xyz"
+    account = await CsvFeedConnector().connect({"url": url}, context)
+    assert account.external_account == "feed.test/feed.csv?format=csv&gid=2"
     assert account.settings == {"url": url}
     assert len(sim.requests) == 1
 
