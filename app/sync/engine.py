@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import logging
 import random
+import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 
 from tortoise.transactions import in_transaction
@@ -80,6 +81,8 @@ class StaleImport(Exception):
 async def sync_external_account(external_account_id: int, env: SyncEnvironment) -> SyncSummary:
     """Syncs every due import of one external account, under its lease, within one budget."""
     summary = SyncSummary(external_account_id, leased=False)
+    # One owner per sync, not per worker: two jobs of one worker must not share a lease.
+    env = replace(env, owner=f"{env.owner}:{uuid.uuid4().hex[:12]}")
     if not await acquire_lease(external_account_id, env.owner, env.clock(), env.settings.sync_lease_seconds):
         return summary
     summary.leased = True
@@ -241,8 +244,11 @@ class ImportSync:
                 on_conflict=["auto_import_id", "external_id"],
                 update_fields=["reason", "seen_at"],
             )
+            # `reason` says what is wrong with the row; `code` is what troubleshooting groups samples by
             result.skipped_samples += [
-                {"externalId": item.external_id, "email": None, "reason": item.reason} for item in page.malformed[-5:]
+                {"externalId": item.external_id, "email": None, "reason": item.reason,
+                 "code": SkipReason.MALFORMED_RECORD.value}
+                for item in page.malformed[-5:]
             ]
 
     async def _save_progress(self, page: Page, result: PageResult) -> None:

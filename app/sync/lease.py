@@ -15,7 +15,7 @@ from app.connections.models import ExternalAccount
 
 
 async def acquire_lease(external_account_id: int, owner: str, now: datetime, seconds: int) -> bool:
-    free = Q(lease_until__isnull=True) | Q(lease_until__lt=now) | Q(lease_owner=owner)
+    free = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
     taken = await ExternalAccount.filter(Q(id=external_account_id) & free).update(
         lease_owner=owner, lease_until=now + timedelta(seconds=seconds)
     )
