@@ -63,7 +63,11 @@ class AutoImportGraphQL(GraphQL):
         )
         self.services = services
 
-    async def get_context(self, request: Request, response: Response) -> Context:  # type: ignore[override]
+    async def get_context(self, request: Request, response: Response) -> Context | None:  # type: ignore[override]
+        """No context for a GET: it only serves GraphiQL and never runs an operation (operations
+        over GET are refused), and `RequireToken` authenticates only the requests that can."""
+        if getattr(request.state, "account", None) is None:
+            return None
         s = self.services
         return Context(account=request.state.account, settings=s.settings, cipher=s.cipher, source=s.source,
                        queue=s.queue)

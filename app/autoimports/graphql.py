@@ -121,9 +121,10 @@ class AutoImportType:
         return await info.context.loaders.lists_of_import.load(self.model.id)
 
     @strawberry.field
-    async def syncs(self, info: strawberry.Info, last: int = 10) -> list[SyncRunType]:
+    async def syncs(self, info: strawberry.Info, last: int | None = 10) -> list[SyncRunType]:
         runs = await info.context.loaders.runs_of_import.load(self.model.id)
-        return [SyncRunType.from_model(run) for run in runs[: max(0, min(last, 100))]]
+        count = 10 if last is None else last  # the contract's `Int = 10`: null means the default
+        return [SyncRunType.from_model(run) for run in runs[: max(0, min(count, 100))]]
 
     @strawberry.field
     async def troubleshooting(self, info: strawberry.Info) -> TroubleshootingType:

@@ -6,6 +6,7 @@ import base64
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from tortoise.exceptions import IntegrityError
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
@@ -48,7 +49,16 @@ async def create_list(account_id: int, name: str) -> ContactList:
         raise Invalid("A list name must be 1 to 200 characters.", ["name"])
     if await ContactList.exists(account_id=account_id, name=name):
         raise Conflict(f"A list named {name!r} already exists.", ["name"])
-    return await ContactList.create(account_id=account_id, name=name)
+    try:
+        return await ContactList.create(account_id=account_id, name=name)
+    except IntegrityError:  # created by a concurrent request since the check above
+        raise Conflict(f"A list named {name!r} already exists.", ["name"]) from None
+
+
+def _optional_text(value: str | None, field: str, max_length: int) -> str | None:
+    if value and len(value) > max_length:
+        raise Invalid(f"The {field} is longer than {max_length} characters.", [field])
+    return value or None
 
 
 async def lists_of_account(account_id: int) -> list[ContactList]:
@@ -87,18 +97,22 @@ async def create_contact(
     checked = check_email(email)
     if checked.problem:
         raise Invalid(f"{email!r} is not a valid email address.", ["email"])
+    details = {"first_name": _optional_text(first_name, "firstName", 200),
+             "last_name": _optional_text(last_name, "lastName", 200), "phone": _optional_text(phone, "phone", 100)}
     tags = clean_tags(tags)
     lists = await owned_lists(account_id, list_ids or [])
+    conflict = Conflict(f"A contact with the email {checked.email} already exists.", ["email"])
     async with in_transaction():
         if await Contact.exists(account_id=account_id, email_key=checked.key):
-            raise Conflict(f"A contact with the email {checked.email} already exists.", ["email"])
+            raise conflict
         if await Contact.filter(account_id=account_id).count() >= contact_limit:
             raise Invalid(f"The account has reached its limit of {contact_limit} contacts.", ["email"])
         now = datetime.now(timezone.utc)
-        contact = await Contact.create(
-            account_id=account_id, email=checked.email, email_key=checked.key, first_name=first_name or None,
-            last_name=last_name or None, phone=phone or None, created_at=now, updated_at=now,
-        )
+        try:
+            contact = await Contact.create(account_id=account_id, email=checked.email, email_key=checked.key,
+                                           created_at=now, updated_at=now, **details)
+        except IntegrityError:  # created by a concurrent request (or a sync) since the check above
+            raise conflict from None
         await ContactTag.bulk_create([ContactTag(contact=contact, name=tag) for tag in tags])
         await ListMembership.bulk_create([ListMembership(contact=contact, list=lst) for lst in lists])
         events = [ContactEvent(account_id=account_id, contact=contact, kind="contact_created", payload={})]
@@ -128,12 +142,18 @@ async def get_contact(account_id: int, email: str) -> Contact:
 
 
 def _decode_cursor(after: str | None) -> int:
+    """The contact id in a cursor from `contact_cursor`; anything else (including an id no key
+    can have, which the database would refuse to compare) is `Invalid`, never an unexpected error."""
     if not after:
         return 0
     try:
-        return int(base64.urlsafe_b64decode(after.encode()).decode().removeprefix("contact:"))
+        text = base64.urlsafe_b64decode(after.encode()).decode()
     except ValueError:
-        raise Invalid("The cursor is not one this API gave.", ["after"]) from None
+        text = ""
+    number = text.removeprefix("contact:")
+    if not (text.startswith("contact:") and number.isascii() and number.isdigit() and int(number) < 2**31):
+        raise Invalid("The cursor is not one this API gave.", ["after"])
+    return int(number)
 
 
 def contact_cursor(contact: Contact) -> str:

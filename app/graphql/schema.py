@@ -34,6 +34,9 @@ from app.graphql.context import Context
 from app.graphql.errors import UserError, attempt, parse_id, should_mask_error
 
 
+DEFAULT_PAGE = 50
+
+
 @strawberry.type
 class ListPayload:
     list: ContactListType | None
@@ -106,7 +109,7 @@ class Query:
     async def contacts(
         self,
         info: strawberry.Info[Context],
-        first: int = 50,
+        first: int | None = DEFAULT_PAGE,
         after: str | None = None,
         email: str | None = None,
         list_id: strawberry.ID | None = None,
@@ -116,7 +119,8 @@ class Query:
             list_key = parse_id(list_id, "listId") if list_id is not None else None
         except DomainError:
             list_key = -1  # no list has this id: an empty page, like any unknown list
-        page = await contacts.page_of_contacts(info.context.account.id, first, after, email, list_key, tag)
+        size = DEFAULT_PAGE if first is None else first  # the contract's `Int = 50`: null means the default
+        page = await contacts.page_of_contacts(info.context.account.id, size, after, email, list_key, tag)
         edges = [ContactEdgeType(cursor=contacts.contact_cursor(c), node=ContactType.from_model(c)) for c in page.contacts]
         return ContactConnectionType(
             edges=edges,
