@@ -36,6 +36,15 @@ class Settings(BaseSettings):
     http_retries: int = Field(default=3, ge=0, alias="AUTOIMPORT_HTTP_RETRIES")
     max_retry_after: int = Field(default=60, ge=0, alias="AUTOIMPORT_MAX_RETRY_AFTER")
 
+    public_url: str = Field(default="", alias="AUTOIMPORT_PUBLIC_URL")
+    # Base URLs of the services' APIs by name (google_people, google_oauth, shopify, hubspot,
+    # pipedrive): a JSON object, so tests and the demo point connectors at a simulator.
+    endpoints: dict[str, str] = Field(default_factory=dict, alias="AUTOIMPORT_ENDPOINTS")
+    google_client_id: str = Field(default="", alias="AUTOIMPORT_GOOGLE_CLIENT_ID")
+    google_client_secret: SecretStr = Field(default=SecretStr(""), alias="AUTOIMPORT_GOOGLE_CLIENT_SECRET")
+    hubspot_client_id: str = Field(default="", alias="AUTOIMPORT_HUBSPOT_CLIENT_ID")
+    hubspot_client_secret: SecretStr = Field(default=SecretStr(""), alias="AUTOIMPORT_HUBSPOT_CLIENT_SECRET")
+
     @model_validator(mode="after")
     def _require_secret_in_production(self) -> Settings:
         if self.is_production and not self.secret_key.get_secret_value():
@@ -45,6 +54,19 @@ class Settings(BaseSettings):
     @property
     def is_production(self) -> bool:
         return self.env is Environment.PRODUCTION
+
+    @property
+    def resolved_public_url(self) -> str:
+        """Where users' browsers reach this API (OAuth callbacks are sent there)."""
+        return (self.public_url or f"http://127.0.0.1:{self.port}").rstrip("/")
+
+    def oauth_clients(self) -> dict[str, tuple[str, str]]:
+        """The OAuth applications configured, by service id: (client id, client secret)."""
+        pairs = {
+            "google_contacts": (self.google_client_id, self.google_client_secret.get_secret_value()),
+            "hubspot": (self.hubspot_client_id, self.hubspot_client_secret.get_secret_value()),
+        }
+        return {service: pair for service, pair in pairs.items() if pair[0] and pair[1]}
 
     @property
     def resolved_database_url(self) -> str:

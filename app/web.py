@@ -21,7 +21,7 @@ from tortoise import connections
 from app import db
 from app.accounts.service import authenticate
 from app.config import Settings
-from app.connectors.base import SourceContext
+from app.connectors.base import OAuthClient, SourceContext
 from app.graphql.context import Context
 from app.graphql.schema import production_schema, schema
 from app.redis import redis_settings
@@ -44,7 +44,9 @@ class Services:
 
 def source_context(settings: Settings, http: httpx.AsyncClient) -> SourceContext:
     return SourceContext(
-        http=http, production=settings.is_production, max_bytes=settings.csv_max_bytes, retries=settings.http_retries
+        http=http, production=settings.is_production, max_bytes=settings.csv_max_bytes, retries=settings.http_retries,
+        endpoints=dict(settings.endpoints), public_url=settings.resolved_public_url,
+        oauth_clients={service: OAuthClient(*pair) for service, pair in settings.oauth_clients().items()},
     )
 
 

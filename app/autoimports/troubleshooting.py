@@ -102,7 +102,8 @@ def _problems(ai: AutoImport, facts: _Facts, settings: Settings, now: datetime) 
 
 
 def _samples(ai: AutoImport, reason: str) -> list[dict[str, Any]]:
-    return [s for s in ai.skip_samples if s.get("reason") == reason][-5:]
+    """Email skips carry their code as `reason`; malformed rows a sentence as `reason` and a `code`."""
+    return [s for s in ai.skip_samples if s.get("code", s.get("reason")) == reason][-5:]
 
 
 def _needs_reauth(ai: AutoImport, facts: _Facts, settings: Settings, now: datetime) -> Problem | None:

@@ -21,6 +21,13 @@ def decrypt_connection_settings(connection: Connection, cipher: SettingsCipher) 
     return cipher.decrypt(connection.settings_encrypted, _bound_to(connection))
 
 
+async def save_connection_settings(connection: Connection, cipher: SettingsCipher, settings: dict[str, Any]) -> None:
+    """Stores new settings (a refreshed or rotated token) at once, in their own transaction, so a
+    rotated refresh token is never lost even if the sync fails right after."""
+    connection.settings_encrypted = cipher.encrypt(settings, _bound_to(connection))
+    await Connection.filter(id=connection.id).update(settings_encrypted=connection.settings_encrypted)
+
+
 async def connect_service(
     account_id: int,
     service_id: str,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Protocol
@@ -124,15 +124,35 @@ class ConnectedAccount:
     settings: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class OAuthClient:
+    """An OAuth 2.0 application registered with a service (from settings, never from a tenant)."""
+
+    client_id: str
+    client_secret: str = field(repr=False)
+
+
 @dataclass
 class SourceContext:
-    """What a connector may use besides its arguments: the HTTP client and the environment."""
+    """What a connector may use besides its arguments: HTTP, the environment, where each
+    service's API lives (a setting, so tests and the demo point it at a simulator) and the
+    OAuth applications configured."""
 
     http: httpx.AsyncClient
     production: bool
     max_bytes: int
     retries: int = 3
     max_inline_wait: float = 5.0
+    endpoints: Mapping[str, str] = field(default_factory=dict)
+    oauth_clients: Mapping[str, OAuthClient] = field(default_factory=dict)
+    public_url: str = "http://127.0.0.1:8000"
+
+    def endpoint(self, name: str, default: str) -> str:
+        return self.endpoints.get(name, default).rstrip("/")
+
+
+async def _discard_settings(settings: dict[str, Any]) -> None:
+    return None
 
 
 @dataclass
@@ -143,6 +163,9 @@ class FetchRequest:
     limit: int
     fingerprints: FingerprintLookup
     context: SourceContext
+    # Persists changed connection settings (a refreshed access token, a rotated refresh token)
+    # at once, encrypted, in their own transaction: called before the new token is used.
+    save_settings: Callable[[dict[str, Any]], Awaitable[None]] = _discard_settings
 
 
 class Connector(Protocol):
@@ -162,4 +185,18 @@ class Connector(Protocol):
         Raises `RateLimited`, `NeedsReauth`, `SourceUnavailable`, `SourceRejected` or
         `CursorExpired`; never returns a partial page.
         """
+        ...
+
+
+class OAuthConnector(Connector, Protocol):
+    """A connector whose users grant access through OAuth 2.0 (authorization code flow)."""
+
+    def authorize_url(self, context: SourceContext, redirect_uri: str, state: str) -> str:
+        """The service's consent page for our OAuth client, with `state` and `redirect_uri`.
+        Raises `Invalid` when no OAuth client is configured for the service."""
+        ...
+
+    async def exchange_code(self, code: str, redirect_uri: str, context: SourceContext) -> ConnectedAccount:
+        """Trades the authorization code for tokens and names the external account.
+        Raises `Invalid` when the service refuses the code."""
         ...

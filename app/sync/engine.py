@@ -20,6 +20,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 from tortoise.transactions import in_transaction
 
@@ -36,7 +37,7 @@ from app.autoimports.models import (
 from app.autoimports.service import prune_sync_history
 from app.config import Settings
 from app.connections.models import Connection, ConnectionStatus
-from app.connections.service import decrypt_connection_settings
+from app.connections.service import decrypt_connection_settings, save_connection_settings
 from app.connectors.base import FetchRequest, Page, SourceContext
 from app.connectors.registry import get_connector
 from app.contacts.models import Contact
@@ -176,6 +177,7 @@ class ImportSync:
                 limit=min(self.remaining, self.env.settings.sync_page_size),
                 fingerprints=StoredFingerprints(self.auto_import.id),
                 context=self.env.source,
+                save_settings=self._save_settings,
             )
             try:
                 page = await connector.fetch_page(request)
@@ -191,6 +193,9 @@ class ImportSync:
             self.has_more, self.backlog_estimate = page.has_more, page.backlog_estimate
             if not page.has_more or not page.records:
                 break
+
+    async def _save_settings(self, settings: dict[str, Any]) -> None:
+        await save_connection_settings(self.auto_import.connection, self.env.cipher, settings)
 
     async def _target(self) -> ImportTarget:
         list_ids = await AutoImportList.filter(auto_import_id=self.auto_import.id).values_list("list_id", flat=True)

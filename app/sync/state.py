@@ -22,5 +22,5 @@ async def restart_retrieval(auto_import_id: int) -> tuple[dict[str, Any], int]:
         await AutoImport.filter(id=auto_import_id).update(
             cursor={}, state_version=F("state_version") + 1, has_backlog=False, backlog_estimate=None, skip_samples=[]
         )
-        version = await AutoImport.filter(id=auto_import_id).values_list("state_version", flat=True).first()
+        version = await AutoImport.filter(id=auto_import_id).first().values_list("state_version", flat=True)
     return {}, int(version or 0)
