@@ -196,7 +196,8 @@ class OAuthConnector(Connector, Protocol):
         Raises `Invalid` when no OAuth client is configured for the service."""
         ...
 
-    async def exchange_code(self, code: str, redirect_uri: str, context: SourceContext) -> ConnectedAccount:
-        """Trades the authorization code for tokens and names the external account.
-        Raises `Invalid` when the service refuses the code."""
+    async def exchange_code(self, code: str, redirect_uri: str, context: SourceContext) -> dict[str, Any]:
+        """Trades the authorization code for a token set (`access_token`, `refresh_token`,
+        `expires_at` in epoch seconds). The caller then passes it to `connect`, which checks it
+        against the service and names the external account. Raises `Invalid` when refused."""
         ...
