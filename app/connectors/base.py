@@ -100,6 +100,9 @@ class Page:
     backlog_estimate: int | None = None
     malformed: list[MalformedRecord] = field(default_factory=list)
     malformed_count: int = 0
+    # Set by a connector that read the whole source for this page (a CSV file): the external ids
+    # of every item there, so the engine forgets skips of items that are gone or were fixed.
+    present_ids: set[str] | None = None
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ What a fetch does, and what it guarantees:
   row offset: a backlog drains from where it stopped, and a row edited anywhere in the file
   arrives on the next sync (a row offset would only ever see rows appended at the bottom).
 - Rows with more cells than the header are not imported; they are reported on the page
-  (`malformed`, at most 20 samples, and `malformed_count`) for troubleshooting. How bytes
+  (`malformed` and `malformed_count`) for troubleshooting. How bytes
   become records is in `csv_parsing`.
 - In production every address the host resolves to must be public, checked again before every
   request and every redirect hop (`url_guard`), so a tenant cannot make the server fetch internal
@@ -213,7 +213,8 @@ class CsvFeedConnector:
         malformed = [MalformedRecord(f"row-{row['row']}", row["reason"]) for row in feed.malformed_rows]
         return Page(records=batch, cursor=cursor, has_more=has_more,
                     backlog_estimate=len(changed) - len(batch), malformed=malformed,
-                    malformed_count=feed.malformed_count)
+                    malformed_count=feed.malformed_count,
+                    present_ids={r.external_id for r in feed.records} | {m.external_id for m in malformed})
 
     async def _download(self, location: FeedLocation, cursor: dict[str, Any],
                         context: SourceContext) -> FeedDocument | None:

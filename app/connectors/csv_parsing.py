@@ -6,7 +6,7 @@ mapping and row parsing. No I/O: the CSV feed connector downloads, this module r
 - The delimiter is the most frequent of `,;\\t` in the header line outside quotes.
 - Standard fields are found by header alias; every other named column becomes a custom field.
 - One record per email (the later row wins). Rows with more cells than the header are not
-  imported; they are counted and sampled (`MALFORMED_SAMPLES`) for troubleshooting.
+  imported; each is reported (row number and reason) for troubleshooting.
 - Emails are neither validated nor trimmed here: the engine does both.
 """
 
@@ -23,7 +23,6 @@ from typing import Any
 from app.connectors.base import SourceRecord, field_key
 from app.errors import SourceRejected
 
-MALFORMED_SAMPLES = 20
 DELIMITERS = (",", ";", "\t")  # comma first: it wins ties and is the default
 
 # Header aliases in `field_key` form, so "E-Mail Address", "e-mail address" and "email_address"
@@ -227,6 +226,6 @@ def _is_ragged(cells: list[str], width: int) -> bool:
 
 
 def _note_malformed(feed: ParsedFeed, number: int, reason: str) -> None:
+    # Every one is kept (bounded by the file): troubleshooting counts distinct skipped rows.
     feed.malformed_count += 1
-    if len(feed.malformed_rows) < MALFORMED_SAMPLES:
-        feed.malformed_rows.append({"row": number, "reason": reason})
+    feed.malformed_rows.append({"row": number, "reason": reason})

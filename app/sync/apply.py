@@ -44,6 +44,7 @@ class _Accepted:
 class PageResult:
     counts: SyncCounts = field(default_factory=SyncCounts)
     skipped_samples: list[dict[str, str | None]] = field(default_factory=list)
+    accepted_ids: set[str] = field(default_factory=set)  # records imported now, no longer skipped
 
 
 def record_to_json(record: SourceRecord) -> dict[str, object]:
@@ -152,8 +153,10 @@ async def _record_skips(
         await SkippedRecord.bulk_create(
             skipped, on_conflict=["auto_import_id", "external_id"], update_fields=["email", "reason", "seen_at"]
         )
+    result.accepted_ids = accepted_ids
     result.skipped_samples = [
-        {"externalId": s.external_id, "email": s.email, "reason": s.reason.value} for s in skipped[-SAMPLES_KEPT:]
+        {"externalId": s.external_id, "email": s.email, "reason": s.reason.value, "code": s.reason.value}
+        for s in skipped[-SAMPLES_KEPT:]
     ]
 
 
@@ -199,11 +202,15 @@ async def _upsert_contacts(
             rows.append(row)
             changed.add(key)
     if rows:
+        # `status` is not among the updated columns: a concurrent unsubscribe is never undone.
         await Contact.bulk_create(
-            rows,
-            on_conflict=["account_id", "email_key"],
-            update_fields=["first_name", "last_name", "phone", "status", "updated_at"],
+            rows, on_conflict=["account_id", "email_key"], update_fields=["first_name", "last_name", "phone", "updated_at"]
         )
+    unsubscribed = [key for key, item in accepted.items() if item.record.unsubscribed]
+    if unsubscribed:  # the source's unsubscribe is kept; never the reverse
+        await Contact.filter(
+            account_id=target.account_id, email_key__in=unsubscribed, status=ContactStatus.ACTIVE
+        ).update(status=ContactStatus.UNSUBSCRIBED, updated_at=now)
     ids = await Contact.filter(account_id=target.account_id, email_key__in=list(accepted)).values_list(
         "email_key", "id"
     )
@@ -215,7 +222,7 @@ def _contact_row(target: ImportTarget, item: _Accepted, stored: Contact | None, 
     record = item.record
     status = stored.status if stored else ContactStatus.ACTIVE
     if record.unsubscribed and status is ContactStatus.ACTIVE:
-        status = ContactStatus.UNSUBSCRIBED  # the source's unsubscribe is kept; never the reverse
+        status = ContactStatus.UNSUBSCRIBED
     return Contact(
         account_id=target.account_id,
         email=item.email,

@@ -256,10 +256,21 @@ class ImportSync:
                 for item in page.malformed[-5:]
             ]
 
+    async def _forget_skips_gone_from_source(self, page: Page) -> set[str]:
+        """Skipped records the source no longer has (deleted, or fixed under a new id)."""
+        if page.present_ids is None:
+            return set()
+        skipped = await SkippedRecord.filter(auto_import_id=self.auto_import.id).values_list("external_id", flat=True)
+        gone = set(skipped) - page.present_ids
+        if gone:
+            await SkippedRecord.filter(auto_import_id=self.auto_import.id, external_id__in=list(gone)).delete()
+        return gone
+
     async def _save_progress(self, page: Page, result: PageResult) -> None:
         totals = SyncCounts.from_dict(self.auto_import.totals)
         totals += result.counts
-        samples = (self.auto_import.skip_samples + result.skipped_samples)[-10:]
+        resolved = result.accepted_ids | await self._forget_skips_gone_from_source(page)
+        samples = _latest_samples(self.auto_import.skip_samples + result.skipped_samples, resolved)
         saved = await AutoImport.filter(id=self.auto_import.id, state_version=self.auto_import.state_version).update(
             cursor=page.cursor, totals=totals.to_dict(), skip_samples=samples
         )
@@ -273,11 +284,12 @@ class ImportSync:
         return self.env.clock() + timedelta(seconds=self.env.settings.sync_interval)
 
     async def _rate_limited(self, exc: RateLimited) -> None:
+        """Not a failure: the cursor of the last committed page stays, and the import comes back
+        when the service allows (its backlog status is left as the last real sync saw it)."""
         until = self.env.clock() + timedelta(seconds=exc.retry_after)
         await AutoImport.filter(id=self.auto_import.id).update(rate_limited_until=until)
         outcome = SyncOutcome.PARTIAL if self.counts.fetched else SyncOutcome.FAILED
-        self.has_more = True
-        await self._finish(outcome, f"{exc} Retrying after {round(exc.retry_after)} s.", until, succeeded=True)
+        await self._finish(outcome, f"{exc} Retrying after {round(exc.retry_after)} s.", until)
 
     async def _failed(self, exc: Exception) -> None:
         if isinstance(exc, SourceError):
@@ -316,6 +328,15 @@ class ImportSync:
             update["rate_limited_until"] = None
         await AutoImport.filter(id=self.auto_import.id, state_version=self.auto_import.state_version).update(**update)
         await prune_sync_history(self.auto_import.id)
+
+
+def _latest_samples(samples: list[dict[str, Any]], resolved: set[str], per_code: int = 5) -> list[dict[str, Any]]:
+    """The newest few samples of each skip reason, leaving out records no longer skipped."""
+    kept: dict[str, list[dict[str, Any]]] = {}
+    for sample in samples:
+        if sample.get("externalId") not in resolved:
+            kept.setdefault(str(sample.get("code") or sample.get("reason")), []).append(sample)
+    return [sample for group in kept.values() for sample in group[-per_code:]]
 
 
 async def _lock_account(account_id: int) -> None:

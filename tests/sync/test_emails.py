@@ -61,12 +61,7 @@ async def test_skipped_records_are_counted_per_sync_but_reported_once(
 
 
 # The CSV feed names a record by its email, or by its row number when it has none: once fixed,
-# the record comes back under a new id and nothing tells the engine that the old id is gone, so
-# the old skip stays counted. Fixing it needs the connector to say which ids a complete pass saw.
-FIXED_ROW_KEEPS_ITS_SKIP = pytest.mark.xfail(
-    strict=True, reason="bug: a skipped CSV row fixed at the source stays counted as skipped")
-
-@FIXED_ROW_KEEPS_ITS_SKIP
+# the record comes back under a new id; the feed reports which ids it saw, so the old skip goes.
 async def test_an_invalid_email_fixed_at_the_source_is_imported_and_the_problem_clears(
     acme: AccountUnderTest, feed: CsvFeedSimulator, sync: Sync
 ) -> None:
@@ -84,7 +79,6 @@ async def test_an_invalid_email_fixed_at_the_source_is_imported_and_the_problem_
     assert state["troubleshooting"]["healthy"] is True
 
 
-@FIXED_ROW_KEEPS_ITS_SKIP
 async def test_a_missing_email_added_at_the_source_is_imported_and_the_problem_clears(
     acme: AccountUnderTest, feed: CsvFeedSimulator, sync: Sync
 ) -> None:
