@@ -175,7 +175,7 @@ async def resume_auto_import(account_id: int, auto_import_id: int, queue: SyncQu
     due_now = auto_import.next_sync_at is None or auto_import.next_sync_at <= now or auto_import.disabled_reason
     update: dict[str, Any] = {"paused": False, "disabled_reason": None}
     if auto_import.disabled_reason:
-        update["failure_streak"] = 0
+        update |= {"failure_streak": 0, "last_error": None}
     if due_now:
         update["next_sync_at"] = now
     await AutoImport.filter(id=auto_import.id).update(**update)
