@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from app.connectors.base import Connector
 from app.connectors.csv_feed import CsvFeedConnector
+from app.connectors.pipedrive import PipedriveConnector
 from app.errors import NotFound
 
 CONNECTORS: dict[str, Connector] = {
-    connector.description.id: connector for connector in (CsvFeedConnector(),)
+    connector.description.id: connector
+    for connector in (CsvFeedConnector(), PipedriveConnector())
 }
 
 
