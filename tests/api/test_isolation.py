@@ -72,10 +72,11 @@ async def test_b_sees_nothing_of_a(a_and_b: tuple[AccountUnderTest, AccountUnder
 
     assert seen_by_a["mine"] == {"id": owned.import_id} and seen_by_a["contacts"]["totalCount"] == 3
     assert seen_by_a["inList"]["totalCount"] == 3 and seen_by_a["contact"] is not None
+    assert {s["importCount"] for s in seen_by_b.pop("services")} == {0}
     assert seen_by_b == {
         "mine": None, "missing": None, "autoImports": [], "csv": [], "connections": [], "lists": [],
         "customFields": [], "contacts": {"totalCount": 0, "edges": []}, "inList": {"totalCount": 0},
-        "contact": None, "services": [{"id": "csv_feed", "importCount": 0}], "me": {"contactCount": 0},
+        "contact": None, "me": {"contactCount": 0},
     }
 
 
