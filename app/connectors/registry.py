@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from app.connectors.base import Connector
 from app.connectors.csv_feed import CsvFeedConnector
+from app.connectors.google_contacts import GoogleContactsConnector
 from app.connectors.pipedrive import PipedriveConnector
 from app.errors import NotFound
 
 CONNECTORS: dict[str, Connector] = {
     connector.description.id: connector
-    for connector in (CsvFeedConnector(), PipedriveConnector())
+    for connector in (CsvFeedConnector(), GoogleContactsConnector(), PipedriveConnector())
 }
 
 

@@ -1,0 +1,340 @@
+"""The Google Contacts connector: the People API's `people.connections.list`, OAuth 2.0.
+
+What a fetch does, and what it guarantees:
+- A first retrieval lists every contact with `requestSyncToken=true`, `pageSize` at most the
+  budget left (1..1000), following `nextPageToken`. The page token is saved with each page, so a
+  backlog drains from where it stopped. Google gives the `nextSyncToken` only on the last page;
+  it becomes the cursor then, and later syncs ask only for what changed since (`syncToken`,
+  paged the same way). Every call sends the same `personFields` and `requestSyncToken`: with a
+  page or sync token the API refuses any other parameter that differs from the first call
+  (`pageSize` may change, AIP-158).
+- The cursor is `{"page_token", "sync_token", "listed"}` during a listing and `{"sync_token"}`
+  once it is done. It always points at the start of an API page never consumed in part (we ask
+  for no more than we may take), so a sync killed after any committed page resumes there,
+  skipping and repeating nothing. An edit made while a long backlog drains is covered by the
+  sync token the listing ends with (the simulator issues it as of the listing's first page).
+- A sync token older than 7 days is refused (400 `EXPIRED_SYNC_TOKEN`, status
+  FAILED_PRECONDITION): `CursorExpired`, and the engine starts a full retrieval again. Contacts
+  are upserted by email, so nothing is duplicated.
+- People deleted at the source come back in an incremental listing as `metadata.deleted`: they
+  are skipped. Nothing is ever deleted here, and a deleted person is never imported.
+- The `label` criterion keeps only the members of one contact group (by resource name
+  `contactGroups/abc` or by its name, resolved with `contactGroups.list` on each fetch). Google
+  cannot filter connections by group, so the filtering is ours; an API page may then give fewer
+  records than asked, and a fetch reads up to `CALLS_PER_FETCH` API pages to fill its budget.
+- Access tokens are refreshed ahead of expiry by the shared `oauth` helper (saved before use);
+  a 401 all the same (a token revoked early) forces one refresh and one retry, then is
+  `NeedsReauth`, like a refused refresh (`invalid_grant`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+
+from app.connectors import oauth
+from app.connectors.base import (
+    AuthKind,
+    ConnectedAccount,
+    CriterionSpec,
+    FetchRequest,
+    Page,
+    ServiceDescription,
+    SourceContext,
+    SourceRecord,
+)
+from app.connectors.google_contacts_mapping import FIXED_FIELDS, group_names, is_deleted, person_to_record
+from app.connectors.http import (
+    ERROR_ACTIONS,
+    ErrorAction,
+    SourceResponse,
+    parse_retry_after,
+    redact_url,
+    request_with_retries,
+)
+from app.errors import CursorExpired, Invalid, NeedsReauth, RateLimited, SourceError, SourceRejected, SourceUnavailable
+
+SERVICE_ID = "google_contacts"
+SERVICE_NAME = "Google Contacts"
+PEOPLE, PEOPLE_DEFAULT = "google_people", "https://people.googleapis.com"
+OAUTH, OAUTH_DEFAULT = "google_oauth", "https://oauth2.googleapis.com"
+ACCOUNTS, ACCOUNTS_DEFAULT = "google_accounts", "https://accounts.google.com/o/oauth2/v2/auth"
+SCOPE = "https://www.googleapis.com/auth/contacts.readonly"
+PERSON_FIELDS = ("names,emailAddresses,phoneNumbers,memberships,birthdays,organizations,userDefined,"
+                 "metadata,addresses,biographies")
+API_PAGE_MAX = 1000
+CALLS_PER_FETCH = 5
+GROUP_PAGES_MAX = 10
+GROUP_RESOURCE = re.compile(r"contactGroups/[A-Za-z0-9_-]{1,100}")
+LABEL_MAX_LENGTH = 200
+
+# 400/403/410 say in their body what went wrong (an expired sync token, a quota, a missing
+# scope) and a 401 earns one forced refresh: they are handed back (None) to be read here.
+PEOPLE_ERROR_ACTIONS = cast(Mapping[int, ErrorAction],
+                            {**ERROR_ACTIONS, 400: None, 401: None, 403: None, 410: None})
+RATE_LIMIT_REASONS = {"RATE_LIMIT_EXCEEDED", "rateLimitExceeded", "userRateLimitExceeded", "quotaExceeded"}
+SCOPE_REASONS = {"ACCESS_TOKEN_SCOPE_INSUFFICIENT", "insufficientPermissions"}
+
+DESCRIPTION = ServiceDescription(
+    id=SERVICE_ID,
+    name=SERVICE_NAME,
+    auth=AuthKind.OAUTH2,
+    criteria=(
+        CriterionSpec("label", "Only contacts with the label", "string",
+                      help="A label of your Google Contacts, by name (Clients) or resource name "
+                           "(contactGroups/abc). Leave empty to import every contact."),
+    ),
+    fields=FIXED_FIELDS,
+)
+
+
+def normalise_criteria(criteria: object) -> dict[str, str]:
+    """`{}` or `{"label": <name or contactGroups/id>}`; raises `Invalid` on the offending key."""
+    if not criteria:
+        return {}
+    if not isinstance(criteria, dict):
+        raise Invalid("Criteria must be an object, like {\"label\": \"Clients\"}.", ["criteria"])
+    for key in criteria:
+        if key != "label":
+            raise Invalid(f"Unknown criterion {key!r}: this service takes 'label'.", ["criteria", str(key)])
+    label = criteria.get("label")
+    if label is None:
+        return {}
+    if not isinstance(label, str):
+        raise Invalid("The label must be text.", ["criteria", "label"])
+    label = label.strip()
+    if not label:
+        return {}
+    if len(label) > LABEL_MAX_LENGTH:
+        raise Invalid(f"A label is at most {LABEL_MAX_LENGTH} characters.", ["criteria", "label"])
+    if label.startswith("contactGroups/") and not GROUP_RESOURCE.fullmatch(label):
+        raise Invalid("A label's resource name looks like contactGroups/abc123.", ["criteria", "label"])
+    return {"label": label}
+
+
+def oauth_endpoints(context: SourceContext) -> oauth.OAuthEndpoints:
+    # offline + consent: Google issues a refresh token only then (and again on every consent).
+    return oauth.OAuthEndpoints(
+        authorize_url=context.endpoint(ACCOUNTS, ACCOUNTS_DEFAULT),
+        token_url=context.endpoint(OAUTH, OAUTH_DEFAULT) + "/token",
+        scopes=(SCOPE,),
+        extra_authorize_params={"access_type": "offline", "prompt": "consent"},
+    )
+
+
+@dataclass(frozen=True)
+class ListingCursor:
+    """Where a listing stands: see the module docstring. `listed` counts the people read in the
+    current listing, for the backlog estimate."""
+
+    sync_token: str | None = None
+    page_token: str | None = None
+    listed: int = 0
+
+    @classmethod
+    def load(cls, cursor: Mapping[str, Any]) -> ListingCursor:
+        sync_token, page_token, listed = (cursor.get(k) for k in ("sync_token", "page_token", "listed"))
+        if not all(token is None or (isinstance(token, str) and token) for token in (sync_token, page_token)):
+            raise CursorExpired("The saved Google Contacts position is unreadable; starting over.")
+        return cls(sync_token, page_token, listed if isinstance(listed, int) and listed >= 0 else 0)
+
+    def params(self, page_size: int) -> dict[str, str]:
+        params = {"personFields": PERSON_FIELDS, "pageSize": str(page_size), "requestSyncToken": "true"}
+        if self.sync_token:
+            params["syncToken"] = self.sync_token
+        if self.page_token:
+            params["pageToken"] = self.page_token
+        return params
+
+    def after(self, body: Mapping[str, Any], people: int) -> ListingCursor:
+        """The position after a fully read API page."""
+        next_page = body.get("nextPageToken")
+        if isinstance(next_page, str) and next_page:
+            return ListingCursor(self.sync_token, next_page, self.listed + people)
+        next_sync = body.get("nextSyncToken")
+        # Without a sync token (never seen, but not promised) the next sync lists everything
+        # again: fingerprints make the repeat cost no writes.
+        return ListingCursor(next_sync if isinstance(next_sync, str) and next_sync else None, None, 0)
+
+    @property
+    def in_listing(self) -> bool:
+        return self.page_token is not None
+
+    def to_json(self) -> dict[str, Any]:
+        if self.page_token is None:
+            return {"sync_token": self.sync_token} if self.sync_token else {}
+        return {"page_token": self.page_token, "sync_token": self.sync_token, "listed": self.listed}
+
+
+class PeopleSession:
+    """Authenticated calls to the People API for one fetch (or one connect)."""
+
+    def __init__(self, request: FetchRequest) -> None:
+        self.request = request
+        self.context = request.context
+        self.base = self.context.endpoint(PEOPLE, PEOPLE_DEFAULT)
+
+    async def get(self, path: str, params: Mapping[str, str]) -> dict[str, Any]:
+        response = await self._send(path, params, await self._token())
+        if response.status_code == 401:  # revoked or expired earlier than it said: refresh once
+            self.request.settings["expires_at"] = 0
+            response = await self._send(path, params, await self._token())
+        if response.status_code >= 400:
+            raise_for_error(response, path, sent_sync_token="syncToken" in params)
+        body = response.json()
+        if not isinstance(body, dict):
+            raise SourceUnavailable(f"Google answered {redact_url(self.base + path)} with something that is not an object.")
+        return body
+
+    async def _token(self) -> str:
+        try:
+            client = oauth.oauth_client(self.context, SERVICE_ID, SERVICE_NAME)
+        except Invalid as exc:
+            raise SourceRejected(exc.message) from None
+        return await oauth.fresh_access_token(self.request, oauth_endpoints(self.context), client)
+
+    async def _send(self, path: str, params: Mapping[str, str], token: str) -> SourceResponse:
+        return await request_with_retries(self.context, "GET", self.base + path, params=dict(params),
+                                          table=PEOPLE_ERROR_ACTIONS,
+                                          headers={"Authorization": f"Bearer {token}", "Accept": "application/json"})
+
+
+def raise_for_error(response: SourceResponse, path: str, *, sent_sync_token: bool) -> None:
+    """The typed error of a 4xx the table handed back; a Google error body is
+    `{"error": {"code", "message", "status", "details": [{"reason"}]}}`."""
+    status, reasons, message = _google_error(response)
+    where = f"HTTP {response.status_code} from {path}"
+    if response.status_code in (400, 410) and sent_sync_token and (
+            "EXPIRED_SYNC_TOKEN" in reasons or status == "FAILED_PRECONDITION" or response.status_code == 410):
+        raise CursorExpired(f"Google's sync token expired ({where}); a full retrieval starts again.")
+    if status == "RESOURCE_EXHAUSTED" or reasons & RATE_LIMIT_REASONS:
+        raise RateLimited(f"Rate limited by Google ({where}).", parse_retry_after(response.headers.get("Retry-After")))
+    if response.status_code == 401:
+        raise NeedsReauth(f"Google refused the access token even after a refresh ({where}); reconnect the account.")
+    if response.status_code == 403 and (reasons & SCOPE_REASONS or status in ("PERMISSION_DENIED", "UNAUTHENTICATED")):
+        if "SERVICE_DISABLED" in reasons:
+            raise SourceRejected(f"The People API is not enabled for this server's Google project ({where}).")
+        raise NeedsReauth(f"Google refused access to the contacts ({where}); reconnect the account and allow "
+                          "reading contacts.")
+    raise SourceRejected(f"Google refused the request ({where}{': ' + message if message else ''}).")
+
+
+def _google_error(response: SourceResponse) -> tuple[str, set[str], str]:
+    try:
+        body = response.json()
+    except SourceUnavailable:
+        body = None
+    error = body.get("error") if isinstance(body, dict) else None
+    if not isinstance(error, dict):
+        return "", set(), ""
+    # `details[].reason` (google.rpc.ErrorInfo), or `errors[].reason` in older Google APIs
+    entries = [e for key in ("details", "errors") if isinstance(error.get(key), list) for e in error[key]]
+    reasons = {e["reason"] for e in entries if isinstance(e, dict) and isinstance(e.get("reason"), str)}
+    message = error.get("message")
+    return str(error.get("status") or ""), reasons, message[:200] if isinstance(message, str) else ""
+
+
+async def label_group(session: PeopleSession, label: str | None) -> str | None:
+    """The resource name of the label, looked up by name (or formatted name) when not given."""
+    if not label or GROUP_RESOURCE.fullmatch(label):
+        return label or None
+    page_token: str | None = None
+    for _ in range(GROUP_PAGES_MAX):
+        params = {"pageSize": str(API_PAGE_MAX), **({"pageToken": page_token} if page_token else {})}
+        body = await session.get("/v1/contactGroups", params)
+        for group in body.get("contactGroups") or []:
+            names = {str(group.get(key) or "").strip().casefold() for key in ("name", "formattedName")}
+            if isinstance(group, dict) and label.casefold() in names and group.get("resourceName"):
+                return str(group["resourceName"])
+        page_token = body.get("nextPageToken") or None
+        if not page_token:
+            break
+    raise SourceRejected(f"There is no label named {label!r} in this Google account; check the import's criteria.")
+
+
+class _NoFingerprints:
+    async def unchanged_ids(self, records: Sequence[SourceRecord]) -> set[str]:
+        return set()
+
+
+class GoogleContactsConnector:
+    """Imports a Google account's contacts; see the module docstring for the guarantees."""
+
+    description = DESCRIPTION
+
+    def validate_criteria(self, criteria: dict[str, Any]) -> dict[str, Any]:
+        return normalise_criteria(criteria)
+
+    def authorize_url(self, context: SourceContext, redirect_uri: str, state: str) -> str:
+        client = oauth.oauth_client(context, SERVICE_ID, SERVICE_NAME)
+        return oauth.build_authorize_url(oauth_endpoints(context), client, redirect_uri, state)
+
+    async def exchange_code(self, code: str, redirect_uri: str, context: SourceContext) -> dict[str, Any]:
+        client = oauth.oauth_client(context, SERVICE_ID, SERVICE_NAME)
+        return await oauth.exchange_code(context, oauth_endpoints(context), client, code, redirect_uri)
+
+    async def connect(self, settings: dict[str, Any], context: SourceContext) -> ConnectedAccount:
+        """Checks a token set (`access_token`, `refresh_token`, `expires_at`) by reading the
+        account's email, which names the external account. Refreshes the token if it is about to
+        expire, and stores the token set as it then is."""
+        tokens = _token_set(settings)
+        request = FetchRequest(settings=tokens, criteria={}, cursor={}, limit=0, fingerprints=_NoFingerprints(),
+                               context=context)
+        try:
+            me = await PeopleSession(request).get("/v1/people/me", {"personFields": "emailAddresses"})
+        except NeedsReauth as exc:
+            raise Invalid(f"Google refused the authorization: {exc}", ["settings", "access_token"]) from None
+        except SourceError as exc:
+            raise Invalid(f"Google Contacts could not be checked: {exc}", ["settings"]) from None
+        email = person_to_record(me).email
+        account = email.lower() if email else str(me.get("resourceName") or "")
+        if not account:
+            raise Invalid("Google did not say which account this is.", ["settings"])
+        return ConnectedAccount(external_account=account, settings=_token_set(request.settings))
+
+    async def fetch_page(self, request: FetchRequest) -> Page:
+        """At most `limit` records from the saved position; see the module docstring."""
+        try:
+            criteria = normalise_criteria(request.criteria)
+        except Invalid as exc:
+            raise SourceRejected(f"The import's criteria are no longer valid: {exc.message}") from None
+        cursor = ListingCursor.load(request.cursor)
+        if request.limit <= 0:
+            return Page(records=[], cursor=cursor.to_json(), has_more=True)
+        session = PeopleSession(request)
+        group = await label_group(session, criteria.get("label"))
+        records: list[SourceRecord] = []
+        total: int | None = None
+        for _ in range(CALLS_PER_FETCH):
+            body = await session.get("/v1/people/me/connections", cursor.params(min(API_PAGE_MAX, request.limit - len(records))))
+            people = [p for p in body.get("connections") or [] if isinstance(p, dict)]
+            records += [person_to_record(p) for p in people if _wanted(p, group)]
+            total = body.get("totalItems") if isinstance(body.get("totalItems"), int) else None
+            cursor = cursor.after(body, len(people))
+            if not cursor.in_listing or len(records) >= request.limit:
+                break
+        estimate = max(total - cursor.listed, 0) if cursor.in_listing and total is not None else None
+        return Page(records=records, cursor=cursor.to_json(), has_more=cursor.in_listing,
+                    backlog_estimate=estimate if cursor.in_listing else 0)
+
+
+def _wanted(person: Mapping[str, Any], group: str | None) -> bool:
+    return not is_deleted(person) and bool(person.get("resourceName")) and (
+        group is None or group in group_names(person))
+
+
+def _token_set(settings: object) -> dict[str, Any]:
+    """The token set checked for shape; raises `Invalid` on the offending setting."""
+    if not isinstance(settings, dict):
+        raise Invalid("Settings must be a JSON object.", ["settings"])
+    for key in ("access_token", "refresh_token"):
+        if not isinstance(settings.get(key), str) or not settings[key].strip():
+            raise Invalid("Connect Google Contacts through Google's consent page (the token set is incomplete).",
+                          ["settings", key])
+    expires_at = settings.get("expires_at")
+    if isinstance(expires_at, bool) or not isinstance(expires_at, (int, float)):
+        raise Invalid("The token set has no expiry time (epoch seconds).", ["settings", "expires_at"])
+    return {"access_token": settings["access_token"], "refresh_token": settings["refresh_token"],
+            "expires_at": int(expires_at)}
