@@ -118,6 +118,11 @@ class FingerprintLookup(Protocol):
         """External ids among `records` whose content was already imported as it is now."""
         ...
 
+    async def known_ids(self, external_ids: Sequence[str]) -> set[str]:
+        """External ids among these that this import has already imported (in any version), so a
+        connector can pass on news about them (an unsubscribe) that its criteria would filter out."""
+        ...
+
 
 @dataclass
 class ConnectedAccount:

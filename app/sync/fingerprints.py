@@ -20,3 +20,11 @@ class StoredFingerprints:
             query = query.filter(external_id__in=[r.external_id for r in records])
         stored = dict(await query.values_list("external_id", "fingerprint"))
         return {r.external_id for r in records if stored.get(r.external_id) == r.fingerprint()}
+
+    async def known_ids(self, external_ids: Sequence[str]) -> set[str]:
+        if not external_ids:
+            return set()
+        known = await RecordFingerprint.filter(
+            auto_import_id=self.auto_import_id, external_id__in=list(external_ids)
+        ).values_list("external_id", flat=True)
+        return set(known)

@@ -55,6 +55,9 @@ class EngineLike:
     async def unchanged_ids(self, records: Any) -> set[str]:
         return {r.external_id for r in records if self.seen.get(r.external_id) == r.fingerprint()}
 
+    async def known_ids(self, external_ids: Any) -> set[str]:
+        return {external_id for external_id in external_ids if external_id in self.seen}
+
     async def save_settings(self, settings: dict[str, Any]) -> None:
         self.saved_settings.append(settings)
         self.harness.settings = settings
