@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import signal
 import subprocess
@@ -75,14 +76,38 @@ def run(args: argparse.Namespace, settings: Settings) -> None:
     asyncio.run(db.apply_migrations(settings.resolved_database_url))
     demo = asyncio.run(ensure_demo(settings))
     env = dict(os.environ, REDIS_URL=redis_url(settings))  # children share this process's Redis
-    bin_dir = Path(sys.executable).parent
-    children = [
-        subprocess.Popen([str(bin_dir / "uvicorn"), "app.asgi:app", "--host", "127.0.0.1", "--port", str(settings.port)], env=env),
-        subprocess.Popen([str(bin_dir / "arq"), "workers.WorkerSettings"], env=env),
+    children, how_to_connect = _start_simulators(settings, env)
+    children += [
+        subprocess.Popen([_tool("uvicorn"), "app.asgi:app", "--host", "127.0.0.1", "--port", str(settings.port)], env=env),
+        subprocess.Popen([_tool("arq"), "workers.WorkerSettings"], env=env),
     ]
     print(f"Demo account 'Demo' (sample feed {demo.feed_path}). API token:\n{demo.token}")
     print(graphiql_example(settings.port, demo.token), flush=True)
+    if how_to_connect:
+        print(how_to_connect, flush=True)
     _supervise(children)
+
+
+def _tool(name: str) -> str:
+    return str(Path(sys.executable).parent / name)
+
+
+DEMO_SERVER = "tests.simulators.demo_server"
+
+
+def _start_simulators(settings: Settings, env: dict[str, str]) -> tuple[list[subprocess.Popen[bytes]], str]:
+    """In development, from a checkout: the simulated Google, Shopify, HubSpot and Pipedrive, and
+    settings pointing the API and worker at them (unless the user set endpoints). It runs as its
+    own process: the app never imports test code."""
+    if settings.is_production or settings.endpoints or not Path(*DEMO_SERVER.split(".")).with_suffix(".py").exists():
+        return [], ""
+    port = str(settings.port + 100)
+    described = subprocess.run([sys.executable, "-m", DEMO_SERVER, "--port", port, "--describe"],
+                               capture_output=True, text=True, check=True)
+    demo = json.loads(described.stdout)
+    env.update(demo["environment"])
+    server = subprocess.Popen([sys.executable, "-m", DEMO_SERVER, "--port", port], env=env)
+    return [server], demo["how_to_connect"]
 
 
 def _supervise(children: list[subprocess.Popen[bytes]]) -> None:
