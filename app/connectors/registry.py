@@ -5,13 +5,16 @@ from __future__ import annotations
 from app.connectors.base import Connector
 from app.connectors.csv_feed import CsvFeedConnector
 from app.connectors.google_contacts import GoogleContactsConnector
+from app.connectors.hubspot import HubSpotConnector
 from app.connectors.pipedrive import PipedriveConnector
 from app.connectors.shopify import ShopifyConnector
 from app.errors import NotFound
 
 CONNECTORS: dict[str, Connector] = {
     connector.description.id: connector
-    for connector in (CsvFeedConnector(), GoogleContactsConnector(), PipedriveConnector(), ShopifyConnector())
+    for connector in (
+        CsvFeedConnector(), GoogleContactsConnector(), HubSpotConnector(), PipedriveConnector(), ShopifyConnector()
+    )
 }
 
 
