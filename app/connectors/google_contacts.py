@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from app.connectors import oauth
 from app.connectors.base import (
@@ -71,9 +71,8 @@ GROUP_RESOURCE = re.compile(r"contactGroups/[A-Za-z0-9_-]{1,100}")
 LABEL_MAX_LENGTH = 200
 
 # 400/403/410 say in their body what went wrong (an expired sync token, a quota, a missing
-# scope) and a 401 earns one forced refresh: they are handed back (None) to be read here.
-PEOPLE_ERROR_ACTIONS = cast(Mapping[int, ErrorAction],
-                            {**ERROR_ACTIONS, 400: None, 401: None, 403: None, 410: None})
+# scope) and a 401 earns one forced refresh: they are handed back to be read here.
+PEOPLE_ERROR_ACTIONS = {**ERROR_ACTIONS, **dict.fromkeys((400, 401, 403, 410), ErrorAction.READ_BODY)}
 RATE_LIMIT_REASONS = {"RATE_LIMIT_EXCEEDED", "rateLimitExceeded", "userRateLimitExceeded", "quotaExceeded"}
 SCOPE_REASONS = {"ACCESS_TOKEN_SCOPE_INSUFFICIENT", "insufficientPermissions"}
 

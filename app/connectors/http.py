@@ -31,6 +31,7 @@ class ErrorAction(str, Enum):
     RATE_LIMITED = "rate_limited"
     RETRY = "retry"
     REJECT = "reject"
+    READ_BODY = "read_body"  # handed back to the connector: the body says what went wrong
 
 
 ERROR_ACTIONS: Mapping[int, ErrorAction] = {
@@ -46,12 +47,15 @@ ERROR_ACTIONS: Mapping[int, ErrorAction] = {
 
 
 def action_for_status(status: int, table: Mapping[int, ErrorAction] = ERROR_ACTIONS) -> ErrorAction | None:
-    """None for a success (or a 304); otherwise what to do about the status."""
+    """None for a success (or a 304) and for a status the connector reads itself (`READ_BODY`);
+    otherwise what to do about the status."""
     if status < 400:
         return None
     if status in table:
-        return table[status]
-    return ErrorAction.RETRY if status >= 500 else ErrorAction.REJECT
+        action = table[status]
+    else:
+        action = ErrorAction.RETRY if status >= 500 else ErrorAction.REJECT
+    return None if action is ErrorAction.READ_BODY else action
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float:

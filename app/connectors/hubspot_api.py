@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import Any
 
 from app.connectors import oauth
 from app.connectors.base import ConnectedAccount, FetchRequest, SourceContext
@@ -32,9 +32,8 @@ SCOPE = "crm.objects.contacts.read"
 DAILY_LIMIT_WAIT = 3600.0
 
 # 423 (a record locked by a large sync) and 477 (the account is migrating) ask for a retry; a 429
-# is handed back (None) so its body and headers say how long to wait.
-API_ERROR_ACTIONS = cast(Mapping[int, ErrorAction],
-                         {**ERROR_ACTIONS, 423: ErrorAction.RETRY, 477: ErrorAction.RETRY, 429: None})
+# is handed back so its body and headers say how long to wait.
+API_ERROR_ACTIONS = ERROR_ACTIONS | {423: ErrorAction.RETRY, 477: ErrorAction.RETRY, 429: ErrorAction.READ_BODY}
 
 
 def oauth_endpoints(context: SourceContext) -> oauth.OAuthEndpoints:
