@@ -8,6 +8,7 @@ remembered by fingerprint.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -40,6 +41,22 @@ class ContractHarness(Protocol):
 
     def malform_next(self) -> None:
         """The next API call answers 200 with a truncated, non-JSON (or non-CSV) body."""
+
+
+class KnownFingerprints:
+    """A fake of the engine's fingerprint store: what was applied, by external id."""
+
+    def __init__(self) -> None:
+        self.by_id: dict[str, str] = {}
+
+    async def unchanged_ids(self, records: Sequence[SourceRecord]) -> set[str]:
+        return {r.external_id for r in records if self.by_id.get(r.external_id) == r.fingerprint()}
+
+    async def known_ids(self, external_ids: Sequence[str]) -> set[str]:
+        return {external_id for external_id in external_ids if external_id in self.by_id}
+
+    def mark(self, records: Sequence[SourceRecord]) -> None:
+        self.by_id.update({record.external_id: record.fingerprint() for record in records})
 
 
 @dataclass

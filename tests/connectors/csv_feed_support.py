@@ -1,8 +1,7 @@
-"""Helpers shared by the CSV feed connector tests: a fake fingerprint store and a fetch call."""
+"""Helpers shared by the CSV feed connector tests: a resolver and a fetch call."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import httpx
@@ -10,22 +9,10 @@ import httpx
 from app.connectors.base import FetchRequest, Page, SourceContext, SourceRecord
 from app.connectors.csv_feed import CsvFeedConnector
 from app.connectors.url_guard import resolve_host
+from tests.connectors.contract import KnownFingerprints
 
 FEED_URL = "http://feed.test/feed.csv"
 PUBLIC_ADDRESS = "93.184.216.34"
-
-
-class KnownFingerprints:
-    """A fake of the engine's store: what was applied, by external id."""
-
-    def __init__(self) -> None:
-        self.by_id: dict[str, str] = {}
-
-    async def unchanged_ids(self, records: Sequence[SourceRecord]) -> set[str]:
-        return {r.external_id for r in records if self.by_id.get(r.external_id) == r.fingerprint()}
-
-    def mark(self, records: Sequence[SourceRecord]) -> None:
-        self.by_id.update({record.external_id: record.fingerprint() for record in records})
 
 
 class SwitchableResolver:

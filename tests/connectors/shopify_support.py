@@ -11,6 +11,7 @@ import httpx
 from app.connectors.base import FetchRequest, Page, SourceContext, SourceRecord
 from app.connectors.shopify import ShopifyConnector
 from tests.simulators.shopify import ManualClock, ShopifySimulator
+from tests.connectors.contract import KnownFingerprints
 
 SHOP = "acme.myshopify.com"
 TOKEN = "shpat_acme_test_token"
@@ -34,22 +35,6 @@ async def simulator_client(sim: ShopifySimulator) -> AsyncIterator[httpx.AsyncCl
 def make_context(client: httpx.AsyncClient, *, retries: int = 2, max_inline_wait: float = 0.01) -> SourceContext:
     return SourceContext(http=client, production=False, max_bytes=5_000_000, retries=retries,
                          max_inline_wait=max_inline_wait, endpoints=ENDPOINTS)
-
-
-class KnownFingerprints:
-    """A fake of the engine's store: what was applied, by external id."""
-
-    def __init__(self) -> None:
-        self.by_id: dict[str, str] = {}
-
-    async def unchanged_ids(self, records: Sequence[SourceRecord]) -> set[str]:
-        return {r.external_id for r in records if self.by_id.get(r.external_id) == r.fingerprint()}
-
-    async def known_ids(self, external_ids: Sequence[str]) -> set[str]:
-        return {external_id for external_id in external_ids if external_id in self.by_id}
-
-    def mark(self, records: Sequence[SourceRecord]) -> None:
-        self.by_id.update({record.external_id: record.fingerprint() for record in records})
 
 
 async def fetch(context: SourceContext, *, cursor: dict[str, Any] | None = None, limit: int = 500,
