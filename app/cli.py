@@ -78,7 +78,9 @@ def run(args: argparse.Namespace, settings: Settings) -> None:
     env = dict(os.environ, REDIS_URL=redis_url(settings))  # children share this process's Redis
     children, how_to_connect = _start_simulators(settings, env)
     children += [
-        subprocess.Popen([_tool("uvicorn"), "app.asgi:app", "--host", "127.0.0.1", "--port", str(settings.port)], env=env),
+        # No access log: an OAuth callback's query string holds the code and the state.
+        subprocess.Popen([_tool("uvicorn"), "app.asgi:app", "--host", "127.0.0.1", "--port", str(settings.port),
+                          "--no-access-log"], env=env),
         subprocess.Popen([_tool("arq"), "workers.WorkerSettings"], env=env),
     ]
     print(f"Demo account 'Demo' (sample feed {demo.feed_path}). API token:\n{demo.token}")

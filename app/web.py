@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import html
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ import httpx
 from arq import create_pool
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
@@ -21,7 +22,10 @@ from tortoise import connections
 from app import db
 from app.accounts.service import authenticate
 from app.config import Settings
+from app.connections import oauth_flow
 from app.connectors.base import OAuthClient, SourceContext
+from app.connectors.registry import CONNECTORS
+from app.errors import DomainError, SourceError
 from app.graphql.context import Context
 from app.graphql.schema import production_schema, schema
 from app.redis import redis_settings
@@ -123,6 +127,46 @@ async def _redis_ok(services: Services) -> bool:
         return False
 
 
+async def oauth_callback(request: Request) -> HTMLResponse:
+    """Where a service sends the user's browser back after consent (no API token: the state
+    names the account). Answers a small page saying what happened; never shows a token."""
+    services: Services = request.app.state.services
+    service_id = request.path_params["service"]
+    connector = CONNECTORS.get(service_id)
+    if connector is None:
+        return _callback_page("Unknown service", "There is no such service on this server.", 404)
+    service = connector.description.name
+    params = request.query_params
+    state, error = params.get("state", ""), params.get("error")
+    if error:
+        await oauth_flow.abandon_authorization(service_id, state)
+        reason = ("you did not allow access" if error == "access_denied"
+                  else f"{service} reported an error ({error[:60]})")
+        return _callback_page(f"{service} was not connected", f"Nothing was connected: {reason}. "
+                              "You can close this window and start again from the app.", 400)
+    try:
+        connection = await oauth_flow.complete_authorization(service_id, params.get("code", ""), state,
+                                                             services.cipher, services.source, queue=services.queue)
+    except DomainError as exc:
+        return _callback_page(f"{service} was not connected", exc.message, 400)
+    except SourceError:
+        log.warning("Completing the %s authorization failed", service_id, exc_info=True)
+        return _callback_page(f"{service} was not connected", f"{service} could not be reached to finish "
+                              "connecting. Start the connection again from the app in a moment.", 400)
+    account = connection.external_account.name
+    return _callback_page(f"{service} connected",
+                          f"Connected {service} account {account}. You can close this window.", 200)
+
+
+def _callback_page(title: str, message: str, status: int) -> HTMLResponse:
+    body = (f"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>"
+            f"</head><body><h1>{html.escape(title)}</h1><p>{html.escape(message)}</p></body></html>")
+    # The callback URL carries the code: no caching, no referrer, no framing, no scripts.
+    headers = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY",
+               "Content-Security-Policy": "default-src 'none'"}
+    return HTMLResponse(body, status_code=status, headers=headers)
+
+
 def create_app(services: Services | None = None, settings: Settings | None = None) -> Starlette:
     """The app. Given `services` (tests), it uses them and opens nothing; otherwise its lifespan
     connects the database, Redis and an HTTP client from `settings`."""
@@ -149,7 +193,8 @@ def create_app(services: Services | None = None, settings: Settings | None = Non
                                   source=None, queue=None)  # type: ignore[arg-type]
     graphql = RequireToken(AutoImportGraphQL(shared))
     app = Starlette(
-        routes=[Route("/graphql", graphql, methods=["GET", "POST"]), Route("/health", health)],  # type: ignore[arg-type]
+        routes=[Route("/graphql", graphql, methods=["GET", "POST"]), Route("/health", health),  # type: ignore[arg-type]
+                Route("/oauth/{service}/callback", oauth_callback, methods=["GET"])],
         lifespan=lifespan,
     )
     app.state.services = shared

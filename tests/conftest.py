@@ -39,7 +39,7 @@ if BACKENDS == ["services"] and not (TEST_DATABASE_URL and TEST_REDIS_URL):
 TABLES = [
     "contact_event", "field_value", "contact_tag", "list_membership", "record_fingerprint", "deferred_contact",
     "skipped_record", "sync_run", "auto_import_list", "auto_import", "connection", "external_account",
-    "custom_field", "contact", "contact_list", "api_token", "account",
+    "custom_field", "contact", "contact_list", "api_token", "oauth_state", "account",
 ]
 FEED_URL = "http://feed.test/feed.csv"
 

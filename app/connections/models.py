@@ -44,3 +44,25 @@ class Connection(Model):
 
     class Meta:
         table = "connection"
+
+
+class OAuthState(Model):
+    """An OAuth consent in progress, tying the return of the browser to the account that started it.
+
+    Only a hash of the state is stored, it expires, and it is used at most once.
+    """
+
+    id = fields.IntField(primary_key=True)
+    state_hash = fields.CharField(max_length=64, unique=True)
+    account = fields.ForeignKeyField("models.Account", related_name="oauth_states", on_delete=fields.CASCADE)
+    service_id = fields.CharField(max_length=50)
+    connection_name = fields.CharField(max_length=200, null=True)
+    reconnect_connection = fields.ForeignKeyField(
+        "models.Connection", related_name="oauth_states", on_delete=fields.SET_NULL, null=True
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+    expires_at = fields.DatetimeField()
+    used_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "oauth_state"

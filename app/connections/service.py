@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from app.autoimports.models import AutoImport
 from app.connections.models import Connection, ConnectionStatus, ExternalAccount
-from app.connectors.base import SourceContext
+from app.connectors.base import AuthKind, ConnectedAccount, SourceContext
 from app.connectors.registry import get_connector
 from app.errors import Invalid, NotFound
 from app.security import SettingsCipher
+from app.sync.schedule import SyncQueue, enqueue_now
 
 
 def _bound_to(connection: Connection) -> str:
@@ -35,33 +38,93 @@ async def connect_service(
     settings: Any,
     cipher: SettingsCipher,
     source: SourceContext,
+    *,
+    queue: SyncQueue | None = None,
 ) -> Connection:
     """Checks the settings with the service, then stores the connection (settings encrypted).
 
-    Connections naming the same external account share its row, and so one sync budget.
+    Connections naming the same external account share its row, and so one sync budget. For a
+    service with credentials, connecting an external account the account already has a
+    connection to is a reconnect: that connection gets the new settings (see `store_connection`).
     Raises `Invalid` when the service refuses the settings; then nothing is stored.
     """
     if not isinstance(settings, dict):
         raise Invalid("Settings must be a JSON object.", ["settings"])
     connector = get_connector(service_id)
     connected = await connector.connect(settings, source)
-    name = (name or "").strip() or connected.external_account
-    if len(name) > 200:
+    return await store_connection(account_id, service_id, name, connected, cipher, queue=queue)
+
+
+async def store_connection(
+    account_id: int,
+    service_id: str,
+    name: str | None,
+    connected: ConnectedAccount,
+    cipher: SettingsCipher,
+    *,
+    reconnect_id: int | None = None,
+    queue: SyncQueue | None = None,
+) -> Connection:
+    """Stores checked settings: a new connection, or a reconnect of existing ones.
+
+    For a service with credentials (API key, OAuth), the account's connections to the same
+    external account all get the new settings and become ACTIVE again; the one returned is
+    `reconnect_id` when given (it must be a connection to that external account, else `Invalid`)
+    or the oldest. Their imports that waited for re-authorisation are due at once. A service
+    without credentials (a CSV feed) always gets a new connection: two named views of one feed
+    are legitimate.
+    """
+    name = (name or "").strip() or None
+    if name is not None and len(name) > 200:
         raise Invalid("The name is longer than 200 characters.", ["name"])
+    reconnectable = get_connector(service_id).description.auth is not AuthKind.NONE
     async with in_transaction():
         external, _ = await ExternalAccount.get_or_create(
             account_id=account_id, service_id=service_id, name=connected.external_account[:500]
         )
-        connection = await Connection.create(
-            account_id=account_id,
-            external_account=external,
-            service_id=service_id,
-            name=name,
-            settings_encrypted="",
-        )
-        connection.settings_encrypted = cipher.encrypt(connected.settings, _bound_to(connection))
-        await connection.save(update_fields=["settings_encrypted"])
+        existing = await Connection.filter(account_id=account_id, external_account_id=external.id).order_by("id")
+        if reconnect_id is not None:
+            _check_reconnect_target(reconnect_id, existing, connected.external_account)
+        if reconnectable and existing:
+            chosen = next((c for c in existing if c.id == reconnect_id), existing[0])
+            revived = await _renew(existing, chosen, name, connected, cipher)
+        else:
+            chosen, revived = await _create(account_id, service_id, external, name, connected, cipher), False
+    if revived:
+        await enqueue_now(queue, external.id, datetime.now(timezone.utc))
+    return chosen
+
+
+def _check_reconnect_target(reconnect_id: int, existing: list[Connection], external_account: str) -> None:
+    if not any(c.id == reconnect_id for c in existing):
+        raise Invalid(f"You signed in as {external_account}, but the connection to renew belongs to another "
+                      "account of the service. Sign in with that account, or connect this one as a new connection.",
+                      ["connectionId"])
+
+
+async def _create(account_id: int, service_id: str, external: ExternalAccount, name: str | None,
+                  connected: ConnectedAccount, cipher: SettingsCipher) -> Connection:
+    connection = await Connection.create(account_id=account_id, external_account=external, service_id=service_id,
+                                         name=name or connected.external_account[:200], settings_encrypted="")
+    connection.settings_encrypted = cipher.encrypt(connected.settings, _bound_to(connection))
+    await connection.save(update_fields=["settings_encrypted"])
     return connection
+
+
+async def _renew(existing: list[Connection], chosen: Connection, name: str | None, connected: ConnectedAccount,
+                 cipher: SettingsCipher) -> bool:
+    """New settings for every connection to the external account; True when one needed them
+    to sync again (its imports are then made due now)."""
+    revived = [c.id for c in existing if c.status is ConnectionStatus.NEEDS_REAUTH]
+    for connection in existing:
+        connection.settings_encrypted = cipher.encrypt(connected.settings, _bound_to(connection))
+        connection.status = ConnectionStatus.ACTIVE
+        if connection is chosen and name is not None:
+            connection.name = name
+        await connection.save(update_fields=["settings_encrypted", "status", "name"])
+    if revived:
+        await AutoImport.filter(connection_id__in=revived, paused=False).update(next_sync_at=datetime.now(timezone.utc))
+    return bool(revived)
 
 
 async def list_connections(account_id: int, service_id: str | None = None) -> list[Connection]:

@@ -44,9 +44,9 @@ CLIENT_SETTINGS = {"google_contacts": "AUTOIMPORT_GOOGLE_CLIENT_ID/SECRET",
                    "hubspot": "AUTOIMPORT_HUBSPOT_CLIENT_ID/SECRET"}
 
 # A token endpoint's 400/401/403 carry an RFC 6749 §5.2 error body that says what went wrong, so
-# they are returned to be read here (None = "hand the response back") rather than raised blind.
-_TOKEN_ERROR_ACTIONS = cast(Mapping[int, ErrorAction],
-                            {**ERROR_ACTIONS, 400: None, 401: None, 403: None})
+# they are handed back to be read here rather than raised blind.
+_TOKEN_ERROR_ACTIONS: Mapping[int, ErrorAction] = {
+    **ERROR_ACTIONS, 400: ErrorAction.READ_BODY, 401: ErrorAction.READ_BODY, 403: ErrorAction.READ_BODY}
 
 
 @dataclass(frozen=True)

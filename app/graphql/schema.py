@@ -15,6 +15,7 @@ from app.autoimports.graphql import (
     DeletePayload,
     UpdateAutoImportInput,
 )
+from app.connections import oauth_flow
 from app.connections import service as connections
 from app.connections.graphql import ConnectionType, ConnectServiceInput, ConnectServicePayload, ServiceType
 from app.connectors.registry import CONNECTORS
@@ -169,12 +170,13 @@ class Mutation:
     @strawberry.mutation
     async def connect_service(self, info: strawberry.Info[Context], input: ConnectServiceInput) -> ConnectServicePayload:
         ctx = info.context
-        row, errors = await attempt(
-            connections.connect_service(ctx.account.id, str(input.service_id), input.name, input.settings, ctx.cipher, ctx.source)
-        )
+        started, errors = await attempt(oauth_flow.start_connection(
+            ctx.account.id, str(input.service_id), input.name, input.settings, ctx.cipher, ctx.source, ctx.queue))
+        row = started.connection if started else None
         if row is not None:
             row = await connections.get_connection(ctx.account.id, row.id)
-        return ConnectServicePayload(connection=_connection(row) if row else None, authorize_url=None, user_errors=errors)
+        return ConnectServicePayload(connection=_connection(row) if row else None,
+                                     authorize_url=started.authorize_url if started else None, user_errors=errors)
 
     @strawberry.mutation
     async def create_auto_import(self, info: strawberry.Info[Context], input: CreateAutoImportInput) -> AutoImportPayload:
