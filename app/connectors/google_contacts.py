@@ -258,7 +258,7 @@ class _NoFingerprints:
         return set()
 
 
-class GoogleContactsConnector:
+class GoogleContactsConnector(oauth.OAuthConsent):
     """Imports a Google account's contacts; see the module docstring for the guarantees."""
 
     description = DESCRIPTION
@@ -266,13 +266,10 @@ class GoogleContactsConnector:
     def validate_criteria(self, criteria: dict[str, Any]) -> dict[str, Any]:
         return normalise_criteria(criteria)
 
-    def authorize_url(self, context: SourceContext, redirect_uri: str, state: str) -> str:
-        client = oauth.oauth_client(context, SERVICE_ID, SERVICE_NAME)
-        return oauth.build_authorize_url(oauth_endpoints(context), client, redirect_uri, state)
+    service_id, service_name = SERVICE_ID, SERVICE_NAME
 
-    async def exchange_code(self, code: str, redirect_uri: str, context: SourceContext) -> dict[str, Any]:
-        client = oauth.oauth_client(context, SERVICE_ID, SERVICE_NAME)
-        return await oauth.exchange_code(context, oauth_endpoints(context), client, code, redirect_uri)
+    def oauth_endpoints(self, context: SourceContext) -> oauth.OAuthEndpoints:
+        return oauth_endpoints(context)
 
     async def connect(self, settings: dict[str, Any], context: SourceContext) -> ConnectedAccount:
         """Checks a token set (`access_token`, `refresh_token`, `expires_at`) by reading the

@@ -144,7 +144,7 @@ def _keyed(results: list[Any]) -> list[Keyed]:
     return keyed
 
 
-class HubSpotConnector:
+class HubSpotConnector(oauth.OAuthConsent):
     """Imports HubSpot contacts; see the module docstring for the guarantees."""
 
     description = DESCRIPTION
@@ -157,13 +157,10 @@ class HubSpotConnector:
 
     # -- OAuth -------------------------------------------------------------------------------
 
-    def authorize_url(self, context: SourceContext, redirect_uri: str, state: str) -> str:
-        client = oauth.oauth_client(context, SERVICE_ID, SERVICE_NAME)
-        return oauth.build_authorize_url(oauth_endpoints(context), client, redirect_uri, state)
+    service_id, service_name = SERVICE_ID, SERVICE_NAME
 
-    async def exchange_code(self, code: str, redirect_uri: str, context: SourceContext) -> dict[str, Any]:
-        client = oauth.oauth_client(context, SERVICE_ID, SERVICE_NAME)
-        return await oauth.exchange_code(context, oauth_endpoints(context), client, code, redirect_uri)
+    def oauth_endpoints(self, context: SourceContext) -> oauth.OAuthEndpoints:
+        return oauth_endpoints(context)
 
     # -- connect -----------------------------------------------------------------------------
 

@@ -26,6 +26,7 @@ slower worker.
 from __future__ import annotations
 
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -168,3 +169,23 @@ def _expires_soon(expires_at: object) -> bool:
     if isinstance(expires_at, bool) or not isinstance(expires_at, (int, float)):
         return True  # unknown expiry: refresh rather than fail mid-sync
     return expires_at - time.time() <= REFRESH_AHEAD
+
+
+class OAuthConsent(ABC):
+    """The consent half of an OAuth connector (`authorize_url`, `exchange_code`). A connector
+    sets `service_id` and `service_name` and says where its service's endpoints are."""
+
+    service_id: str
+    service_name: str
+
+    @abstractmethod
+    def oauth_endpoints(self, context: SourceContext) -> OAuthEndpoints:
+        """The consent page, token endpoint and scopes of the service (from `context.endpoints`)."""
+
+    def authorize_url(self, context: SourceContext, redirect_uri: str, state: str) -> str:
+        client = oauth_client(context, self.service_id, self.service_name)
+        return build_authorize_url(self.oauth_endpoints(context), client, redirect_uri, state)
+
+    async def exchange_code(self, code: str, redirect_uri: str, context: SourceContext) -> dict[str, Any]:
+        client = oauth_client(context, self.service_id, self.service_name)
+        return await exchange_code(context, self.oauth_endpoints(context), client, code, redirect_uri)

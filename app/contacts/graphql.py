@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated
@@ -112,7 +113,12 @@ class ContactEdgeType:
 class ContactConnectionType:
     edges: list[ContactEdgeType]
     page_info: PageInfoType
-    total_count: int
+    count: strawberry.Private[Callable[[], Awaitable[int]]]
+
+    @strawberry.field
+    async def total_count(self) -> int:
+        """Counted only when asked for: on a large account it costs more than the page itself."""
+        return await self.count()
 
 
 @strawberry.input

@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 
 from tortoise.exceptions import IntegrityError
 from tortoise.functions import Count
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from app.contacts.models import (
@@ -29,7 +30,10 @@ MAX_PAGE = 200
 class ContactPage:
     contacts: list[Contact]
     has_next: bool
-    total: int
+    filtered: QuerySet[Contact]  # counted only when a caller asks for the total
+
+    async def total(self) -> int:
+        return await self.filtered.count()
 
 
 def clean_tags(tags: list[str] | None) -> list[str]:
@@ -173,10 +177,9 @@ async def page_of_contacts(
         query = query.filter(memberships__list_id=list_id)
     if tag:
         query = query.filter(tags__name=tag.strip())
-    total = await query.count()
     size = min(first, MAX_PAGE)
     rows = await query.filter(id__gt=_decode_cursor(after)).order_by("id").limit(size + 1)
-    return ContactPage(rows[:size], len(rows) > size, total)
+    return ContactPage(rows[:size], len(rows) > size, query)
 
 
 async def custom_fields_of_account(account_id: int, service_id: str | None) -> list[CustomField]:

@@ -126,7 +126,7 @@ class Query:
         return ContactConnectionType(
             edges=edges,
             page_info=PageInfoType(has_next_page=page.has_next, end_cursor=edges[-1].cursor if edges else None),
-            total_count=page.total,
+            count=page.total,
         )
 
     @strawberry.field

@@ -11,6 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from functools import lru_cache
+from typing import Any, NamedTuple
+
+from tortoise.models import Model
 
 from app.autoimports.models import DeferredContact, RecordFingerprint, SkippedRecord, SkipReason
 from app.connectors.base import ServiceDescription, SourceRecord
@@ -40,6 +44,17 @@ class _Accepted:
     key: str
 
 
+class _Stored(NamedTuple):
+    """The columns of a stored contact a page needs: a tuple, not a model (no per-row ORM cost)."""
+
+    id: int
+    email: str
+    first_name: str | None
+    last_name: str | None
+    phone: str | None
+    status: ContactStatus
+
+
 @dataclass
 class PageResult:
     counts: SyncCounts = field(default_factory=SyncCounts)
@@ -60,13 +75,16 @@ async def apply_records(
 ) -> PageResult:
     """Applies records to the account; returns the counts of each outcome.
 
-    Records whose fingerprint equals the stored one are counted unchanged and cost no write.
-    New contacts beyond the account's contact limit are kept as deferred, not dropped.
+    Records whose fingerprint equals the stored one are counted unchanged and cost no write (and
+    no email validation). New contacts beyond the account's contact limit are kept as deferred,
+    not dropped.
     """
     result = PageResult()
     result.counts.fetched = len(records)
+    fingerprinted = [(record, record.fingerprint()) for record in records]  # each hash computed once
     if skip_unchanged:
-        records = await _drop_unchanged(target, records, result.counts)
+        fingerprinted = await _drop_unchanged(target, fingerprinted, result.counts)
+    records = [record for record, _ in fingerprinted]
     existing = await _existing_contacts(target, records)
     accepted = _accept_emails(records, existing, result)
     await _record_skips(target, records, accepted, result, now)
@@ -77,35 +95,37 @@ async def apply_records(
     contact_ids, changed = await _upsert_contacts(target, accepted, existing, now, result.counts)
     changed |= await _write_field_values(target, accepted, contact_ids)
     changed |= await _add_tags_and_lists(target, contact_ids)
-    await DeferredContact.filter(auto_import_id=target.auto_import_id, email_key__in=list(accepted)).delete()
+    await _forget_deferred(target, accepted)
     _count_updates(accepted, existing, changed, result.counts)
-    await _store_fingerprints(target, records)
+    await _store_fingerprints(target, fingerprinted)
     return result
 
 
 async def _drop_unchanged(
-    target: ImportTarget, records: Sequence[SourceRecord], counts: SyncCounts
-) -> list[SourceRecord]:
+    target: ImportTarget, fingerprinted: list[tuple[SourceRecord, str]], counts: SyncCounts
+) -> list[tuple[SourceRecord, str]]:
     stored = dict(
         await RecordFingerprint.filter(
-            auto_import_id=target.auto_import_id, external_id__in=[r.external_id for r in records]
+            auto_import_id=target.auto_import_id, external_id__in=[r.external_id for r, _ in fingerprinted]
         ).values_list("external_id", "fingerprint")
     )
-    fresh = [r for r in records if stored.get(r.external_id) != r.fingerprint()]
-    counts.unchanged += len(records) - len(fresh)
+    fresh = [(r, fp) for r, fp in fingerprinted if stored.get(r.external_id) != fp]
+    counts.unchanged += len(fingerprinted) - len(fresh)
     return fresh
 
 
-async def _existing_contacts(target: ImportTarget, records: Sequence[SourceRecord]) -> dict[str, Contact]:
+async def _existing_contacts(target: ImportTarget, records: Sequence[SourceRecord]) -> dict[str, _Stored]:
     keys = {email_key(r.email) for r in records if r.email and r.email.strip()}
     if not keys:
         return {}
-    found = await Contact.filter(account_id=target.account_id, email_key__in=list(keys))
-    return {contact.email_key: contact for contact in found}
+    found = await Contact.filter(account_id=target.account_id, email_key__in=list(keys)).values_list(
+        "email_key", "id", "email", "first_name", "last_name", "phone", "status"
+    )
+    return {row[0]: _Stored(*row[1:6], ContactStatus(row[6])) for row in found}
 
 
 def _accept_emails(
-    records: Sequence[SourceRecord], existing: dict[str, Contact], result: PageResult
+    records: Sequence[SourceRecord], existing: dict[str, _Stored], result: PageResult
 ) -> dict[str, _Accepted]:
     """Valid records by email key; a later record with the same email wins.
 
@@ -148,7 +168,9 @@ async def _record_skips(
         for r in records
         if r.external_id not in accepted_ids
     ]
-    await SkippedRecord.filter(auto_import_id=target.auto_import_id, external_id__in=list(accepted_ids)).delete()
+    skips = SkippedRecord.filter(auto_import_id=target.auto_import_id)
+    if await skips.exists():  # most imports have none: no 500-id DELETE per page then
+        await skips.filter(external_id__in=list(accepted_ids)).delete()
     if skipped:
         await SkippedRecord.bulk_create(
             skipped, on_conflict=["auto_import_id", "external_id"], update_fields=["email", "reason", "seen_at"]
@@ -188,61 +210,89 @@ def _merged(value: str | None, stored: str | None) -> str | None:
     return value or stored
 
 
+CONTACT_COLUMNS = ("account_id", "email", "email_key", "first_name", "last_name", "phone", "status", "created_at",
+                   "updated_at")
+
+
 async def _upsert_contacts(
     target: ImportTarget,
     accepted: dict[str, _Accepted],
-    existing: dict[str, Contact],
+    existing: dict[str, _Stored],
     now: datetime,
     counts: SyncCounts,
 ) -> tuple[dict[str, int], set[str]]:
     rows, changed = [], set()
     for key, item in accepted.items():
-        row = _contact_row(target, item, existing.get(key), now)
-        if key not in existing or _core_differs(row, existing[key]):
+        stored = existing.get(key)
+        row = _contact_row(target, item, stored, now)
+        if stored is None or row[3:7] != (stored.first_name, stored.last_name, stored.phone, stored.status.value):
             rows.append(row)
             changed.add(key)
-    if rows:
-        # `status` is not among the updated columns: a concurrent unsubscribe is never undone.
-        await Contact.bulk_create(
-            rows, on_conflict=["account_id", "email_key"], update_fields=["first_name", "last_name", "phone", "updated_at"]
-        )
+    # `status` is not among the updated columns: a concurrent unsubscribe is never undone.
+    await upsert_rows(Contact, CONTACT_COLUMNS, rows, ("account_id", "email_key"),
+                      ("first_name", "last_name", "phone", "updated_at"))
     unsubscribed = [key for key, item in accepted.items() if item.record.unsubscribed]
     if unsubscribed:  # the source's unsubscribe is kept; never the reverse
         await Contact.filter(
             account_id=target.account_id, email_key__in=unsubscribed, status=ContactStatus.ACTIVE
         ).update(status=ContactStatus.UNSUBSCRIBED, updated_at=now)
-    ids = await Contact.filter(account_id=target.account_id, email_key__in=list(accepted)).values_list(
-        "email_key", "id"
-    )
-    counts.added += sum(1 for key in accepted if key not in existing)
-    return dict(ids), changed & set(existing)
+    new_keys = [key for key in accepted if key not in existing]
+    ids = {key: existing[key].id for key in accepted if key in existing}  # an upsert keeps a contact's id
+    if new_keys and _needs_contact_ids(target, accepted):
+        ids |= dict(await Contact.filter(account_id=target.account_id, email_key__in=new_keys).values_list(
+            "email_key", "id"))
+    counts.added += len(new_keys)
+    return ids, changed & set(existing)
 
 
-def _contact_row(target: ImportTarget, item: _Accepted, stored: Contact | None, now: datetime) -> Contact:
+def _needs_contact_ids(target: ImportTarget, accepted: dict[str, _Accepted]) -> bool:
+    """Ids are needed only to write field values, tags or list memberships."""
+    return bool(target.tags or target.list_ids) or any(item.record.fields for item in accepted.values())
+
+
+def _contact_row(target: ImportTarget, item: _Accepted, stored: _Stored | None, now: datetime) -> tuple[Any, ...]:
+    """A row of CONTACT_COLUMNS, with the values as the database takes them."""
     record = item.record
     status = stored.status if stored else ContactStatus.ACTIVE
     if record.unsubscribed and status is ContactStatus.ACTIVE:
         status = ContactStatus.UNSUBSCRIBED
-    return Contact(
-        account_id=target.account_id,
-        email=item.email,
-        email_key=item.key,
-        first_name=_merged(record.first_name, stored.first_name if stored else None),
-        last_name=_merged(record.last_name, stored.last_name if stored else None),
-        phone=_merged(record.phone, stored.phone if stored else None),
-        status=status,
-        created_at=stored.created_at if stored else now,
-        updated_at=now,
+    return (
+        target.account_id,
+        item.email,
+        item.key,
+        _merged(record.first_name, stored.first_name if stored else None),
+        _merged(record.last_name, stored.last_name if stored else None),
+        _merged(record.phone, stored.phone if stored else None),
+        status.value,
+        now,  # created_at: written only by an insert, the upsert leaves a stored one alone
+        now,
     )
 
 
-def _core_differs(row: Contact, stored: Contact) -> bool:
-    return (row.first_name, row.last_name, row.phone, row.status) != (
-        stored.first_name,
-        stored.last_name,
-        stored.phone,
-        stored.status,
-    )
+@lru_cache(maxsize=32)
+def _upsert_sql(model: type[Model], dialect: str, columns: tuple[str, ...], conflict: tuple[str, ...],
+                updates: tuple[str, ...]) -> str:
+    """The `INSERT ... ON CONFLICT ... DO UPDATE` statement `bulk_create` would emit, built once."""
+    db = model._meta.db
+    query = db.executor_class(model=model, db=db)._prepare_insert_statement(list(columns))
+    query = query.as_(f"new_{model._meta.db_table}").on_conflict(*conflict)
+    for column in updates:
+        query = query.do_update(column)
+    return str(query.get_sql())
+
+
+async def upsert_rows(model: type[Model], columns: tuple[str, ...], rows: list[tuple[Any, ...]],
+                      conflict: tuple[str, ...], updates: tuple[str, ...]) -> None:
+    """`bulk_create(on_conflict=..., update_fields=...)` without building a model per row.
+
+    Rows hold database values already (enum values, aware datetimes) in `columns` order; one
+    `executemany` in the current connection (the page's transaction). Measured on 20,000
+    contacts: model instances were a third of a first retrieval's time.
+    """
+    if rows:
+        db = model._meta.db
+        await db.execute_many(_upsert_sql(model, db.capabilities.dialect, columns, conflict, updates),
+                              rows)  # type: ignore[arg-type]
 
 
 async def _ensure_custom_fields(target: ImportTarget, accepted: Iterable[_Accepted]) -> dict[str, int]:
@@ -317,8 +367,14 @@ async def _add_tags_and_lists(target: ImportTarget, contact_ids: dict[str, int])
     return {key for key, contact_id in contact_ids.items() if contact_id in touched}
 
 
+async def _forget_deferred(target: ImportTarget, accepted: dict[str, _Accepted]) -> None:
+    deferred = DeferredContact.filter(auto_import_id=target.auto_import_id)
+    if await deferred.exists():  # most imports have none: no 500-key DELETE per page then
+        await deferred.filter(email_key__in=list(accepted)).delete()
+
+
 def _count_updates(
-    accepted: dict[str, _Accepted], existing: dict[str, Contact], changed: set[str], counts: SyncCounts
+    accepted: dict[str, _Accepted], existing: dict[str, _Stored], changed: set[str], counts: SyncCounts
 ) -> None:
     for key in accepted:
         if key not in existing:
@@ -331,14 +387,8 @@ def _count_updates(
             counts.kept_unsubscribed += 1
 
 
-async def _store_fingerprints(target: ImportTarget, records: Sequence[SourceRecord]) -> None:
-    if records:
-        latest = {r.external_id: r.fingerprint() for r in records}
-        await RecordFingerprint.bulk_create(
-            [
-                RecordFingerprint(auto_import_id=target.auto_import_id, external_id=external_id, fingerprint=value)
-                for external_id, value in latest.items()
-            ],
-            on_conflict=["auto_import_id", "external_id"],
-            update_fields=["fingerprint"],
-        )
+async def _store_fingerprints(target: ImportTarget, fingerprinted: list[tuple[SourceRecord, str]]) -> None:
+    latest = {record.external_id: value for record, value in fingerprinted}
+    await upsert_rows(RecordFingerprint, ("auto_import_id", "external_id", "fingerprint"),
+                      [(target.auto_import_id, external_id, value) for external_id, value in latest.items()],
+                      ("auto_import_id", "external_id"), ("fingerprint",))

@@ -5,6 +5,7 @@ If Redis loses its jobs, the next tick enqueues again whatever is due: nothing i
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime
 from typing import Protocol
@@ -15,6 +16,7 @@ from app.connections.models import ConnectionStatus
 log = logging.getLogger(__name__)
 
 SYNC_TASK = "sync_external_account_task"
+ENQUEUE_CONCURRENCY = 50
 
 
 class SyncQueue(Protocol):
@@ -45,9 +47,12 @@ def immediate_job_id(external_account_id: int, now: datetime) -> str:
 
 async def enqueue_due(queue: SyncQueue, now: datetime) -> int:
     """Enqueues one job per due external account; returns how many were newly queued."""
+    due = await due_external_accounts(now)
     queued = 0
-    for external_account_id in await due_external_accounts(now):
-        queued += await queue.enqueue_sync(external_account_id, tick_job_id(external_account_id, now))
+    for start in range(0, len(due), ENQUEUE_CONCURRENCY):  # concurrent round trips, bounded
+        batch = due[start : start + ENQUEUE_CONCURRENCY]
+        results = await asyncio.gather(*(queue.enqueue_sync(ext, tick_job_id(ext, now)) for ext in batch))
+        queued += sum(results)
     return queued
 
 
