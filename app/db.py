@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from tortoise import Tortoise
+from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.context import TortoiseContext
 from tortoise.migrations.api import migrate
 
@@ -17,9 +18,22 @@ MODEL_MODULES = [
 ]
 
 
+def _connection(database_url: str) -> str | dict[str, Any]:
+    """The connection config. On PostgreSQL, prepared statements always get a custom plan: the
+    engine looks rows up with `IN (...)` lists of up to a page of ids, and the generic plan
+    PostgreSQL switches to after five runs seeks on the first index column only and filters the
+    rest (measured: 470 ms instead of 5 ms for 500 ids among 20,000 rows)."""
+    if not database_url.startswith(("postgres://", "asyncpg://", "psycopg://")):
+        return database_url
+    connection = expand_db_url(database_url)
+    settings = connection["credentials"].setdefault("server_settings", {})
+    settings.setdefault("plan_cache_mode", "force_custom_plan")
+    return connection
+
+
 def tortoise_config(database_url: str) -> dict[str, Any]:
     return {
-        "connections": {"default": database_url},
+        "connections": {"default": _connection(database_url)},
         "apps": {"models": {"models": MODEL_MODULES, "migrations": "migrations", "default_connection": "default"}},
         "use_tz": True,
         "timezone": "UTC",

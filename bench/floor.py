@@ -23,10 +23,10 @@ COLUMNS = ("account_id", "email", "email_key", "first_name", "last_name", "phone
 UPDATED = ("first_name", "last_name", "phone", "updated_at")
 
 
-def _upsert_sql(placeholders: Sequence[str]) -> str:
+def _upsert_sql(parameter_markers: Sequence[str]) -> str:
     columns = ", ".join(f'"{c}"' for c in COLUMNS)
     updates = ", ".join(f'"{c}" = excluded."{c}"' for c in UPDATED)
-    return (f'INSERT INTO "contact" ({columns}) VALUES ({", ".join(placeholders)}) '
+    return (f'INSERT INTO "contact" ({columns}) VALUES ({", ".join(parameter_markers)}) '
             f'ON CONFLICT ("account_id", "email_key") DO UPDATE SET {updates}')
 
 
