@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from tortoise import connections
 
 from app.db import tortoise_config
@@ -16,6 +17,6 @@ def test_postgres_connections_always_plan_their_queries_for_the_values_given() -
 
 async def test_the_live_postgres_connection_uses_custom_plans(db_ready: Backend) -> None:
     if db_ready.database_url.startswith("sqlite"):
-        return  # SQLite has no plan cache to configure
+        pytest.skip("SQLite has no plan cache to configure")
     _, rows = await connections.get("default").execute_query("SHOW plan_cache_mode")
     assert rows[0]["plan_cache_mode"] == "force_custom_plan"
