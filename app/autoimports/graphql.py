@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -20,6 +21,9 @@ SyncOutcomeEnum = strawberry.enum(models.SyncOutcome, name="SyncOutcome")
 ProblemCodeEnum = strawberry.enum(ProblemCode, name="ProblemCode")
 
 
+COUNT_NAMES = tuple(item.name for item in fields(SyncCounts))
+
+
 @strawberry.type(name="SyncCounts")
 class SyncCountsType:
     fetched: int
@@ -34,7 +38,8 @@ class SyncCountsType:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> SyncCountsType:
-        return cls(**SyncCounts.from_dict(data).to_dict())
+        data = data or {}
+        return cls(**{name: int(data.get(name, 0)) for name in COUNT_NAMES})
 
 
 @strawberry.type(name="SyncRun")

@@ -85,7 +85,7 @@ async def get_auto_import(account_id: int, auto_import_id: int) -> AutoImport:
 
 
 async def list_auto_imports(account_id: int, service_id: str | None = None) -> list[AutoImport]:
-    query = AutoImport.filter(account_id=account_id).select_related("connection").order_by("id")
+    query = AutoImport.filter(account_id=account_id).order_by("id")
     if service_id:
         query = query.filter(service_id=service_id)
     return await query

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
+from functools import lru_cache
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -63,7 +64,7 @@ class ServiceType:
 
     @classmethod
     def by_id(cls, service_id: str) -> ServiceType:
-        return cls.from_description(get_connector(service_id).description)
+        return _service_type(service_id)
 
     @classmethod
     def from_description(cls, description: ServiceDescription) -> ServiceType:
@@ -125,3 +126,10 @@ class ConnectServicePayload:
     connection: ConnectionType | None
     authorize_url: str | None
     user_errors: list[Annotated["UserError", strawberry.lazy("app.graphql.errors")]]
+
+
+@lru_cache(maxsize=None)
+def _service_type(service_id: str) -> ServiceType:
+    """Services are fixed for the process: one GraphQL object each (an import list names its
+    service 200 times)."""
+    return ServiceType.from_description(get_connector(service_id).description)

@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from typing import Any, TypeVar
 
+import strawberry
 from strawberry.dataloader import DataLoader
 from tortoise.functions import Count
 
@@ -32,8 +33,9 @@ def _grouped_loader(fetch: Callable[[list[K]], Awaitable[dict[K, V]]], default: 
 
 async def _lists_of_imports(ids: list[int]) -> dict[int, list[ContactListType]]:
     grouped: dict[int, list[ContactListType]] = defaultdict(list)
-    for link in await AutoImportList.filter(auto_import_id__in=ids).select_related("list").order_by("list_id"):
-        grouped[link.auto_import_id].append(ContactListType.from_model(link.list))
+    links = AutoImportList.filter(auto_import_id__in=ids).order_by("list_id")
+    for auto_import_id, list_id, name in await links.values_list("auto_import_id", "list_id", "list__name"):
+        grouped[auto_import_id].append(ContactListType(id=strawberry.ID(str(list_id)), name=name))
     return grouped
 
 
