@@ -45,6 +45,15 @@ class FieldSpec:
     standard: bool = False
 
 
+STANDARD_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("email", "Email", True),
+    FieldSpec("first_name", "First name", True),
+    FieldSpec("last_name", "Last name", True),
+    FieldSpec("phone", "Phone", True),
+)
+"""The contact's own fields, which every connector maps onto (no custom field, no perstag)."""
+
+
 def field_key(label: str) -> str:
     """A stable key for a field label: "Date of birth" -> "date_of_birth"."""
     return re.sub(r"[^a-z0-9]+", "_", label.strip().lower()).strip("_") or "field"

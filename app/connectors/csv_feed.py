@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
-from app.connectors.base import (AuthKind, MalformedRecord, ConnectedAccount, CriterionSpec, FetchRequest, FieldSpec,
-                                 Page, ServiceDescription, SourceContext)
+from app.connectors.base import (STANDARD_FIELDS, AuthKind, ConnectedAccount, CriterionSpec, FetchRequest,
+                                 MalformedRecord, Page, ServiceDescription, SourceContext)
 from app.connectors.csv_parsing import parse_document
 from app.connectors.http import SourceResponse, redact_url, too_large_message
 from app.connectors.url_guard import Resolver, UrlGuard, parse_http_target, resolve_host
@@ -48,10 +48,7 @@ DESCRIPTION = ServiceDescription(
                       help="The value that column must have (case and surrounding spaces ignored)."),
     ),
     fields=(
-        FieldSpec("email", "Email", True),
-        FieldSpec("first_name", "First name", True),
-        FieldSpec("last_name", "Last name", True),
-        FieldSpec("phone", "Phone", True),
+        *STANDARD_FIELDS,
     ),
 )
 

@@ -15,13 +15,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from app.connectors.base import FieldSpec, SourceRecord, field_key
+from app.connectors.base import STANDARD_FIELDS, FieldSpec, SourceRecord, field_key
 
 FIXED_FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec("email", "Email", True),
-    FieldSpec("first_name", "First name", True),
-    FieldSpec("last_name", "Last name", True),
-    FieldSpec("phone", "Phone", True),
+    *STANDARD_FIELDS,
     FieldSpec("birthday", "Birthday"),
     FieldSpec("organization", "Organization"),
     FieldSpec("job_title", "Job title"),

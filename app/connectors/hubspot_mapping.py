@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from app.connectors.base import AuthKind, CriterionSpec, FieldSpec, ServiceDescription, SourceRecord
+from app.connectors.base import STANDARD_FIELDS, AuthKind, CriterionSpec, FieldSpec, ServiceDescription, SourceRecord
 from app.errors import Invalid
 
 SERVICE_ID = "hubspot"
@@ -55,10 +55,7 @@ DESCRIPTION = ServiceDescription(
                       choices=LIFECYCLE_STAGES),
     ),
     fields=(
-        FieldSpec("email", "Email", True),
-        FieldSpec("first_name", "First name", True),
-        FieldSpec("last_name", "Last name", True),
-        FieldSpec("phone", "Phone", True),
+        *STANDARD_FIELDS,
         *(FieldSpec(key, label) for _, key, label in CUSTOM_PROPERTIES),
     ),
 )

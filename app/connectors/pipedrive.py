@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from app.connectors.base import (AuthKind, ConnectedAccount, CriterionSpec, FetchRequest, FieldSpec,
+from app.connectors.base import (STANDARD_FIELDS, AuthKind, ConnectedAccount, CriterionSpec, FetchRequest,
                                  FingerprintLookup, Page, ServiceDescription, SourceContext, SourceRecord)
 from app.connectors.pipedrive_api import (CursorRejected, MarketingStatusUnavailable, NoSuchCompany,
                                           PipedriveApi, parse_settings)
@@ -57,10 +57,7 @@ DESCRIPTION = ServiceDescription(
                       help="The numeric id of a person label. Leave empty for every person."),
     ),
     fields=(
-        FieldSpec("email", "Email", True),
-        FieldSpec("first_name", "First name", True),
-        FieldSpec("last_name", "Last name", True),
-        FieldSpec("phone", "Phone", True),
+        *STANDARD_FIELDS,
         *BUILT_IN_FIELDS,
     ),
 )

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from app.connectors.base import AuthKind, CriterionSpec, FieldSpec, ServiceDescription, SourceRecord
+from app.connectors.base import STANDARD_FIELDS, AuthKind, CriterionSpec, FieldSpec, ServiceDescription, SourceRecord
 from app.errors import Invalid
 
 API_VERSION = "2025-10"
@@ -62,10 +62,7 @@ DESCRIPTION = ServiceDescription(
                       help="A Shopify customer tag, e.g. VIP. Leave empty for every customer."),
     ),
     fields=(
-        FieldSpec("email", "Email", True),
-        FieldSpec("first_name", "First name", True),
-        FieldSpec("last_name", "Last name", True),
-        FieldSpec("phone", "Phone", True),
+        *STANDARD_FIELDS,
         FieldSpec("total_spent", "Total spent"),
         FieldSpec("currency", "Currency"),
         FieldSpec("orders_count", "Orders count"),
