@@ -180,9 +180,8 @@ def create_app(services: Services | None = None, settings: Settings | None = Non
         await db.connect(settings.resolved_database_url)
         async with new_http_client(settings) as http:
             pool = await create_pool(redis_settings(settings))
-            app.state.services.__dict__.update(
-                source=source_context(settings, http), queue=ArqSyncQueue(pool), redis=pool
-            )
+            # The GraphQL view holds this same object: filling it in here is what it sees.
+            shared.source, shared.queue, shared.redis = source_context(settings, http), ArqSyncQueue(pool), pool
             try:
                 yield
             finally:
