@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import Enum
 from functools import lru_cache
 from typing import TYPE_CHECKING, Annotated
@@ -41,6 +42,24 @@ class CriterionSpecType:
     choices: list[str]
 
 
+@strawberry.enum(name="SettingType", description="How a form shows a setting.")
+class SettingTypeEnum(Enum):
+    TEXT = strawberry.enum_value("TEXT", description="Plain text, shown as a text field.")
+    SECRET = strawberry.enum_value(
+        "SECRET", description="A credential: shown as a password field, stored encrypted and never returned.")
+    URL = strawberry.enum_value("URL", description="An address (https://...), shown as a URL field.")
+
+
+@strawberry.type(name="SettingSpec", description="One setting `connectService` takes for a service, in its "
+                                                 "`settings` object; a form shows one input per setting.")
+class SettingSpecType:
+    key: str = strawberry.field(description="The key of the setting in `connectService`'s `settings`.")
+    label: str = strawberry.field(description="What the form labels the input with, e.g. \"Feed URL\".")
+    type: SettingTypeEnum = strawberry.field(description="How the input is shown; SECRET values are never returned.")
+    required: bool = strawberry.field(description="Whether `connectService` refuses the settings without it.")
+    help: str = strawberry.field(description="Where to find the value, in plain words.")
+
+
 @strawberry.type(name="ServiceField")
 class ServiceFieldType:
     key: str
@@ -56,6 +75,11 @@ class ServiceType:
     recommended_max_imports: int
     criteria: list[CriterionSpecType]
     fields: list[ServiceFieldType]
+    settings: list[SettingSpecType] = strawberry.field(
+        description="What `connectService` takes in `settings` for this service: every required one, as text; "
+                    "other keys are refused. Empty for a service connected only through its sign-in page. An "
+                    "OAUTH2 service also takes `connectionId` (the connection a new sign-in renews) and the token "
+                    "set a sign-in returns (`access_token`, `refresh_token`, `expires_at`), which no form shows.")
 
     @strawberry.field
     async def import_count(self, info: strawberry.Info) -> int:
@@ -82,6 +106,11 @@ class ServiceType:
                 ServiceFieldType(key=f.key, label=f.label, perstag=None if f.standard else description.perstag(f.key))
                 for f in description.fields
             ],
+            settings=[
+                SettingSpecType(key=s.key, label=s.label, type=SettingTypeEnum(s.type.value), required=s.required,
+                                help=s.help)
+                for s in description.settings
+            ],
         )
 
 
@@ -91,6 +120,7 @@ class ConnectionType:
     name: str
     external_account: str
     status: ConnectionStatusEnum
+    created_at: datetime = strawberry.field(description="When the connection was made (UTC).")
     service_id: strawberry.Private[str]
 
     @strawberry.field
@@ -110,6 +140,7 @@ class ConnectionType:
             name=row.name,
             external_account=external_account_name,
             status=ConnectionStatusEnum(row.status.value),
+            created_at=row.created_at,
             service_id=row.service_id,
         )
 

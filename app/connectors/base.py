@@ -36,6 +36,41 @@ class CriterionSpec:
     choices: tuple[str, ...] = ()
 
 
+class SettingType(str, Enum):
+    """How a frontend renders a setting: TEXT, SECRET (a password field; never returned by the
+    API) or URL."""
+
+    TEXT = "TEXT"
+    SECRET = "SECRET"
+    URL = "URL"
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    """One setting `connectService` takes for a service; a frontend renders it as a form input.
+
+    The service's settings are exactly what a person can enter to connect it: `connectService`
+    refuses a missing required one, an unknown key and a value that is not text before it calls
+    the service. (OAuth services also take the token set a consent returns; see
+    `app.connections.settings_check`.)
+    """
+
+    key: str
+    label: str
+    type: SettingType = SettingType.TEXT
+    required: bool = True
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A value a criterion can take at the external account (a label, an owner, a stage), with
+    the name the service shows for it. `value` is what the criterion accepts."""
+
+    value: str
+    label: str
+
+
 @dataclass(frozen=True)
 class FieldSpec:
     """A field the service brings. Standard fields map onto the contact; others become custom."""
@@ -66,6 +101,10 @@ class ServiceDescription:
     auth: AuthKind
     criteria: tuple[CriterionSpec, ...] = ()
     fields: tuple[FieldSpec, ...] = ()
+    settings: tuple[SettingSpec, ...] = ()
+
+    def criterion(self, key: str) -> CriterionSpec | None:
+        return next((c for c in self.criteria if c.key == key), None)
 
     def custom_field_title(self, label: str) -> str:
         return f"{self.name} {label}"
@@ -172,6 +211,9 @@ async def _discard_settings(settings: dict[str, Any]) -> None:
     return None
 
 
+SettingsSaver = Callable[[dict[str, Any]], Awaitable[None]]
+
+
 @dataclass
 class FetchRequest:
     settings: dict[str, Any]
@@ -182,7 +224,7 @@ class FetchRequest:
     context: SourceContext
     # Persists changed connection settings (a refreshed access token, a rotated refresh token)
     # at once, encrypted, in their own transaction: called before the new token is used.
-    save_settings: Callable[[dict[str, Any]], Awaitable[None]] = _discard_settings
+    save_settings: SettingsSaver = _discard_settings
 
 
 class Connector(Protocol):

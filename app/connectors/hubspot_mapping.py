@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from app.connectors.base import STANDARD_FIELDS, AuthKind, CriterionSpec, FieldSpec, ServiceDescription, SourceRecord
+from app.connectors.base import (STANDARD_FIELDS, AuthKind, CriterionSpec, FieldSpec, ServiceDescription, SettingSpec,
+                                 SettingType, SourceRecord)
 from app.errors import Invalid
 
 SERVICE_ID = "hubspot"
@@ -57,6 +58,12 @@ DESCRIPTION = ServiceDescription(
     fields=(
         *STANDARD_FIELDS,
         *(FieldSpec(key, label) for _, key, label in CUSTOM_PROPERTIES),
+    ),
+    settings=(
+        SettingSpec("private_app_token", "Private app access token", SettingType.SECRET, required=False,
+                    help="Optional. Leave empty to sign in with HubSpot instead. Otherwise: in HubSpot, "
+                         "Settings > Integrations > Private apps > your app > Auth (starts with pat-), "
+                         "with the crm.objects.contacts.read scope."),
     ),
 )
 

@@ -32,7 +32,8 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from app.connectors.base import (STANDARD_FIELDS, AuthKind, ConnectedAccount, CriterionSpec, FetchRequest,
-                                 FingerprintLookup, Page, ServiceDescription, SourceContext, SourceRecord)
+                                 FingerprintLookup, Page, ServiceDescription, SettingSpec, SettingType,
+                                 SettingsSaver, SourceContext, SourceRecord, Choice)
 from app.connectors.pipedrive_api import (CursorRejected, MarketingStatusUnavailable, NoSuchCompany,
                                           PipedriveApi, parse_settings)
 from app.connectors.pipedrive_mapping import (BUILT_IN_FIELDS, PersonSchema, person_to_record,
@@ -59,6 +60,13 @@ DESCRIPTION = ServiceDescription(
     fields=(
         *STANDARD_FIELDS,
         *BUILT_IN_FIELDS,
+    ),
+    settings=(
+        SettingSpec("company_domain", "Company domain", SettingType.TEXT,
+                    help="The first part of your Pipedrive address: acme for acme.pipedrive.com."),
+        SettingSpec("api_token", "API token", SettingType.SECRET,
+                    help="In Pipedrive: your profile picture > Personal preferences > API. The token "
+                         "reads with your user's permissions, so use an admin's to import every person."),
     ),
 )
 
