@@ -6,7 +6,7 @@ import contextlib
 import html
 import logging
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -23,6 +23,7 @@ from app import db
 from app.accounts.service import authenticate
 from app.config import Settings
 from app.connections import oauth_flow
+from app.connections.choices import ChoiceCache
 from app.connectors.base import OAuthClient, SourceContext
 from app.connectors.registry import CONNECTORS
 from app.errors import DomainError, SourceError
@@ -44,6 +45,7 @@ class Services:
     source: SourceContext
     queue: SyncQueue | None
     redis: Any = None
+    choices: ChoiceCache = field(default_factory=ChoiceCache)
 
 
 def source_context(settings: Settings, http: httpx.AsyncClient) -> SourceContext:
@@ -76,7 +78,7 @@ class AutoImportGraphQL(GraphQL):
             return None
         s = self.services
         return Context(account=request.state.account, settings=s.settings, cipher=s.cipher, source=s.source,
-                       queue=s.queue)
+                       queue=s.queue, choices=s.choices)
 
 
 class RequireToken:

@@ -11,7 +11,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from app.autoimports.troubleshooting import RECOMMENDED_MAX_IMPORTS
-from app.connections import models
+from app.connections import choices, models
 from app.connectors.base import ServiceDescription
 from app.connectors.registry import get_connector
 
@@ -114,6 +114,14 @@ class ServiceType:
         )
 
 
+@strawberry.type(name="Choice", description="A value a criterion can take at the connected account: a label, "
+                                            "an owner, a lifecycle stage, a tag.")
+class ChoiceType:
+    value: str = strawberry.field(description="What to put in the criterion (an id, a resource name, a stage's "
+                                              "internal name).")
+    label: str = strawberry.field(description="What the service calls it, to show in a select.")
+
+
 @strawberry.type(name="Connection")
 class ConnectionType:
     id: strawberry.ID
@@ -122,6 +130,18 @@ class ConnectionType:
     status: ConnectionStatusEnum
     created_at: datetime = strawberry.field(description="When the connection was made (UTC).")
     service_id: strawberry.Private[str]
+
+    @strawberry.field(description="The values criterion `key` of this connection's service can take at the "
+                                  "connected account, read from the service (cached for a minute). Empty for a "
+                                  "criterion whose values are free text or a yes/no. An error when `key` is not "
+                                  "one of `service.criteria`, or when the service cannot be reached.")
+    async def criterion_choices(
+        self, info: strawberry.Info,
+        key: Annotated[str, strawberry.argument(description="The `key` of one of the service's criteria.")],
+    ) -> list[ChoiceType]:
+        ctx = info.context
+        found = await choices.criterion_choices(ctx.account.id, int(self.id), key, ctx.cipher, ctx.source, ctx.choices)
+        return [ChoiceType(value=c.value, label=c.label) for c in found]
 
     @strawberry.field
     def service(self) -> ServiceType:

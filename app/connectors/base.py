@@ -260,3 +260,26 @@ class OAuthConnector(Connector, Protocol):
         `expires_at` in epoch seconds). The caller then passes it to `connect`, which checks it
         against the service and names the external account. Raises `Invalid` when refused."""
         ...
+
+
+class ChoiceSource(Protocol):
+    """Optional, beside `Connector`: a connector whose criteria have values to pick from at the
+    external account (its labels, owners, stages, tags)."""
+
+    async def criterion_choices(self, key: str, settings: dict[str, Any], context: SourceContext,
+                                save_settings: SettingsSaver) -> list[Choice]:
+        """The values criterion `key` can take at the account `settings` connect to, each `value`
+        accepted by `validate_criteria`. A criterion without such values (free text, a yes/no)
+        gives `[]`. Raises the `SourceError`s of `fetch_page`; a refreshed token set is saved with
+        `save_settings` before use. The caller has checked that `key` is a criterion."""
+        ...
+
+
+class CredentialRevoker(Protocol):
+    """Optional, beside `Connector`: a connector whose service can revoke the credentials stored
+    in a connection's settings (OAuth tokens)."""
+
+    async def revoke_credentials(self, settings: dict[str, Any], context: SourceContext) -> None:
+        """Asks the service to revoke the tokens in `settings`. Raises `SourceError` when the
+        service refuses or cannot be reached; it never puts a token in a message."""
+        ...

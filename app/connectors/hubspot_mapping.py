@@ -69,7 +69,8 @@ DESCRIPTION = ServiceDescription(
 
 
 def normalise_criteria(criteria: object) -> dict[str, str]:
-    """`{}` or `{"lifecycle_stage": <one of LIFECYCLE_STAGES>}`; raises `Invalid` on the offending key."""
+    """`{}` or `{"lifecycle_stage": <one of LIFECYCLE_STAGES, or a custom stage's numeric internal
+    name>}`; raises `Invalid` on the offending key."""
     if not criteria:
         return {}
     if not isinstance(criteria, dict):
@@ -85,9 +86,10 @@ def normalise_criteria(criteria: object) -> dict[str, str]:
     stage = stage.strip().lower()
     if not stage:
         return {}
-    if stage not in LIFECYCLE_STAGES:
-        raise Invalid(f"Unknown lifecycle stage {stage!r}; choose one of {', '.join(LIFECYCLE_STAGES)}.",
-                      ["criteria", "lifecycle_stage"])
+    if stage not in LIFECYCLE_STAGES and not (stage.isdigit() and len(stage) <= 30):
+        # a portal's own stages have numeric internal names: the connection's choices offer them
+        raise Invalid(f"Unknown lifecycle stage {stage!r}; choose one of {', '.join(LIFECYCLE_STAGES)} "
+                      "or one of the portal's own stages.", ["criteria", "lifecycle_stage"])
     return {"lifecycle_stage": stage}
 
 

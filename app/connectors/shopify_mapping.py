@@ -44,6 +44,12 @@ query Customers($first: Int!, $after: String, $query: String) {
   }
 }"""
 
+# The `tag` criterion's choices: the tags the shop's customers carry (250 at most; the most a page gives).
+CUSTOMER_TAGS_QUERY = """
+query CustomerTags {
+  shop { customerTags(first: 250) { nodes } }
+}"""
+
 # connect: names the shop, and proves the token may read customers (scope read_customers).
 SHOP_QUERY = """
 query Shop {

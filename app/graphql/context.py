@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from app.accounts.models import Account
 from app.config import Settings
+from app.connections.choices import ChoiceCache
 from app.connectors.base import SourceContext
 from app.graphql.loaders import Loaders
 from app.security import SettingsCipher
@@ -19,6 +20,7 @@ class Context:
     cipher: SettingsCipher
     source: SourceContext
     queue: SyncQueue | None
+    choices: ChoiceCache = field(default_factory=ChoiceCache)  # the process's, shared by requests
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.schema.config import StrawberryConfig
@@ -84,6 +86,17 @@ class Query:
     async def connections(self, info: strawberry.Info[Context], service_id: strawberry.ID | None = None) -> list[ConnectionType]:
         rows = await connections.list_connections(info.context.account.id, service_id and str(service_id))
         return [_connection(row) for row in rows]
+
+    @strawberry.field(description="One of the caller's connections; null when there is none with this id (another "
+                                  "account's included).")
+    async def connection(
+        self, info: strawberry.Info[Context],
+        id: Annotated[strawberry.ID, strawberry.argument(description="The connection's id.")],
+    ) -> ConnectionType | None:
+        async def find() -> ConnectionType:
+            return _connection(await connections.get_connection(info.context.account.id, parse_id(id, "id")))
+
+        return await _or_none(find())  # type: ignore[return-value]
 
     @strawberry.field
     async def auto_imports(self, info: strawberry.Info[Context], service_id: strawberry.ID | None = None) -> list[AutoImportType]:
