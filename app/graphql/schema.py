@@ -17,7 +17,7 @@ from app.autoimports.graphql import (
     DeletePayload,
     UpdateAutoImportInput,
 )
-from app.connections import oauth_flow
+from app.connections import deletion, oauth_flow
 from app.connections import service as connections
 from app.connections.graphql import ConnectionType, ConnectServiceInput, ConnectServicePayload, ServiceType
 from app.connectors.registry import CONNECTORS
@@ -190,6 +190,25 @@ class Mutation:
             row = await connections.get_connection(ctx.account.id, row.id)
         return ConnectServicePayload(connection=_connection(row) if row else None,
                                      authorize_url=started.authorize_url if started else None, user_errors=errors)
+
+    @strawberry.mutation(description="Deletes a connection: erases its stored credentials and revokes its OAuth "
+                                     "tokens at the service where it can. While auto-imports use it, answers "
+                                     "CONFLICT naming them, unless `deleteImports` is true. Contacts always stay.")
+    async def delete_connection(
+        self, info: strawberry.Info[Context],
+        id: Annotated[strawberry.ID, strawberry.argument(description="The connection to delete.")],
+        delete_imports: Annotated[bool | None, strawberry.argument(
+            description="Also delete the auto-imports that use the connection (their contacts stay); null means "
+                        "false.")] = False,
+    ) -> DeletePayload:
+        ctx = info.context
+
+        async def delete() -> int:
+            return await deletion.delete_connection(ctx.account.id, parse_id(id, "id"), bool(delete_imports),
+                                                    ctx.cipher, ctx.source, ctx.choices)
+
+        deleted, errors = await attempt(delete())
+        return DeletePayload(deleted_id=strawberry.ID(str(deleted)) if deleted else None, user_errors=errors)
 
     @strawberry.mutation
     async def create_auto_import(self, info: strawberry.Info[Context], input: CreateAutoImportInput) -> AutoImportPayload:
