@@ -74,3 +74,21 @@ class SourceRejected(SourceError):
 
 class CursorExpired(SourceError):
     """The saved cursor is no longer accepted: the import needs a full retrieval again."""
+
+
+class SourceFailed(DomainError):
+    """A source could not be read for a request made now (a preview): reported, not retried."""
+
+    code = "SOURCE_ERROR"
+
+
+class SourceRateLimitedNow(SourceFailed):
+    """The source asked us to wait before reading it again."""
+
+    code = "RATE_LIMITED"
+
+
+class SourceNeedsReauth(SourceFailed):
+    """The source refused the connection's credentials: the user must reconnect."""
+
+    code = "NEEDS_REAUTH"

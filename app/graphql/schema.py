@@ -15,8 +15,12 @@ from app.autoimports.graphql import (
     AutoImportType,
     CreateAutoImportInput,
     DeletePayload,
+    PreviewAutoImportInput,
+    PreviewPayload,
+    PreviewRecordType,
     UpdateAutoImportInput,
 )
+from app.autoimports.preview import Preview, preview_auto_import
 from app.connections import deletion, oauth_flow
 from app.connections import service as connections
 from app.connections.graphql import ConnectionType, ConnectServiceInput, ConnectServicePayload, ServiceType
@@ -221,6 +225,26 @@ class Mutation:
             )
 
         return _import_payload(await attempt(create()))
+
+    @strawberry.mutation(description=(
+        "What an auto-import with these criteria would do, before creating it: reads at most one page (50) "
+        "from the start of the source and classifies each record exactly as a sync would. Writes nothing "
+        "(except a refreshed OAuth token, which is kept so the connection stays usable)."))
+    async def preview_auto_import(
+        self,
+        info: strawberry.Info[Context],
+        input: Annotated[PreviewAutoImportInput, strawberry.argument(description="The import to preview.")],
+    ) -> PreviewPayload:
+        ctx = info.context
+
+        async def preview() -> Preview:
+            return await preview_auto_import(ctx.account, str(input.service_id),
+                                             parse_id(input.connection_id, "connectionId"), input.criteria,
+                                             ctx.cipher, ctx.source)
+
+        found, errors = await attempt(preview())
+        return PreviewPayload(records=[PreviewRecordType.from_previewed(r) for r in found.records] if found else [],
+                              matched_estimate=found.matched_estimate if found else None, user_errors=errors)
 
     @strawberry.mutation
     async def update_auto_import(

@@ -284,12 +284,13 @@ class ImportSync:
         return self.env.clock() + timedelta(seconds=self.env.settings.sync_interval)
 
     async def _rate_limited(self, exc: RateLimited) -> None:
-        """Not a failure: the cursor of the last committed page stays, and the import comes back
-        when the service allows (its backlog status is left as the last real sync saw it)."""
+        """Not a failure: the run ends RATE_LIMITED (with the counts of the pages it committed),
+        the cursor of the last committed page stays, the failure streak neither grows nor resets,
+        and the import comes back when the service allows (its backlog status is left as the last
+        real sync saw it)."""
         until = self.env.clock() + timedelta(seconds=exc.retry_after)
         await AutoImport.filter(id=self.auto_import.id).update(rate_limited_until=until)
-        outcome = SyncOutcome.PARTIAL if self.counts.fetched else SyncOutcome.FAILED
-        await self._finish(outcome, f"{exc} Retrying after {round(exc.retry_after)} s.", until)
+        await self._finish(SyncOutcome.RATE_LIMITED, f"{exc} Retrying after {round(exc.retry_after)} s.", until)
 
     async def _failed(self, exc: Exception) -> None:
         if isinstance(exc, SourceError):
