@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from app.accounts.models import Account
 from app.config import Settings
@@ -8,6 +9,9 @@ from app.connectors.base import SourceContext
 from app.graphql.loaders import Loaders
 from app.security import SettingsCipher
 from app.sync.schedule import SyncQueue
+
+if TYPE_CHECKING:
+    from app.sync.progress_hub import ProgressHub
 
 
 @dataclass
@@ -19,6 +23,7 @@ class Context:
     cipher: SettingsCipher
     source: SourceContext
     queue: SyncQueue | None
+    progress: ProgressHub | None = None  # where `syncProgress` subscribers wait; None without Redis
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
