@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from app.accounts.models import Account
 from app.config import Settings
@@ -9,6 +10,9 @@ from app.connectors.base import SourceContext
 from app.graphql.loaders import Loaders
 from app.security import SettingsCipher
 from app.sync.schedule import SyncQueue
+
+if TYPE_CHECKING:
+    from app.sync.progress_hub import ProgressHub
 
 
 @dataclass
@@ -21,6 +25,7 @@ class Context:
     source: SourceContext
     queue: SyncQueue | None
     choices: ChoiceCache = field(default_factory=ChoiceCache)  # the process's, shared by requests
+    progress: ProgressHub | None = None  # where `syncProgress` subscribers wait; None without Redis
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

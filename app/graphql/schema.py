@@ -39,6 +39,7 @@ from app.contacts.graphql import (
 from app.errors import DomainError
 from app.graphql.context import Context
 from app.graphql.errors import UserError, attempt, parse_id, should_mask_error
+from app.sync.graphql import Subscription
 
 
 DEFAULT_PAGE = 50
@@ -300,7 +301,8 @@ def build_schema(production: bool) -> strawberry.Schema:
     if production:
         extensions.append(DisableIntrospection)
     return strawberry.Schema(
-        query=Query, mutation=Mutation, extensions=extensions, config=StrawberryConfig(auto_camel_case=True)
+        query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions,
+        config=StrawberryConfig(auto_camel_case=True),
     )
 
 
