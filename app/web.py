@@ -211,7 +211,8 @@ def create_app(services: Services | None = None, settings: Settings | None = Non
                                   source=None, queue=None)  # type: ignore[arg-type]
     graphql = RequireToken(AutoImportGraphQL(shared))
     app = Starlette(
-        routes=[Route("/graphql", graphql, methods=["GET", "POST"]), WebSocketRoute("/graphql", graphql),  # type: ignore[arg-type]
+        routes=[Route("/graphql", graphql, methods=["GET", "POST"]),  # type: ignore[arg-type]
+                WebSocketRoute("/graphql", graphql),  # subscriptions (graphql-transport-ws)
                 Route("/health", health),
                 Route("/oauth/{service}/callback", oauth_callback, methods=["GET"])],
         lifespan=lifespan,

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
 
 from app.accounts.graphql import AccountType
 from app.autoimports import service as imports
@@ -289,6 +291,15 @@ class Mutation:
         return _import_payload(await attempt(resume()))
 
 
+class AutoImportSchema(strawberry.Schema):
+    """Strawberry's schema, logging only unexpected errors: a `DomainError` raised by a resolver
+    (a refused `syncProgress` subscription, say) is the caller's answer, not a server fault."""
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        unexpected = [error for error in errors if not isinstance(error.original_error, DomainError)]
+        super().process_errors(unexpected, execution_context)
+
+
 def build_schema(production: bool) -> strawberry.Schema:
     from strawberry.extensions import DisableIntrospection
 
@@ -300,7 +311,7 @@ def build_schema(production: bool) -> strawberry.Schema:
     ]
     if production:
         extensions.append(DisableIntrospection)
-    return strawberry.Schema(
+    return AutoImportSchema(
         query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions,
         config=StrawberryConfig(auto_camel_case=True),
     )
