@@ -228,7 +228,7 @@ class Mutation:
 
     @strawberry.mutation(
         description="Creates an auto-import and queues its first retrieval at once; afterwards it syncs on its "
-        "schedule. NOT_FOUND: an unknown service, or a connection or list that is not the account's; INVALID: "
+        "schedule. What it imports sends no autoresponder, webhook or list notification. NOT_FOUND: an unknown service, or a connection or list that is not the account's; INVALID: "
         "the connection is to another service, criteria the service refuses (`field` names the key), a name "
         "over 200 characters, or a blank or too long tag.")
     async def create_auto_import(
