@@ -33,6 +33,7 @@ from app.contacts.graphql import (
 from app.errors import DomainError
 from app.graphql.context import Context
 from app.graphql.errors import UserError, attempt, parse_id, should_mask_error
+from app.graphql.input_text import guard_root_fields
 
 
 DEFAULT_PAGE = 50
@@ -243,6 +244,7 @@ def build_schema(production: bool) -> strawberry.Schema:
     ]
     if production:
         extensions.append(DisableIntrospection)
+    guard_root_fields(Query, Mutation)
     return strawberry.Schema(
         query=Query, mutation=Mutation, extensions=extensions, config=StrawberryConfig(auto_camel_case=True)
     )

@@ -47,6 +47,7 @@ from app.sync.apply import ImportTarget, PageResult, apply_records, record_from_
 from app.sync.counts import SyncCounts
 from app.sync.fingerprints import StoredFingerprints
 from app.sync.lease import acquire_lease, release_lease, renew_lease
+from app.sync.source_text import clean_page
 from app.sync.state import restart_retrieval
 
 log = logging.getLogger(__name__)
@@ -180,7 +181,7 @@ class ImportSync:
                 save_settings=self._save_settings,
             )
             try:
-                page = await connector.fetch_page(request)
+                page = clean_page(await connector.fetch_page(request))
             except CursorExpired:
                 if restarted:
                     raise SourceUnavailable("The source rejected a fresh cursor right after a full restart.") from None
