@@ -28,6 +28,7 @@ from app.connectors.registry import CONNECTORS
 from app.errors import DomainError, SourceError
 from app.graphql.context import Context
 from app.graphql.schema import production_schema, schema
+from app.logging_setup import install_secret_redaction
 from app.redis import redis_settings
 from app.security import SettingsCipher
 from app.sync.schedule import ArqSyncQueue, SyncQueue
@@ -170,6 +171,7 @@ def _callback_page(title: str, message: str, status: int) -> HTMLResponse:
 def create_app(services: Services | None = None, settings: Settings | None = None) -> Starlette:
     """The app. Given `services` (tests), it uses them and opens nothing; otherwise its lifespan
     connects the database, Redis and an HTTP client from `settings`."""
+    install_secret_redaction()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
