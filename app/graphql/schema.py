@@ -33,10 +33,13 @@ from app.contacts.graphql import (
 from app.errors import DomainError
 from app.graphql.context import Context
 from app.graphql.errors import UserError, attempt, parse_id, should_mask_error
+from app.graphql.document_rules import DocumentLengthLimit, NoSuggestions, RequireOperationName
 from app.graphql.input_text import guard_root_fields
 
 
 DEFAULT_PAGE = 50
+# Far above any real operation (the token limit is 2,000), far below what costs a process seconds.
+MAX_DOCUMENT_CHARACTERS = 100_000
 
 
 @strawberry.type
@@ -241,9 +244,11 @@ def build_schema(production: bool) -> strawberry.Schema:
         lambda: MaxAliasesLimiter(max_alias_count=30),
         lambda: MaxTokensLimiter(max_token_count=2000),
         lambda: MaskErrors(should_mask_error=should_mask_error),
+        lambda: DocumentLengthLimit(MAX_DOCUMENT_CHARACTERS),
+        RequireOperationName,
     ]
     if production:
-        extensions.append(DisableIntrospection)
+        extensions += [DisableIntrospection, NoSuggestions]
     guard_root_fields(Query, Mutation)
     return strawberry.Schema(
         query=Query, mutation=Mutation, extensions=extensions, config=StrawberryConfig(auto_camel_case=True)
