@@ -28,6 +28,7 @@ from app.connectors.registry import CONNECTORS
 from app.errors import DomainError, SourceError
 from app.graphql.context import Context
 from app.graphql.schema import production_schema, schema
+from app.http_limits import RequestBodyLimits
 from app.logging_setup import install_secret_redaction
 from app.redis import redis_settings
 from app.security import SettingsCipher
@@ -192,7 +193,7 @@ def create_app(services: Services | None = None, settings: Settings | None = Non
 
     shared = services or Services(settings=settings, cipher=SettingsCipher(settings.resolved_secret_key()),  # type: ignore[union-attr, arg-type]
                                   source=None, queue=None)  # type: ignore[arg-type]
-    graphql = RequireToken(AutoImportGraphQL(shared))
+    graphql = RequireToken(RequestBodyLimits(AutoImportGraphQL(shared), shared.settings.max_request_bytes))  # type: ignore[arg-type]
     app = Starlette(
         routes=[Route("/graphql", graphql, methods=["GET", "POST"]), Route("/health", health),  # type: ignore[arg-type]
                 Route("/oauth/{service}/callback", oauth_callback, methods=["GET"])],
