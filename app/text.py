@@ -44,3 +44,15 @@ def shorten(value: object, limit: int = 80) -> str:
     """`value` as text for a message or a log line, cut to about `limit` characters."""
     text = str(value)
     return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
+
+
+def quoted(value: object, limit: int = 80) -> str:
+    """`value` quoted for a message (`'Plan'`), cut to about `limit` characters."""
+    text = str(value)
+    return repr(text) if len(text) <= limit else f"{text[:limit]!r}… ({len(text)} characters)"
+
+
+def listed(values: list[str], most: int = 10, limit: int = 40) -> str:
+    """The first `most` values quoted and cut, then how many more: for messages naming a list."""
+    shown = ", ".join(quoted(value, limit) for value in values[:most])
+    return shown + (f" and {len(values) - most} more" if len(values) > most else "")

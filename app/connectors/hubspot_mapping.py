@@ -16,6 +16,7 @@ from typing import Any
 
 from app.connectors.base import STANDARD_FIELDS, AuthKind, CriterionSpec, FieldSpec, ServiceDescription, SourceRecord
 from app.errors import Invalid
+from app.text import quoted
 
 SERVICE_ID = "hubspot"
 SERVICE_NAME = "HubSpot"
@@ -69,7 +70,7 @@ def normalise_criteria(criteria: object) -> dict[str, str]:
         raise Invalid("Criteria must be an object, like {\"lifecycle_stage\": \"customer\"}.", ["criteria"])
     for key in criteria:
         if key != "lifecycle_stage":
-            raise Invalid(f"Unknown criterion {key!r}: this service takes 'lifecycle_stage'.", ["criteria", str(key)])
+            raise Invalid(f"Unknown criterion {quoted(key)}: this service takes 'lifecycle_stage'.", ["criteria", str(key)])
     stage = criteria.get("lifecycle_stage")
     if stage is None:
         return {}
@@ -79,7 +80,7 @@ def normalise_criteria(criteria: object) -> dict[str, str]:
     if not stage:
         return {}
     if stage not in LIFECYCLE_STAGES:
-        raise Invalid(f"Unknown lifecycle stage {stage!r}; choose one of {', '.join(LIFECYCLE_STAGES)}.",
+        raise Invalid(f"Unknown lifecycle stage {quoted(stage)}; choose one of {', '.join(LIFECYCLE_STAGES)}.",
                       ["criteria", "lifecycle_stage"])
     return {"lifecycle_stage": stage}
 
