@@ -51,6 +51,7 @@ class Services:
 def source_context(settings: Settings, http: httpx.AsyncClient) -> SourceContext:
     return SourceContext(
         http=http, production=settings.is_production, max_bytes=settings.csv_max_bytes, retries=settings.http_retries,
+        deadline=settings.source_request_deadline,
         endpoints=dict(settings.endpoints), public_url=settings.resolved_public_url,
         oauth_clients={service: OAuthClient(*pair) for service, pair in settings.oauth_clients().items()},
     )
