@@ -36,6 +36,7 @@ from app.autoimports.models import (
 )
 from app.autoimports.service import prune_sync_history
 from app.config import Settings
+from app.db import is_connection_lost
 from app.connections.models import Connection, ConnectionStatus
 from app.connections.service import decrypt_connection_settings, save_connection_settings
 from app.connectors.base import FetchRequest, Page, SourceContext
@@ -101,7 +102,13 @@ async def sync_external_account(external_account_id: int, env: SyncEnvironment) 
             summary.records += used
             budget -= used
     finally:
-        await release_lease(external_account_id, env.owner)
+        try:
+            await release_lease(external_account_id, env.owner)
+        except Exception as exc:
+            if not is_connection_lost(exc):
+                raise
+            log.warning("Could not release the lease on external account %s (database connection lost); "
+                        "it expires by itself", external_account_id)
     return summary
 
 
@@ -158,6 +165,8 @@ class ImportSync:
             await Connection.filter(id=self.auto_import.connection_id).update(status=ConnectionStatus.NEEDS_REAUTH)
             await self._finish(SyncOutcome.FAILED, str(exc), self._interval())
         except Exception as exc:  # noqa: BLE001 - any failure is recorded, never kills the worker
+            if is_connection_lost(exc):
+                raise  # not the import's failure: the job is retried (see workers.tasks)
             await self._failed(exc)
         else:
             outcome = SyncOutcome.PARTIAL if self.has_more else SyncOutcome.COMPLETED
