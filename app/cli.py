@@ -17,6 +17,7 @@ from typing import Any
 from app import db
 from app.config import Settings, get_settings
 from app.errors import DomainError
+from app.logging_setup import install_secret_redaction
 
 
 def _with_db(settings: Settings, action: Callable[[], Awaitable[Any]]) -> Any:
@@ -165,6 +166,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> None:
     args = parser().parse_args(argv)
+    install_secret_redaction()
     try:
         settings = get_settings()
     except ValueError as exc:

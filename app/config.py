@@ -33,7 +33,9 @@ class Settings(BaseSettings):
     max_failure_streak: int = Field(default=20, ge=1, alias="AUTOIMPORT_MAX_FAILURE_STREAK")
     csv_max_bytes: int = Field(default=50 * 1024 * 1024, ge=1024, alias="AUTOIMPORT_CSV_MAX_BYTES")
     http_timeout: float = Field(default=30.0, gt=0, alias="AUTOIMPORT_HTTP_TIMEOUT")
+    source_request_deadline: float = Field(default=60.0, gt=0, alias="AUTOIMPORT_SOURCE_REQUEST_DEADLINE")
     http_retries: int = Field(default=3, ge=0, alias="AUTOIMPORT_HTTP_RETRIES")
+    max_request_bytes: int = Field(default=1024 * 1024, ge=1024, alias="AUTOIMPORT_MAX_REQUEST_BYTES")
     max_retry_after: int = Field(default=60, ge=0, alias="AUTOIMPORT_MAX_RETRY_AFTER")
 
     public_url: str = Field(default="", alias="AUTOIMPORT_PUBLIC_URL")

@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 from tortoise import Tortoise
+from tortoise.exceptions import DBConnectionError
 from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.context import TortoiseContext
 from tortoise.migrations.api import migrate
@@ -73,6 +75,34 @@ async def apply_migrations(database_url: str) -> None:
         await migrate(config=tortoise_config(database_url))
     finally:
         await Tortoise.close_connections()
+
+
+# What a database connection dropped under us raises (pg_terminate_backend, a restart, a failover):
+# asyncpg's closed-connection errors, the server's "terminating connection" (class 57P) and
+# "connection exception" (class 08) errors, and the socket's own.
+_CONNECTION_LOST = (
+    asyncpg.exceptions.InternalClientError,  # "cannot switch to state 12": a dead connection reused
+    asyncpg.exceptions.ConnectionDoesNotExistError,
+    asyncpg.exceptions.OperatorInterventionError,
+    asyncpg.exceptions.PostgresConnectionError,
+    DBConnectionError,
+    ConnectionError,
+)
+
+
+def is_connection_lost(exc: BaseException) -> bool:
+    """True when `exc`, or what caused it (Tortoise wraps asyncpg's errors), means the database
+    connection was lost: a transient failure to retry, not a fault of the work being done."""
+    seen: BaseException | None = exc
+    for _ in range(5):
+        if seen is None:
+            return False
+        if isinstance(seen, _CONNECTION_LOST):
+            return True
+        if isinstance(seen, asyncpg.exceptions.InterfaceError) and "closed" in str(seen):
+            return True  # "connection is closed"; other InterfaceErrors are the client's own faults
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def __getattr__(name: str) -> Any:

@@ -33,6 +33,8 @@ from app.errors import DomainError, SourceError
 from app.graphql.context import Context
 from app.graphql.schema import production_schema, schema
 from app.graphql.websocket import TokenInConnectionInit
+from app.http_limits import RequestBodyLimits
+from app.logging_setup import install_secret_redaction
 from app.redis import redis_settings
 from app.security import SettingsCipher
 from app.sync.progress_hub import ProgressHub
@@ -57,6 +59,7 @@ class Services:
 def source_context(settings: Settings, http: httpx.AsyncClient) -> SourceContext:
     return SourceContext(
         http=http, production=settings.is_production, max_bytes=settings.csv_max_bytes, retries=settings.http_retries,
+        deadline=settings.source_request_deadline,
         endpoints=dict(settings.endpoints), public_url=settings.resolved_public_url,
         oauth_clients={service: OAuthClient(*pair) for service, pair in settings.oauth_clients().items()},
     )
@@ -185,6 +188,7 @@ def _callback_page(title: str, message: str, status: int) -> HTMLResponse:
 def create_app(services: Services | None = None, settings: Settings | None = None) -> Starlette:
     """The app. Given `services` (tests), it uses them and opens nothing; otherwise its lifespan
     connects the database, Redis and an HTTP client from `settings`."""
+    install_secret_redaction()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -209,7 +213,7 @@ def create_app(services: Services | None = None, settings: Settings | None = Non
 
     shared = services or Services(settings=settings, cipher=SettingsCipher(settings.resolved_secret_key()),  # type: ignore[union-attr, arg-type]
                                   source=None, queue=None)  # type: ignore[arg-type]
-    graphql = RequireToken(AutoImportGraphQL(shared))
+    graphql = RequireToken(RequestBodyLimits(AutoImportGraphQL(shared), shared.settings.max_request_bytes))  # type: ignore[arg-type]
     app = Starlette(
         routes=[Route("/graphql", graphql, methods=["GET", "POST"]),  # type: ignore[arg-type]
                 WebSocketRoute("/graphql", graphql),  # subscriptions (graphql-transport-ws)

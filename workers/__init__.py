@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from arq import cron, func
 
 from app import db
 from app.config import get_settings
+from app.logging_setup import configure_logging
 from app.redis import redis_settings
 from app.security import SettingsCipher
 from app.sync.engine import SyncEnvironment
@@ -20,7 +20,7 @@ _settings = get_settings()
 
 
 async def startup(ctx: dict[str, Any]) -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging()
     ctx["db"] = await db.connect(_settings.resolved_database_url)
     http = new_http_client(_settings)
     ctx["http"] = http

@@ -12,10 +12,14 @@ import socket
 from datetime import datetime, timezone
 from typing import Any
 
+from arq.worker import Retry
+
+from app.db import is_connection_lost
 from app.sync.engine import SyncEnvironment, sync_external_account
 from app.sync.schedule import ArqSyncQueue, enqueue_due
 
 log = logging.getLogger(__name__)
+RETRY_AFTER_CONNECTION_LOST = 2  # seconds
 
 
 def worker_id() -> str:
@@ -24,7 +28,15 @@ def worker_id() -> str:
 
 async def sync_external_account_task(ctx: dict[str, Any], external_account_id: int) -> dict[str, Any]:
     env: SyncEnvironment = ctx["sync_environment"]
-    summary = await sync_external_account(external_account_id, env)
+    try:
+        summary = await sync_external_account(external_account_id, env)
+    except Exception as exc:
+        if not is_connection_lost(exc):
+            raise
+        # Transient: the pool drops the dead connection, and arq runs the job again shortly
+        # (within its max_tries; the next tick enqueues it again after that).
+        log.warning("Database connection lost syncing external account %s; retrying", external_account_id)
+        raise Retry(defer=RETRY_AFTER_CONNECTION_LOST) from exc
     log.info("Synced external account %s: %s", external_account_id, summary)
     return {"leased": summary.leased, "imports": summary.imports_synced, "records": summary.records}
 

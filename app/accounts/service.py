@@ -10,6 +10,7 @@ from app.accounts.models import Account, ApiToken
 from app.autoimports.models import AutoImport, DeferredContact
 from app.errors import Conflict, Invalid, NotFound
 from app.security import hash_api_token, new_api_token
+from app.text import quoted
 
 
 def _check_limit(contact_limit: int) -> None:
@@ -24,7 +25,7 @@ async def create_account(name: str, contact_limit: int) -> tuple[Account, str]:
         raise Invalid("An account needs a name.", ["name"])
     _check_limit(contact_limit)
     if await Account.exists(name=name):
-        raise Conflict(f"An account named {name!r} already exists.", ["name"])
+        raise Conflict(f"An account named {quoted(name)} already exists.", ["name"])
     token = new_api_token()
     async with in_transaction():
         account = await Account.create(name=name, contact_limit=contact_limit)
@@ -38,7 +39,7 @@ async def set_contact_limit(name: str, contact_limit: int) -> Account:
     _check_limit(contact_limit)
     account = await Account.get_or_none(name=name)
     if account is None:
-        raise NotFound(f"There is no account named {name!r}.", ["name"])
+        raise NotFound(f"There is no account named {quoted(name)}.", ["name"])
     raised = contact_limit > account.contact_limit
     account.contact_limit = contact_limit
     await account.save(update_fields=["contact_limit"])
@@ -53,7 +54,7 @@ async def set_contact_limit(name: str, contact_limit: int) -> Account:
 async def new_token(name: str) -> str:
     account = await Account.get_or_none(name=name)
     if account is None:
-        raise NotFound(f"There is no account named {name!r}.", ["name"])
+        raise NotFound(f"There is no account named {quoted(name)}.", ["name"])
     token = new_api_token()
     await ApiToken.create(account=account, token_hash=hash_api_token(token))
     return token

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any
 
@@ -15,6 +16,7 @@ from app.connectors.registry import get_connector
 from app.errors import Invalid, NotFound
 from app.security import SettingsCipher
 from app.sync.schedule import SyncQueue, enqueue_now
+from app.text import clean_text
 
 
 def _bound_to(connection: Connection) -> str:
@@ -77,6 +79,7 @@ async def store_connection(
     without credentials (a CSV feed) always gets a new connection: two named views of one feed
     are legitimate.
     """
+    connected = replace(connected, external_account=clean_text(connected.external_account))  # a source's text
     name = (name or "").strip() or None
     if name is not None and len(name) > 200:
         raise Invalid("The name is longer than 200 characters.", ["name"])

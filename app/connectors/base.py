@@ -202,6 +202,9 @@ class SourceContext:
     endpoints: Mapping[str, str] = field(default_factory=dict)
     oauth_clients: Mapping[str, OAuthClient] = field(default_factory=dict)
     public_url: str = "http://127.0.0.1:8000"
+    # Seconds one request may take in all (every retry and every byte of the body included): the
+    # client's timeout is per read, so a source dripping a byte at a time would never hit it.
+    deadline: float = 60.0
 
     def endpoint(self, name: str, default: str) -> str:
         return self.endpoints.get(name, default).rstrip("/")

@@ -33,6 +33,7 @@ from app.connectors.csv_parsing import parse_document
 from app.connectors.http import SourceResponse, redact_url, too_large_message
 from app.connectors.url_guard import Resolver, UrlGuard, parse_http_target, resolve_host
 from app.errors import Invalid, SourceError, SourceRejected
+from app.text import quoted
 
 URL_FIELD = ["settings", "url"]
 CRITERIA_KEYS = ("column", "equals")
@@ -153,13 +154,13 @@ def normalise_criteria(criteria: dict[str, Any] | None) -> dict[str, str]:
         raise Invalid("Criteria must be an object with 'column' and 'equals'.", ["criteria"])
     for key in criteria:
         if key not in CRITERIA_KEYS:
-            raise Invalid(f"Unknown criterion {key!r}: this service takes 'column' and 'equals'.",
+            raise Invalid(f"Unknown criterion {quoted(key)}: this service takes 'column' and 'equals'.",
                           ["criteria", str(key)])
     values: dict[str, str] = {}
     for key in CRITERIA_KEYS:
         value = criteria.get(key)
         if value is not None and not isinstance(value, str):
-            raise Invalid(f"The criterion {key!r} must be text.", ["criteria", key])
+            raise Invalid(f"The criterion {quoted(key)} must be text.", ["criteria", key])
         if value and value.strip():
             values[key] = value.strip()
     if len(values) == 1:

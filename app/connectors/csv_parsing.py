@@ -22,6 +22,7 @@ from typing import Any
 
 from app.connectors.base import SourceRecord, field_key
 from app.errors import SourceRejected
+from app.text import listed, quoted
 
 DELIMITERS = (",", ";", "\t")  # comma first: it wins ties and is the default
 
@@ -166,7 +167,7 @@ def map_columns(header: list[str]) -> Columns:
             custom.append((index, key))
             labels[key] = label
     if "email" not in standard:
-        found = ", ".join(repr(cell.strip()) for cell in header if cell.strip()) or "none"
+        found = listed([cell.strip() for cell in header if cell.strip()]) or "none"
         raise SourceRejected(f"The file has no email column (headers found: {found}).")
     return Columns(len(header), standard, tuple(custom), labels)
 
@@ -189,7 +190,7 @@ def criteria_filter(criteria: dict[str, str], header: list[str]) -> RowFilter:
     wanted = criteria["column"].casefold()
     index = next((i for i, cell in enumerate(header) if cell.strip().casefold() == wanted), None)
     if index is None:
-        raise SourceRejected(f"The file has no column {criteria['column']!r} to filter on.")
+        raise SourceRejected(f"The file has no column {quoted(criteria['column'])} to filter on.")
     value = criteria["equals"].casefold()
     return lambda cells: cells[index].strip().casefold() == value
 

@@ -57,6 +57,7 @@ from app.connectors.http import (
     request_with_retries,
 )
 from app.errors import CursorExpired, Invalid, NeedsReauth, RateLimited, SourceError, SourceRejected, SourceUnavailable
+from app.text import quoted
 
 SERVICE_ID = "google_contacts"
 SERVICE_NAME = "Google Contacts"
@@ -101,7 +102,7 @@ def normalise_criteria(criteria: object) -> dict[str, str]:
         raise Invalid("Criteria must be an object, like {\"label\": \"Clients\"}.", ["criteria"])
     for key in criteria:
         if key != "label":
-            raise Invalid(f"Unknown criterion {key!r}: this service takes 'label'.", ["criteria", str(key)])
+            raise Invalid(f"Unknown criterion {quoted(key)}: this service takes 'label'.", ["criteria", str(key)])
     label = criteria.get("label")
     if label is None:
         return {}
@@ -261,7 +262,7 @@ async def label_group(session: PeopleSession, label: str | None) -> str | None:
         names = {str(group.get(key) or "").strip().casefold() for key in ("name", "formattedName")}
         if label.casefold() in names:
             return str(group["resourceName"])
-    raise SourceRejected(f"There is no label named {label!r} in this Google account; check the import's criteria.")
+    raise SourceRejected(f"There is no label named {quoted(label)} in this Google account; check the import's criteria.")
 
 
 def label_choices(groups: list[dict[str, Any]]) -> list[Choice]:

@@ -179,7 +179,28 @@ async def request_with_retries(
     Redirects are not followed unless the caller passes `follow_redirects=True`, whatever the
     shared client is configured to do: a connector fetching a user-supplied URL follows them
     itself, checking every hop (see `url_guard`).
+
+    The whole call, retries and rate-limit waits included, ends after `context.deadline`
+    seconds with `SourceUnavailable`, however slowly the source sends its bytes.
     """
+    try:
+        async with asyncio.timeout(context.deadline):
+            return await _request_with_retries(context, method, url, table=table,
+                                               follow_redirects=follow_redirects, **kwargs)
+    except TimeoutError:
+        raise SourceUnavailable(f"The service did not answer within {context.deadline:g} s "
+                                f"(calling {redact_url(url)}).") from None
+
+
+async def _request_with_retries(
+    context: SourceContext,
+    method: str,
+    url: str,
+    *,
+    table: Mapping[int, ErrorAction],
+    follow_redirects: bool,
+    **kwargs: Any,
+) -> SourceResponse:
     attempt = 0
     while True:
         try:

@@ -17,6 +17,7 @@ from typing import Any
 from app.connectors.base import (STANDARD_FIELDS, AuthKind, CriterionSpec, FieldSpec, ServiceDescription, SettingSpec,
                                  SettingType, SourceRecord)
 from app.errors import Invalid
+from app.text import quoted
 
 SERVICE_ID = "hubspot"
 SERVICE_NAME = "HubSpot"
@@ -77,7 +78,7 @@ def normalise_criteria(criteria: object) -> dict[str, str]:
         raise Invalid("Criteria must be an object, like {\"lifecycle_stage\": \"customer\"}.", ["criteria"])
     for key in criteria:
         if key != "lifecycle_stage":
-            raise Invalid(f"Unknown criterion {key!r}: this service takes 'lifecycle_stage'.", ["criteria", str(key)])
+            raise Invalid(f"Unknown criterion {quoted(key)}: this service takes 'lifecycle_stage'.", ["criteria", str(key)])
     stage = criteria.get("lifecycle_stage")
     if stage is None:
         return {}
@@ -88,7 +89,7 @@ def normalise_criteria(criteria: object) -> dict[str, str]:
         return {}
     if stage not in LIFECYCLE_STAGES and not (stage.isdigit() and len(stage) <= 30):
         # a portal's own stages have numeric internal names: the connection's choices offer them
-        raise Invalid(f"Unknown lifecycle stage {stage!r}; choose one of {', '.join(LIFECYCLE_STAGES)} "
+        raise Invalid(f"Unknown lifecycle stage {quoted(stage)}; choose one of {', '.join(LIFECYCLE_STAGES)} "
                       "or one of the portal's own stages.", ["criteria", "lifecycle_stage"])
     return {"lifecycle_stage": stage}
 

@@ -39,6 +39,7 @@ from app.connectors.pipedrive_api import (CursorRejected, MarketingStatusUnavail
 from app.connectors.pipedrive_mapping import (BUILT_IN_FIELDS, PersonSchema, person_to_record,
                                               schema_from_person_fields, unknown_custom_keys)
 from app.errors import Invalid, NeedsReauth, SourceError, SourceRejected
+from app.text import quoted
 
 API_PAGE_LIMIT = 500
 CALLS_PER_FETCH = 5  # API pages one fetch may read looking for persons that match the criteria
@@ -83,13 +84,13 @@ def normalise_criteria(criteria: dict[str, Any] | None) -> dict[str, int]:
     clean: dict[str, int] = {}
     for key, value in criteria.items():
         if key not in CRITERIA_KEYS:
-            raise Invalid(f"Unknown criterion {key!r}: Pipedrive imports take 'owner_id' and 'label'.",
+            raise Invalid(f"Unknown criterion {quoted(key)}: Pipedrive imports take 'owner_id' and 'label'.",
                           ["criteria", str(key)])
         if value is None or (isinstance(value, str) and not value.strip()):
             continue
         number = _positive_int(value)
         if number is None:
-            raise Invalid(f"The criterion {key!r} must be a numeric Pipedrive id.", ["criteria", key])
+            raise Invalid(f"The criterion {quoted(key)} must be a numeric Pipedrive id.", ["criteria", key])
         clean[key] = number
     return clean
 

@@ -9,6 +9,7 @@ from app.connectors.hubspot import HubSpotConnector
 from app.connectors.pipedrive import PipedriveConnector
 from app.connectors.shopify import ShopifyConnector
 from app.errors import NotFound
+from app.text import quoted
 
 CONNECTORS: dict[str, Connector] = {
     connector.description.id: connector
@@ -22,4 +23,4 @@ def get_connector(service_id: str) -> Connector:
     try:
         return CONNECTORS[service_id]
     except KeyError:
-        raise NotFound(f"There is no service {service_id!r}.", ["serviceId"]) from None
+        raise NotFound(f"There is no service {quoted(service_id)}.", ["serviceId"]) from None

@@ -16,6 +16,7 @@ from typing import Any
 from app.connectors.base import (STANDARD_FIELDS, AuthKind, CriterionSpec, FieldSpec, ServiceDescription, SettingSpec,
                                  SettingType, SourceRecord)
 from app.errors import Invalid
+from app.text import quoted
 
 API_VERSION = "2025-10"
 SHOP_FIELD = ["settings", "shop"]
@@ -136,7 +137,7 @@ def normalise_criteria(criteria: dict[str, Any] | None) -> dict[str, Any]:
         raise Invalid("Criteria must be an object with 'subscribed_only' and 'tag'.", ["criteria"])
     for key in criteria:
         if key not in ("subscribed_only", "tag"):
-            raise Invalid(f"Unknown criterion {key!r}: Shopify takes 'subscribed_only' and 'tag'.",
+            raise Invalid(f"Unknown criterion {quoted(key)}: Shopify takes 'subscribed_only' and 'tag'.",
                           ["criteria", str(key)])
     subscribed_only = criteria.get("subscribed_only", True)
     if subscribed_only is None:

@@ -45,12 +45,28 @@ def is_internal_address(address: str) -> bool:
         ip = ipaddress.ip_address(address)
     except ValueError:
         return True
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped  # ::ffff:127.0.0.1 is loopback too
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded = embedded_ipv4(ip)
+        if embedded is not None:
+            ip = embedded  # ::ffff:127.0.0.1, 64:ff9b::7f00:1 and 2002:7f00:1:: reach loopback
     # is_global also catches shared (100.64/10) space, which the named flags miss; multicast is
     # "global" to the ipaddress module, hence listed.
     return (ip.is_loopback or ip.is_private or ip.is_link_local or ip.is_multicast
             or ip.is_reserved or ip.is_unspecified or not ip.is_global)
+
+
+NAT64_WELL_KNOWN = ipaddress.IPv6Network("64:ff9b::/96")
+
+
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address stands for, when it is a translation: IPv4-mapped,
+    NAT64 (RFC 6052 well-known prefix) or 6to4 (RFC 3056). It is what the packets reach, so it
+    is what must be judged; Python rates the IPv6 form global."""
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip in NAT64_WELL_KNOWN:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return ip.sixtofour
 
 
 @dataclass(frozen=True)

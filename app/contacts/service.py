@@ -22,8 +22,11 @@ from app.contacts.models import (
 )
 from app.errors import Conflict, Invalid, NotFound
 from app.sync.emails import check_email, email_key
+from app.text import quoted
 
 MAX_PAGE = 200
+MAX_EMAIL = 320  # the longest address the contact columns hold
+MAX_TAG = 200
 
 
 @dataclass
@@ -40,7 +43,7 @@ def clean_tags(tags: list[str] | None) -> list[str]:
     cleaned = []
     for tag in tags or []:
         tag = tag.strip()
-        if not tag or len(tag) > 200:
+        if not tag or len(tag) > MAX_TAG:
             raise Invalid("Tags must be 1 to 200 characters.", ["tags"])
         if tag not in cleaned:
             cleaned.append(tag)
@@ -100,7 +103,7 @@ async def create_contact(
     """Creates a contact the platform's own way: the limit applies and events are recorded."""
     checked = check_email(email)
     if checked.problem:
-        raise Invalid(f"{email!r} is not a valid email address.", ["email"])
+        raise Invalid(f"{quoted(email)} is not a valid email address.", ["email"])
     details = {"first_name": _optional_text(first_name, "firstName", 200),
              "last_name": _optional_text(last_name, "lastName", 200), "phone": _optional_text(phone, "phone", 100)}
     tags = clean_tags(tags)
@@ -139,7 +142,9 @@ async def unsubscribe_contact(account_id: int, email: str) -> Contact:
 
 
 async def get_contact(account_id: int, email: str) -> Contact:
-    contact = await Contact.get_or_none(account_id=account_id, email_key=email_key(email))
+    key = email_key(email)
+    # Longer than any stored key: no contact has it (and the column would refuse the comparison).
+    contact = await Contact.get_or_none(account_id=account_id, email_key=key) if len(key) <= MAX_EMAIL else None
     if contact is None:
         raise NotFound("There is no contact with that email.", ["email"])
     return contact
@@ -175,7 +180,9 @@ async def page_of_contacts(
         query = query.filter(email_key__contains=email.strip().lower())
     if list_id is not None:
         query = query.filter(memberships__list_id=list_id)
-    if tag:
+    if tag and len(tag.strip()) > MAX_TAG:
+        query = query.filter(id__in=[])  # no tag is that long: an empty page, like any unknown tag
+    elif tag:
         query = query.filter(tags__name=tag.strip())
     size = min(first, MAX_PAGE)
     rows = await query.filter(id__gt=_decode_cursor(after)).order_by("id").limit(size + 1)

@@ -43,9 +43,13 @@ from app.graphql.context import Context
 from app.graphql.errors import UserError, attempt, parse_id, should_mask_error
 from app.graphql.scalars import SCALAR_OVERRIDES
 from app.sync.graphql import Subscription
+from app.graphql.document_rules import DocumentLengthLimit, NoSuggestions, RequireOperationName
+from app.graphql.input_text import guard_root_fields
 
 
 DEFAULT_PAGE = 50
+# Far above any real operation (the token limit is 2,000), far below what costs a process seconds.
+MAX_DOCUMENT_CHARACTERS = 100_000
 
 ImportId = Annotated[strawberry.ID, strawberry.argument(description="The auto-import's id (`AutoImport.id`).")]
 ServiceFilter = Annotated[strawberry.ID | None, strawberry.argument(
@@ -378,9 +382,12 @@ def build_schema(production: bool) -> strawberry.Schema:
         lambda: MaxAliasesLimiter(max_alias_count=30),
         lambda: MaxTokensLimiter(max_token_count=2000),
         lambda: MaskErrors(should_mask_error=should_mask_error),
+        lambda: DocumentLengthLimit(MAX_DOCUMENT_CHARACTERS),
+        RequireOperationName,
     ]
     if production:
-        extensions.append(DisableIntrospection)
+        extensions += [DisableIntrospection, NoSuggestions]
+    guard_root_fields(Query, Mutation)
     return AutoImportSchema(
         query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions,
         config=StrawberryConfig(auto_camel_case=True), scalar_overrides=SCALAR_OVERRIDES,

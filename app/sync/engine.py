@@ -36,6 +36,7 @@ from app.autoimports.models import (
 )
 from app.autoimports.service import prune_sync_history
 from app.config import Settings
+from app.db import is_connection_lost
 from app.connections.models import Connection, ConnectionStatus
 from app.connections.service import decrypt_connection_settings, save_connection_settings
 from app.connectors.base import FetchRequest, Page, SourceContext
@@ -48,6 +49,7 @@ from app.sync.counts import SyncCounts
 from app.sync.fingerprints import StoredFingerprints
 from app.sync.lease import acquire_lease, release_lease, renew_lease
 from app.sync.progress import ProgressPublisher, SilentProgress, SyncProgressEvent
+from app.sync.source_text import clean_page
 from app.sync.state import restart_retrieval
 
 log = logging.getLogger(__name__)
@@ -103,7 +105,13 @@ async def sync_external_account(external_account_id: int, env: SyncEnvironment) 
             summary.records += used
             budget -= used
     finally:
-        await release_lease(external_account_id, env.owner)
+        try:
+            await release_lease(external_account_id, env.owner)
+        except Exception as exc:
+            if not is_connection_lost(exc):
+                raise
+            log.warning("Could not release the lease on external account %s (database connection lost); "
+                        "it expires by itself", external_account_id)
     return summary
 
 
@@ -160,6 +168,8 @@ class ImportSync:
             await Connection.filter(id=self.auto_import.connection_id).update(status=ConnectionStatus.NEEDS_REAUTH)
             await self._finish(SyncOutcome.FAILED, str(exc), self._interval())
         except Exception as exc:  # noqa: BLE001 - any failure is recorded, never kills the worker
+            if is_connection_lost(exc):
+                raise  # not the import's failure: the job is retried (see workers.tasks)
             await self._failed(exc)
         else:
             outcome = SyncOutcome.PARTIAL if self.has_more else SyncOutcome.COMPLETED
@@ -183,7 +193,7 @@ class ImportSync:
                 save_settings=self._save_settings,
             )
             try:
-                page = await connector.fetch_page(request)
+                page = clean_page(await connector.fetch_page(request))
             except CursorExpired:
                 if restarted:
                     raise SourceUnavailable("The source rejected a fresh cursor right after a full restart.") from None

@@ -1,0 +1,55 @@
+"""A database connection dropped under a worker (pg_terminate_backend, a failover) is a transient
+error: the sync job is retried, and the next try finds a working connection. PostgreSQL only."""
+
+from __future__ import annotations
+
+import asyncpg
+import pytest
+from arq.worker import Retry
+
+from app.autoimports.models import SyncOutcome, SyncRun
+from app.contacts.models import Contact
+
+from tests.conftest import HEADER, AccountUnderTest, Backend, Sync, connect_feed, create_feed_import, rows
+from tests.simulators.csv_feed import CsvFeedSimulator
+from app.db import is_connection_lost
+from app.autoimports.models import AutoImport
+from workers.tasks import sync_external_account_task
+
+
+async def _terminate_our_connections(database_url: str) -> int:
+    server, name = database_url.rsplit("/", 1)
+    admin = await asyncpg.connect(server.replace("postgres://", "postgresql://", 1) + "/postgres")
+    try:
+        return len(await admin.fetch(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+            name))
+    finally:
+        await admin.close()
+
+
+async def test_a_sync_job_after_its_connections_were_terminated_is_retried_then_succeeds(
+    acme: AccountUnderTest, feed: CsvFeedSimulator, sync: Sync, db_ready: Backend
+) -> None:
+    if not db_ready.database_url.startswith("postgres"):
+        pytest.skip("pg_terminate_backend is PostgreSQL's")
+    feed.set_rows(HEADER, rows(20))
+    import_id = await create_feed_import(acme.api, await connect_feed(acme.api))
+    external_id = (await AutoImport.get(id=int(import_id))).external_account_id
+    assert await _terminate_our_connections(db_ready.database_url) >= 1
+
+    ctx = {"sync_environment": sync.env}
+    try:
+        await sync_external_account_task(ctx, external_id)
+    except Retry:
+        await sync_external_account_task(ctx, external_id)  # arq runs the retry
+
+    assert await Contact.filter(account_id=acme.account.id).count() == 20
+    assert [r.outcome for r in await SyncRun.filter(auto_import_id=int(import_id))] == [SyncOutcome.COMPLETED]
+
+
+def test_what_counts_as_a_lost_connection() -> None:
+    assert is_connection_lost(asyncpg.exceptions.InternalClientError("cannot switch to state 12; previous state: 2"))
+    assert is_connection_lost(asyncpg.exceptions.ConnectionDoesNotExistError("connection was closed"))
+    assert not is_connection_lost(ValueError("no"))
+    assert is_connection_lost(OSError("x")) is False
