@@ -198,10 +198,11 @@ def _database(backend: str, workdir: Path) -> Iterator[tuple[str, str]]:
 
 
 @contextmanager
-def live_stack(backend: str, workdir: Path) -> Iterator[LiveStack]:
-    """Starts everything (see the module docstring) and stops it all when the block ends."""
+def live_stack(backend: str, workdir: Path, database: tuple[str, str] | None = None) -> Iterator[LiveStack]:
+    """Starts everything (see the module docstring) and stops it all when the block ends.
+    `database` (URL, Redis URL) uses an existing database instead of making one."""
     with ExitStack() as cleanup:
-        database_url, redis_url = cleanup.enter_context(_database(backend, workdir))
+        database_url, redis_url = database or cleanup.enter_context(_database(backend, workdir))
         stack = LiveStack(backend, workdir, database_url, redis_url)
         stack.feeds = cleanup.enter_context(serve_feeds())
         stack.simulators = demo_app()
