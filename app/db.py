@@ -19,10 +19,16 @@ MODEL_MODULES = [
 
 
 def _connection(database_url: str) -> str | dict[str, Any]:
-    """The connection config. On PostgreSQL, prepared statements always get a custom plan: the
+    """The connection config. On SQLite, `secure_delete` zeroes what a delete or an update frees,
+    so a deleted connection's (or a replaced token's) encrypted settings do not linger in the
+    file's free space. On PostgreSQL, prepared statements always get a custom plan: the
     engine looks rows up with `IN (...)` lists of up to a page of ids, and the generic plan
     PostgreSQL switches to after five runs seeks on the first index column only and filters the
     rest (measured: 470 ms instead of 5 ms for 500 ids among 20,000 rows)."""
+    if database_url.startswith("sqlite://"):
+        connection = expand_db_url(database_url)
+        connection["credentials"].setdefault("secure_delete", "ON")
+        return connection
     if not database_url.startswith(("postgres://", "asyncpg://", "psycopg://")):
         return database_url
     connection = expand_db_url(database_url)

@@ -13,6 +13,10 @@ class DomainError(Exception):
         self.message = message
         self.field = field
 
+    def parts(self) -> list[DomainError]:
+        """The failures this error reports, one `UserError` each."""
+        return [self]
+
 
 class NotFound(DomainError):
     code = "NOT_FOUND"
@@ -24,6 +28,24 @@ class Invalid(DomainError):
 
 class Conflict(DomainError):
     code = "CONFLICT"
+
+
+class InvalidInputs(Invalid):
+    """Several inputs refused at once (every missing setting, say): one `UserError` each."""
+
+    def __init__(self, problems: list[Invalid]) -> None:
+        super().__init__(problems[0].message, problems[0].field)
+        self.problems = problems
+
+    def parts(self) -> list[DomainError]:
+        return list(self.problems)
+
+
+class ServiceUnreachable(DomainError):
+    """The external service failed to answer a read the API does for a user (its choices): a
+    GraphQL error whose message says so, never masked."""
+
+    code = "SERVICE_UNAVAILABLE"
 
 
 class SourceError(Exception):
@@ -52,3 +74,21 @@ class SourceRejected(SourceError):
 
 class CursorExpired(SourceError):
     """The saved cursor is no longer accepted: the import needs a full retrieval again."""
+
+
+class SourceFailed(DomainError):
+    """A source could not be read for a request made now (a preview): reported, not retried."""
+
+    code = "SOURCE_ERROR"
+
+
+class SourceRateLimitedNow(SourceFailed):
+    """The source asked us to wait before reading it again."""
+
+    code = "RATE_LIMITED"
+
+
+class SourceNeedsReauth(SourceFailed):
+    """The source refused the connection's credentials: the user must reconnect."""
+
+    code = "NEEDS_REAUTH"

@@ -1,5 +1,5 @@
-"""The HTTP app on Starlette: GraphQL, `/health`, the OAuth callback, and the import page with
-GraphiQL (`app.webapp`, built from `web/`)."""
+"""The HTTP app on Starlette: GraphQL (subscriptions over WebSocket too), `/health`, the OAuth
+callback, and the import page with GraphiQL (`app.webapp`, built from `web/`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import contextlib
 import html
 import logging
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
@@ -16,22 +16,27 @@ from arq import create_pool
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from tortoise import connections
 
 from app import db
+from app.accounts.models import Account
 from app.accounts.service import authenticate
 from app.config import Settings
 from app.connections import oauth_flow
+from app.connections.choices import ChoiceCache
 from app.connectors.base import OAuthClient, SourceContext
 from app.connectors.registry import CONNECTORS
 from app.errors import DomainError, SourceError
 from app.graphql.context import Context
 from app.graphql.schema import production_schema, schema
+from app.graphql.websocket import TokenInConnectionInit
 from app.redis import redis_settings
 from app.security import SettingsCipher
+from app.sync.progress_hub import ProgressHub
 from app.sync.schedule import ArqSyncQueue, SyncQueue
 from app.webapp import graphiql_redirect, is_built, web_routes
 
@@ -47,6 +52,8 @@ class Services:
     source: SourceContext
     queue: SyncQueue | None
     redis: Any = None
+    choices: ChoiceCache = field(default_factory=ChoiceCache)
+    progress: ProgressHub | None = None
 
 
 def source_context(settings: Settings, http: httpx.AsyncClient) -> SourceContext:
@@ -63,23 +70,30 @@ def new_http_client(settings: Settings) -> httpx.AsyncClient:
 
 
 class AutoImportGraphQL(GraphQL):
+    graphql_transport_ws_handler_class = TokenInConnectionInit
+
     def __init__(self, services: Services) -> None:
         production = services.settings.is_production
         super().__init__(
             production_schema if production else schema,
             graphql_ide=None,  # GraphiQL is built into the page (`/graphiql`), not loaded from a CDN
             allow_queries_via_get=False,
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),  # its connection_init carries the token
         )
         self.services = services
 
     async def get_context(self, request: Request, response: Response) -> Context | None:  # type: ignore[override]
         """No context for a GET: it only serves GraphiQL and never runs an operation (operations
-        over GET are refused), and `RequireToken` authenticates only the requests that can."""
+        over GET are refused), and `RequireToken` authenticates only the requests that can. A
+        WebSocket gets its context from `connection_init` (`TokenInConnectionInit`)."""
         if getattr(request.state, "account", None) is None:
             return None
+        return await self.context_for(request.state.account)
+
+    async def context_for(self, account: Account) -> Context:
         s = self.services
-        return Context(account=request.state.account, settings=s.settings, cipher=s.cipher, source=s.source,
-                       queue=s.queue)
+        return Context(account=account, settings=s.settings, cipher=s.cipher, source=s.source, queue=s.queue,
+                       choices=s.choices, progress=s.progress)
 
 
 class RequireToken:
@@ -218,11 +232,15 @@ def create_app(services: Services | None = None, settings: Settings | None = Non
         await db.connect(settings.resolved_database_url)
         async with new_http_client(settings) as http:
             pool = await create_pool(redis_settings(settings))
+            progress = ProgressHub(pool)  # the process's one subscription to the workers' progress
+            await progress.start()
             # The GraphQL view holds this same object: filling it in here is what it sees.
             shared.source, shared.queue, shared.redis = source_context(settings, http), ArqSyncQueue(pool), pool
+            shared.progress = progress
             try:
                 yield
             finally:
+                await progress.stop()
                 await pool.aclose()
                 await db.disconnect()
 
@@ -231,7 +249,8 @@ def create_app(services: Services | None = None, settings: Settings | None = Non
     development = not shared.settings.is_production
     graphql = RequireToken(AutoImportGraphQL(shared), graphiql=development)
     app = Starlette(
-        routes=[Route("/graphql", graphql, methods=["GET", "POST"]), Route("/health", health),  # type: ignore[arg-type]
+        routes=[Route("/graphql", graphql, methods=["GET", "POST"]), WebSocketRoute("/graphql", graphql),  # type: ignore[arg-type]
+                Route("/health", health),
                 Route("/oauth/{service}/callback", oauth_callback, methods=["GET"]),
                 *web_routes(shared.settings.web_dist, graphiql=development)],
         lifespan=lifespan,

@@ -37,7 +37,7 @@ BACKENDS = [os.environ.get("AUTOIMPORT_TEST_BACKEND", "embedded")]
 if BACKENDS == ["services"] and not (TEST_DATABASE_URL and TEST_REDIS_URL):
     raise RuntimeError("AUTOIMPORT_TEST_BACKEND=services needs AUTOIMPORT_TEST_DATABASE_URL and AUTOIMPORT_TEST_REDIS_URL")
 TABLES = [
-    "contact_event", "field_value", "contact_tag", "list_membership", "record_fingerprint", "deferred_contact",
+    "contact_source", "contact_event", "field_value", "contact_tag", "list_membership", "record_fingerprint", "deferred_contact",
     "skipped_record", "sync_run", "auto_import_list", "auto_import", "connection", "external_account",
     "custom_field", "contact", "contact_list", "api_token", "oauth_state", "account",
 ]

@@ -12,6 +12,7 @@ from app.config import get_settings
 from app.redis import redis_settings
 from app.security import SettingsCipher
 from app.sync.engine import SyncEnvironment
+from app.sync.progress import RedisProgressPublisher
 from app.web import new_http_client, source_context
 from workers.tasks import enqueue_due_syncs, sync_external_account_task, worker_id
 
@@ -28,6 +29,7 @@ async def startup(ctx: dict[str, Any]) -> None:
         cipher=SettingsCipher(_settings.resolved_secret_key()),
         source=source_context(_settings, http),
         owner=worker_id(),
+        progress=RedisProgressPublisher(ctx["redis"]),  # arq's own pool: the API processes listen there
     )
 
 

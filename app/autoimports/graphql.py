@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import fields
+from dataclasses import fields, replace
 from datetime import datetime
+from enum import Enum
 from typing import Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
 
 from app.autoimports import models
+from app.autoimports.preview import PreviewedRecord, PreviewVerdict
 from app.autoimports.service import AutoImportStatus, status_of
 from app.autoimports.troubleshooting import Problem, ProblemCode
 from app.connections.graphql import ConnectionType, ServiceType
@@ -18,6 +20,24 @@ from app.sync.counts import SyncCounts
 
 AutoImportStatusEnum = strawberry.enum(AutoImportStatus, name="AutoImportStatus")
 SyncOutcomeEnum = strawberry.enum(models.SyncOutcome, name="SyncOutcome")
+
+
+def _describe_values(enum: type[Enum], descriptions: dict[str, str]) -> None:
+    """Describes values of a domain enum exposed as is (the domain module stays free of GraphQL)."""
+    definition = enum.__strawberry_definition__  # type: ignore[attr-defined]
+    definition.values = [replace(value, description=descriptions.get(value.name, value.description))
+                         for value in definition.values]
+
+
+_describe_values(AutoImportStatusEnum, {
+    "LIMIT_REACHED": "Active, but adding nothing new because of the account's contact limit: contacts are "
+                     "waiting and there is no room. It leaves this status as soon as the limit is raised; the "
+                     "waiting contacts arrive on the next syncs.",
+})
+_describe_values(SyncOutcomeEnum, {
+    "RATE_LIMITED": "The service asked us to wait: not a failure (it does not count toward the failure "
+                    "streak). The pages before it are kept and the sync resumes at nextSyncAt.",
+})
 ProblemCodeEnum = strawberry.enum(ProblemCode, name="ProblemCode")
 
 
@@ -114,7 +134,14 @@ class AutoImportType:
     @strawberry.field
     async def status(self, info: strawberry.Info) -> AutoImportStatusEnum:  # type: ignore[valid-type]
         connection = await info.context.loaders.connection.load(self.model.connection_id)
-        return status_of(self.model, connection.status)
+        held = await info.context.loaders.held_by_contact_limit.load(self.model.id)
+        return status_of(self.model, connection.status, held_by_contact_limit=held)
+
+    @strawberry.field(description=(
+        "How many of the account's contacts this import brought or last updated (each contact once, "
+        "however many times it was updated). Contacts stay counted after a new first retrieval."))
+    async def contact_count(self, info: strawberry.Info) -> int:
+        return await info.context.loaders.contact_count_of_import.load(self.model.id)
 
     @strawberry.field
     async def connection(self, info: strawberry.Info) -> ConnectionType | None:
@@ -173,3 +200,54 @@ class AutoImportPayload:
 class DeletePayload:
     deleted_id: strawberry.ID | None
     user_errors: list[Annotated["UserError", strawberry.lazy("app.graphql.errors")]]
+
+
+PreviewVerdictEnum = strawberry.enum(PreviewVerdict, name="PreviewVerdict",
+                                     description="What a sync would do with a previewed record.")
+_describe_values(PreviewVerdictEnum, {
+    "WOULD_ADD": "A new contact would be added.",
+    "WOULD_UPDATE": "An existing contact with this email would be updated (an empty value never erases one).",
+    "KEPT_UNSUBSCRIBED": "An existing unsubscribed or bounced contact: its fields would be updated, its status kept.",
+    "NOT_ADDED_CONTACT_LIMIT": "New, but the account's contact limit leaves no room: it would wait until the "
+                               "limit is raised.",
+    "MISSING_EMAIL": "Skipped: the record has no email address.",
+    "INVALID_EMAIL": "Skipped: the email address is not valid.",
+    "MALFORMED": "Skipped: the record could not be read (a CSV row with more cells than the header).",
+})
+
+
+@strawberry.input(description="The import to preview: what createAutoImport would be given.")
+class PreviewAutoImportInput:
+    service_id: strawberry.ID = strawberry.field(description="The service, as in Service.id.")
+    connection_id: strawberry.ID = strawberry.field(description="One of the account's connections to that service.")
+    criteria: JSON | None = strawberry.field(
+        default=None, description="The criteria, validated against the service's criteria as createAutoImport does.")
+
+
+@strawberry.type(name="PreviewRecord", description="A record of the source's first page, with what a sync would do.")
+class PreviewRecordType:
+    external_id: str = strawberry.field(description="The record's id at the service.")
+    email: str | None = strawberry.field(description="The email as the service gives it.")
+    first_name: str | None = strawberry.field(description="The first name as the service gives it.")
+    last_name: str | None = strawberry.field(description="The last name as the service gives it.")
+    verdict: PreviewVerdictEnum = strawberry.field(  # type: ignore[valid-type]
+        description="What a sync would do with the record.")
+    reason: str | None = strawberry.field(description="Why, in plain words, where there is more to say.")
+
+    @classmethod
+    def from_previewed(cls, item: PreviewedRecord) -> PreviewRecordType:
+        return cls(external_id=item.external_id, email=item.email, first_name=item.first_name,
+                   last_name=item.last_name, verdict=item.verdict, reason=item.reason)
+
+
+@strawberry.type(description="The first page of an import that does not exist yet, as a sync would apply it.")
+class PreviewPayload:
+    records: list[PreviewRecordType] = strawberry.field(
+        description="At most one page (50) from the start of the source, in the source's order; records that "
+                    "could not be read come last.")
+    matched_estimate: int | None = strawberry.field(
+        description="How many records at the source match the criteria: the page plus what the service says "
+                    "is left. Null when the service does not tell.")
+    user_errors: list[Annotated["UserError", strawberry.lazy("app.graphql.errors")]] = strawberry.field(
+        description="NOT_FOUND / INVALID for bad input; SOURCE_ERROR, RATE_LIMITED or NEEDS_REAUTH when the "
+                    "service could not be read.")

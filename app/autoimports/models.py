@@ -11,6 +11,7 @@ class SyncOutcome(str, Enum):
     COMPLETED = "COMPLETED"
     PARTIAL = "PARTIAL"
     FAILED = "FAILED"
+    RATE_LIMITED = "RATE_LIMITED"  # the service asked us to wait: not a failure, resumes at next_sync_at
 
 
 class SkipReason(str, Enum):

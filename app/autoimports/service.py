@@ -7,18 +7,22 @@ from datetime import datetime, timezone
 from enum import Enum
 from typing import Any
 
+from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
-from app.autoimports.models import AutoImport, AutoImportList, SyncRun
+from app.accounts.models import Account
+from app.autoimports.models import AutoImport, AutoImportList, DeferredContact, SyncOutcome, SyncRun
 from app.connections.models import ConnectionStatus
 from app.connections.service import get_connection
 from app.connectors.registry import get_connector
+from app.contacts.models import Contact
 from app.contacts.service import clean_tags, owned_lists
 from app.errors import Invalid, NotFound
 from app.sync.schedule import SyncQueue, enqueue_now
 from app.sync.state import restart_retrieval
 
 RUNS_KEPT = 100
+RATE_LIMITED_RUNS_KEPT = 10
 
 
 class AutoImportStatus(str, Enum):
@@ -29,10 +33,18 @@ class AutoImportStatus(str, Enum):
     NEEDS_REAUTH = "NEEDS_REAUTH"
     FAILING = "FAILING"
     DISABLED = "DISABLED"
+    LIMIT_REACHED = "LIMIT_REACHED"
 
 
-def status_of(auto_import: AutoImport, connection_status: ConnectionStatus) -> AutoImportStatus:
-    """The one status a user sees, the most pressing first."""
+def status_of(
+    auto_import: AutoImport, connection_status: ConnectionStatus, *, held_by_contact_limit: bool = False
+) -> AutoImportStatus:
+    """The one status a user sees, the most pressing first.
+
+    LIMIT_REACHED (`held_by_contact_limit`, see `imports_held_by_contact_limit`) comes after the
+    states that stop a sync altogether and before BACKLOG: a backlog behind a full account
+    drains nothing new until the limit is raised.
+    """
     if auto_import.disabled_reason:
         return AutoImportStatus.DISABLED
     if auto_import.paused:
@@ -43,9 +55,32 @@ def status_of(auto_import: AutoImport, connection_status: ConnectionStatus) -> A
         return AutoImportStatus.SYNCING
     if auto_import.failure_streak:
         return AutoImportStatus.FAILING
+    if held_by_contact_limit:
+        return AutoImportStatus.LIMIT_REACHED
     if auto_import.has_backlog:
         return AutoImportStatus.BACKLOG
     return AutoImportStatus.ACTIVE
+
+
+async def imports_held_by_contact_limit(auto_import_ids: list[int]) -> set[int]:
+    """The imports among these that add nothing new because of the contact limit: contacts of
+    theirs are deferred and their account has no room left. Three queries whatever the number.
+
+    Read from the live state rather than stored by the sync: the status leaves LIMIT_REACHED the
+    moment the limit is raised (or contacts are removed), not when the deferred contacts arrive.
+    The status answers "is this import blocked?", and once there is room it is not: the next sync
+    adds the waiting contacts by itself (troubleshooting still counts them until then), whereas a
+    status kept until that sync would ask the user to raise a limit already raised.
+    """
+    waiting = await DeferredContact.filter(auto_import_id__in=auto_import_ids).distinct().values_list(
+        "auto_import_id", "auto_import__account_id")
+    if not waiting:
+        return set()
+    account_ids = list({account_id for _, account_id in waiting})
+    limits = dict(await Account.filter(id__in=account_ids).values_list("id", "contact_limit"))
+    counts = dict(await Contact.filter(account_id__in=account_ids).annotate(n=Count("id")).group_by(
+        "account_id").values_list("account_id", "n"))
+    return {import_id for import_id, account_id in waiting if counts.get(account_id, 0) >= limits[account_id]}
 
 
 @dataclass
@@ -69,7 +104,8 @@ def _clean_name(name: str | None, default: str) -> str:
     return name
 
 
-def _criteria(service_id: str, criteria: Any) -> dict[str, Any]:
+def clean_criteria(service_id: str, criteria: Any) -> dict[str, Any]:
+    """The criteria as the service's connector normalises them; raises `Invalid` when wrong."""
     if criteria is None:
         criteria = {}
     if not isinstance(criteria, dict):
@@ -106,7 +142,7 @@ async def create_auto_import(
     connection = await get_connection(account_id, connection_id)
     if connection.service_id != service_id:
         raise Invalid(f"That connection is to {connection.service_id}, not {service_id}.", ["connectionId"])
-    clean_criteria = _criteria(service_id, criteria)
+    criteria_cleaned = clean_criteria(service_id, criteria)
     lists = await owned_lists(account_id, list_ids or [])
     now = _now()
     async with in_transaction():
@@ -116,7 +152,7 @@ async def create_auto_import(
             external_account_id=connection.external_account_id,
             service_id=service_id,
             name=_clean_name(name, f"{connector.description.name} import"),
-            criteria=clean_criteria,
+            criteria=criteria_cleaned,
             tags=clean_tags(tags),
             next_sync_at=now,
         )
@@ -133,7 +169,7 @@ async def update_auto_import(
     update: dict[str, Any] = {}
     if changes.name is not None:
         update["name"] = _clean_name(changes.name, auto_import.name)
-    if changes.criteria is not None and (criteria := _criteria(auto_import.service_id, changes.criteria)) != auto_import.criteria:
+    if changes.criteria is not None and (criteria := clean_criteria(auto_import.service_id, changes.criteria)) != auto_import.criteria:
         update["criteria"] = criteria
     if changes.tags is not None and (tags := clean_tags(changes.tags)) != auto_import.tags:
         update["tags"] = tags
@@ -201,7 +237,14 @@ async def sync_auto_import_now(account_id: int, auto_import_id: int, queue: Sync
 
 
 async def prune_sync_history(auto_import_id: int) -> None:
-    """Keeps the newest `RUNS_KEPT` runs of an import: history stays bounded."""
-    old = await SyncRun.filter(auto_import_id=auto_import_id).order_by("-id").offset(RUNS_KEPT).values_list("id", flat=True)
+    """Keeps the newest `RUNS_KEPT` runs of an import, and of them at most `RATE_LIMITED_RUNS_KEPT`
+    rate-limited ones: history stays bounded, and a long rate-limit storm (a run every few
+    seconds) cannot push the real syncs, with their counts and errors, out of it."""
+    runs = SyncRun.filter(auto_import_id=auto_import_id)
+    limited = await runs.filter(outcome=SyncOutcome.RATE_LIMITED).order_by("-id").offset(
+        RATE_LIMITED_RUNS_KEPT).values_list("id", flat=True)
+    if limited:
+        await SyncRun.filter(id__in=list(limited)).delete()
+    old = await runs.order_by("-id").offset(RUNS_KEPT).values_list("id", flat=True)
     if old:
         await SyncRun.filter(id__in=list(old)).delete()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import Enum
 from functools import lru_cache
 from typing import TYPE_CHECKING, Annotated
@@ -10,7 +11,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from app.autoimports.troubleshooting import RECOMMENDED_MAX_IMPORTS
-from app.connections import models
+from app.connections import choices, models
 from app.connectors.base import ServiceDescription
 from app.connectors.registry import get_connector
 
@@ -41,6 +42,24 @@ class CriterionSpecType:
     choices: list[str]
 
 
+@strawberry.enum(name="SettingType", description="How a form shows a setting.")
+class SettingTypeEnum(Enum):
+    TEXT = strawberry.enum_value("TEXT", description="Plain text, shown as a text field.")
+    SECRET = strawberry.enum_value(
+        "SECRET", description="A credential: shown as a password field, stored encrypted and never returned.")
+    URL = strawberry.enum_value("URL", description="An address (https://...), shown as a URL field.")
+
+
+@strawberry.type(name="SettingSpec", description="One setting `connectService` takes for a service, in its "
+                                                 "`settings` object; a form shows one input per setting.")
+class SettingSpecType:
+    key: str = strawberry.field(description="The key of the setting in `connectService`'s `settings`.")
+    label: str = strawberry.field(description="What the form labels the input with, e.g. \"Feed URL\".")
+    type: SettingTypeEnum = strawberry.field(description="How the input is shown; SECRET values are never returned.")
+    required: bool = strawberry.field(description="Whether `connectService` refuses the settings without it.")
+    help: str = strawberry.field(description="Where to find the value, in plain words.")
+
+
 @strawberry.type(name="ServiceField")
 class ServiceFieldType:
     key: str
@@ -56,6 +75,11 @@ class ServiceType:
     recommended_max_imports: int
     criteria: list[CriterionSpecType]
     fields: list[ServiceFieldType]
+    settings: list[SettingSpecType] = strawberry.field(
+        description="What `connectService` takes in `settings` for this service: every required one, as text; "
+                    "other keys are refused. Empty for a service connected only through its sign-in page. An "
+                    "OAUTH2 service also takes `connectionId` (the connection a new sign-in renews) and the token "
+                    "set a sign-in returns (`access_token`, `refresh_token`, `expires_at`), which no form shows.")
 
     @strawberry.field
     async def import_count(self, info: strawberry.Info) -> int:
@@ -82,7 +106,20 @@ class ServiceType:
                 ServiceFieldType(key=f.key, label=f.label, perstag=None if f.standard else description.perstag(f.key))
                 for f in description.fields
             ],
+            settings=[
+                SettingSpecType(key=s.key, label=s.label, type=SettingTypeEnum(s.type.value), required=s.required,
+                                help=s.help)
+                for s in description.settings
+            ],
         )
+
+
+@strawberry.type(name="Choice", description="A value a criterion can take at the connected account: a label, "
+                                            "an owner, a lifecycle stage, a tag.")
+class ChoiceType:
+    value: str = strawberry.field(description="What to put in the criterion (an id, a resource name, a stage's "
+                                              "internal name).")
+    label: str = strawberry.field(description="What the service calls it, to show in a select.")
 
 
 @strawberry.type(name="Connection")
@@ -91,7 +128,20 @@ class ConnectionType:
     name: str
     external_account: str
     status: ConnectionStatusEnum
+    created_at: datetime = strawberry.field(description="When the connection was made (UTC).")
     service_id: strawberry.Private[str]
+
+    @strawberry.field(description="The values criterion `key` of this connection's service can take at the "
+                                  "connected account, read from the service (cached for a minute). Empty for a "
+                                  "criterion whose values are free text or a yes/no. An error when `key` is not "
+                                  "one of `service.criteria`, or when the service cannot be reached.")
+    async def criterion_choices(
+        self, info: strawberry.Info,
+        key: Annotated[str, strawberry.argument(description="The `key` of one of the service's criteria.")],
+    ) -> list[ChoiceType]:
+        ctx = info.context
+        found = await choices.criterion_choices(ctx.account.id, int(self.id), key, ctx.cipher, ctx.source, ctx.choices)
+        return [ChoiceType(value=c.value, label=c.label) for c in found]
 
     @strawberry.field
     def service(self) -> ServiceType:
@@ -110,6 +160,7 @@ class ConnectionType:
             name=row.name,
             external_account=external_account_name,
             status=ConnectionStatusEnum(row.status.value),
+            created_at=row.created_at,
             service_id=row.service_id,
         )
 

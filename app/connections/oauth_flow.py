@@ -27,6 +27,7 @@ from typing import Any, cast
 
 from app.connections.models import Connection, OAuthState
 from app.connections.service import connect_service, get_connection, store_connection
+from app.connections.settings_check import RECONNECT_KEY, checked_settings
 from app.connectors.base import AuthKind, OAuthConnector, SourceContext
 from app.connectors.registry import get_connector
 from app.errors import Invalid, NotFound
@@ -77,12 +78,12 @@ async def start_connection(
 ) -> ConnectStart:
     """`connectService`: an OAuth service given no credentials starts the consent round trip
     (`settings` may then carry `connectionId`, the connection to renew); anything else connects
-    at once with the settings given."""
-    if not isinstance(settings, dict):
-        raise Invalid("Settings must be a JSON object.", ["settings"])
+    at once with the settings given. The settings are checked against the service's spec first
+    (`settings_check`), whichever way it goes."""
     description = get_connector(service_id).description
+    settings = checked_settings(description, settings)
     if description.auth is AuthKind.OAUTH2 and not any(settings.get(key) for key in CREDENTIAL_KEYS):
-        reconnect_id = await _reconnect_target(account_id, service_id, settings.get("connectionId"))
+        reconnect_id = await _reconnect_target(account_id, service_id, settings.get(RECONNECT_KEY))
         url = await begin_authorization(account_id, service_id, name, source, reconnect_id=reconnect_id)
         return ConnectStart(authorize_url=url)
     return ConnectStart(connection=await connect_service(account_id, service_id, name, settings, cipher, source,

@@ -9,6 +9,7 @@ from tortoise.transactions import in_transaction
 
 from app.autoimports.models import AutoImport
 from app.connections.models import Connection, ConnectionStatus, ExternalAccount
+from app.connections.settings_check import RECONNECT_KEY, checked_settings
 from app.connectors.base import AuthKind, ConnectedAccount, SourceContext
 from app.connectors.registry import get_connector
 from app.errors import Invalid, NotFound
@@ -46,11 +47,13 @@ async def connect_service(
     Connections naming the same external account share its row, and so one sync budget. For a
     service with credentials, connecting an external account the account already has a
     connection to is a reconnect: that connection gets the new settings (see `store_connection`).
-    Raises `Invalid` when the service refuses the settings; then nothing is stored.
+    The settings are checked against the service's spec first (`settings_check`: every problem
+    at once, before any request). Raises `Invalid` when they are wrong or the service refuses
+    them; then nothing is stored.
     """
-    if not isinstance(settings, dict):
-        raise Invalid("Settings must be a JSON object.", ["settings"])
     connector = get_connector(service_id)
+    settings = checked_settings(connector.description, settings)
+    settings.pop(RECONNECT_KEY, None)  # only the consent path renews a chosen connection
     connected = await connector.connect(settings, source)
     return await store_connection(account_id, service_id, name, connected, cipher, queue=queue)
 

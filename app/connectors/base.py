@@ -36,6 +36,41 @@ class CriterionSpec:
     choices: tuple[str, ...] = ()
 
 
+class SettingType(str, Enum):
+    """How a frontend renders a setting: TEXT, SECRET (a password field; never returned by the
+    API) or URL."""
+
+    TEXT = "TEXT"
+    SECRET = "SECRET"
+    URL = "URL"
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    """One setting `connectService` takes for a service; a frontend renders it as a form input.
+
+    The service's settings are exactly what a person can enter to connect it: `connectService`
+    refuses a missing required one, an unknown key and a value that is not text before it calls
+    the service. (OAuth services also take the token set a consent returns; see
+    `app.connections.settings_check`.)
+    """
+
+    key: str
+    label: str
+    type: SettingType = SettingType.TEXT
+    required: bool = True
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A value a criterion can take at the external account (a label, an owner, a stage), with
+    the name the service shows for it. `value` is what the criterion accepts."""
+
+    value: str
+    label: str
+
+
 @dataclass(frozen=True)
 class FieldSpec:
     """A field the service brings. Standard fields map onto the contact; others become custom."""
@@ -66,6 +101,10 @@ class ServiceDescription:
     auth: AuthKind
     criteria: tuple[CriterionSpec, ...] = ()
     fields: tuple[FieldSpec, ...] = ()
+    settings: tuple[SettingSpec, ...] = ()
+
+    def criterion(self, key: str) -> CriterionSpec | None:
+        return next((c for c in self.criteria if c.key == key), None)
 
     def custom_field_title(self, label: str) -> str:
         return f"{self.name} {label}"
@@ -172,6 +211,9 @@ async def _discard_settings(settings: dict[str, Any]) -> None:
     return None
 
 
+SettingsSaver = Callable[[dict[str, Any]], Awaitable[None]]
+
+
 @dataclass
 class FetchRequest:
     settings: dict[str, Any]
@@ -182,7 +224,7 @@ class FetchRequest:
     context: SourceContext
     # Persists changed connection settings (a refreshed access token, a rotated refresh token)
     # at once, encrypted, in their own transaction: called before the new token is used.
-    save_settings: Callable[[dict[str, Any]], Awaitable[None]] = _discard_settings
+    save_settings: SettingsSaver = _discard_settings
 
 
 class Connector(Protocol):
@@ -217,4 +259,27 @@ class OAuthConnector(Connector, Protocol):
         """Trades the authorization code for a token set (`access_token`, `refresh_token`,
         `expires_at` in epoch seconds). The caller then passes it to `connect`, which checks it
         against the service and names the external account. Raises `Invalid` when refused."""
+        ...
+
+
+class ChoiceSource(Protocol):
+    """Optional, beside `Connector`: a connector whose criteria have values to pick from at the
+    external account (its labels, owners, stages, tags)."""
+
+    async def criterion_choices(self, key: str, settings: dict[str, Any], context: SourceContext,
+                                save_settings: SettingsSaver) -> list[Choice]:
+        """The values criterion `key` can take at the account `settings` connect to, each `value`
+        accepted by `validate_criteria`. A criterion without such values (free text, a yes/no)
+        gives `[]`. Raises the `SourceError`s of `fetch_page`; a refreshed token set is saved with
+        `save_settings` before use. The caller has checked that `key` is a criterion."""
+        ...
+
+
+class CredentialRevoker(Protocol):
+    """Optional, beside `Connector`: a connector whose service can revoke the credentials stored
+    in a connection's settings (OAuth tokens)."""
+
+    async def revoke_credentials(self, settings: dict[str, Any], context: SourceContext) -> None:
+        """Asks the service to revoke the tokens in `settings`. Raises `SourceError` when the
+        service refuses or cannot be reached; it never puts a token in a message."""
         ...

@@ -27,7 +27,8 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 from app.connectors.base import (STANDARD_FIELDS, AuthKind, ConnectedAccount, CriterionSpec, FetchRequest,
-                                 MalformedRecord, Page, ServiceDescription, SourceContext)
+                                 MalformedRecord, Page, ServiceDescription, SettingSpec, SettingType,
+                                 SourceContext)
 from app.connectors.csv_parsing import parse_document
 from app.connectors.http import SourceResponse, redact_url, too_large_message
 from app.connectors.url_guard import Resolver, UrlGuard, parse_http_target, resolve_host
@@ -49,6 +50,11 @@ DESCRIPTION = ServiceDescription(
     ),
     fields=(
         *STANDARD_FIELDS,
+    ),
+    settings=(
+        SettingSpec("url", "Feed URL", SettingType.URL,
+                    help="The address of the CSV file, e.g. a Google Sheet published to the web as CSV "
+                         "(File > Share > Publish to web). Its first row names the columns; one must be the email."),
     ),
 )
 

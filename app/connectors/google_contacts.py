@@ -37,11 +37,13 @@ from typing import Any
 from app.connectors import oauth
 from app.connectors.base import (
     AuthKind,
+    Choice,
     ConnectedAccount,
     CriterionSpec,
     FetchRequest,
     Page,
     ServiceDescription,
+    SettingsSaver,
     SourceContext,
     SourceRecord,
 )
@@ -69,6 +71,8 @@ CALLS_PER_FETCH = 5
 GROUP_PAGES_MAX = 10
 GROUP_RESOURCE = re.compile(r"contactGroups/[A-Za-z0-9_-]{1,100}")
 LABEL_MAX_LENGTH = 200
+# System groups a user may want to import by; the others (all, blocked, chatBuddies) are not labels.
+SYSTEM_LABELS = ("myContacts", "starred", "friends", "family", "coworkers")
 
 # 400/403/410 say in their body what went wrong (an expired sync token, a quota, a missing
 # scope) and a 401 earns one forced refresh: they are handed back to be read here.
@@ -235,22 +239,42 @@ def _google_error(response: SourceResponse) -> tuple[str, set[str], str]:
     return str(error.get("status") or ""), reasons, message[:200] if isinstance(message, str) else ""
 
 
-async def label_group(session: PeopleSession, label: str | None) -> str | None:
-    """The resource name of the label, looked up by name (or formatted name) when not given."""
-    if not label or GROUP_RESOURCE.fullmatch(label):
-        return label or None
+async def contact_groups(session: PeopleSession) -> list[dict[str, Any]]:
+    """The account's contact groups (`contactGroups.list`), at most `GROUP_PAGES_MAX` pages."""
+    groups: list[dict[str, Any]] = []
     page_token: str | None = None
     for _ in range(GROUP_PAGES_MAX):
         params = {"pageSize": str(API_PAGE_MAX), **({"pageToken": page_token} if page_token else {})}
         body = await session.get("/v1/contactGroups", params)
-        for group in body.get("contactGroups") or []:
-            names = {str(group.get(key) or "").strip().casefold() for key in ("name", "formattedName")}
-            if isinstance(group, dict) and label.casefold() in names and group.get("resourceName"):
-                return str(group["resourceName"])
+        groups += [g for g in body.get("contactGroups") or [] if isinstance(g, dict) and g.get("resourceName")]
         page_token = body.get("nextPageToken") or None
         if not page_token:
             break
+    return groups
+
+
+async def label_group(session: PeopleSession, label: str | None) -> str | None:
+    """The resource name of the label, looked up by name (or formatted name) when not given."""
+    if not label or GROUP_RESOURCE.fullmatch(label):
+        return label or None
+    for group in await contact_groups(session):
+        names = {str(group.get(key) or "").strip().casefold() for key in ("name", "formattedName")}
+        if label.casefold() in names:
+            return str(group["resourceName"])
     raise SourceRejected(f"There is no label named {label!r} in this Google account; check the import's criteria.")
+
+
+def label_choices(groups: list[dict[str, Any]]) -> list[Choice]:
+    """The user's own labels (by name), then the system groups worth filtering on; the value is
+    the resource name, which the `label` criterion takes as it is."""
+    def choice(group: dict[str, Any]) -> Choice:
+        return Choice(str(group["resourceName"]), str(group.get("formattedName") or group.get("name") or ""))
+
+    own = sorted((choice(g) for g in groups if g.get("groupType") == "USER_CONTACT_GROUP"),
+                 key=lambda c: c.label.casefold())
+    system = [choice(g) for g in groups if g.get("groupType") != "USER_CONTACT_GROUP"
+              and str(g["resourceName"]).removeprefix("contactGroups/") in SYSTEM_LABELS]
+    return [c for c in own + system if GROUP_RESOURCE.fullmatch(c.value)]
 
 
 class _NoFingerprints:
@@ -289,6 +313,24 @@ class GoogleContactsConnector(oauth.OAuthConsent):
         if not account:
             raise Invalid("Google did not say which account this is.", ["settings"])
         return ConnectedAccount(external_account=account, settings=_token_set(request.settings))
+
+    async def criterion_choices(self, key: str, settings: dict[str, Any], context: SourceContext,
+                                save_settings: SettingsSaver) -> list[Choice]:
+        """`label`: the account's labels (`contactGroups.list`)."""
+        if key != "label":
+            return []
+        request = FetchRequest(settings=dict(settings), criteria={}, cursor={}, limit=0,
+                               fingerprints=_NoFingerprints(), context=context, save_settings=save_settings)
+        return label_choices(await contact_groups(PeopleSession(request)))
+
+    async def revoke_credentials(self, settings: dict[str, Any], context: SourceContext) -> None:
+        """Revokes the grant at Google (`POST /revoke` with the refresh token, which ends its
+        access tokens too). A token Google no longer knows (400) counts as revoked."""
+        token = settings.get("refresh_token") or settings.get("access_token")
+        if not isinstance(token, str) or not token:
+            return
+        url = context.endpoint(OAUTH, OAUTH_DEFAULT) + "/revoke"
+        await oauth.revoke_token(context, "POST", url, SERVICE_NAME, already_gone=(400,), data={"token": token})
 
     async def fetch_page(self, request: FetchRequest) -> Page:
         """At most `limit` records from the saved position; see the module docstring."""

@@ -38,18 +38,21 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
+from urllib.parse import quote
 from dataclasses import dataclass, field
 from typing import Any
 
 from app.connectors import oauth
-from app.connectors.base import ConnectedAccount, FetchRequest, Page, SourceContext, SourceRecord
-from app.connectors.hubspot_api import API, API_DEFAULT, call_api, connect_oauth, connect_private_app, oauth_endpoints
+from app.connectors.base import Choice, ConnectedAccount, FetchRequest, Page, SettingsSaver, SourceContext, SourceRecord
+from app.connectors.hubspot_api import (API, API_DEFAULT, NothingImported, call_api, connect_oauth, connect_private_app,
+                                        oauth_endpoints)
 from app.connectors.hubspot_mapping import (DESCRIPTION, MODIFIED, OBJECT_ID, SEARCH_PROPERTIES, SERVICE_ID,
                                             SERVICE_NAME, contact_id, modified_ms, normalise_criteria,
                                             record_from_contact)
 from app.errors import CursorExpired, Invalid, NeedsReauth, SourceError, SourceRejected, SourceUnavailable
 
 SEARCH_PATH = "/crm/v3/objects/contacts/search"
+STAGES_PATH = "/crm/v3/properties/contacts/lifecyclestage"
 SEARCH_PAGE_MAX = 200
 SEARCHES_PER_FETCH = 4
 INDEX_LAG_MS = 30_000
@@ -174,6 +177,34 @@ class HubSpotConnector(oauth.OAuthConsent):
                 raise Invalid("Give a private app token or an OAuth token set, not both.", ["settings"])
             return await connect_private_app(settings.get("private_app_token"), context)
         return await connect_oauth(settings, context)
+
+    # -- choices and revocation ---------------------------------------------------------------
+
+    async def criterion_choices(self, key: str, settings: dict[str, Any], context: SourceContext,
+                                save_settings: SettingsSaver) -> list[Choice]:
+        """`lifecycle_stage`: the portal's stages, its own included (the options of the
+        `lifecyclestage` property), hidden ones left out."""
+        if key != "lifecycle_stage":
+            return []
+        request = FetchRequest(settings=dict(settings), criteria={}, cursor={}, limit=0,
+                               fingerprints=NothingImported(), context=context, save_settings=save_settings)
+        url = context.endpoint(API, API_DEFAULT) + STAGES_PATH
+        answer = await call_api(context, "GET", url, await self._bearer(request))
+        options = answer.get("options") if isinstance(answer, dict) else None
+        if not isinstance(options, list):
+            raise SourceUnavailable("HubSpot answered the lifecycle stages without options.")
+        return [Choice(str(o["value"]), str(o.get("label") or o["value"])) for o in options
+                if isinstance(o, dict) and o.get("value") and not o.get("hidden")]
+
+    async def revoke_credentials(self, settings: dict[str, Any], context: SourceContext) -> None:
+        """Revokes an OAuth grant (`DELETE /oauth/v1/refresh-tokens/{token}`; a token HubSpot no
+        longer knows, 404, counts as revoked). A private app token is the user's own app's, which
+        only they can rotate: forgetting our copy is all there is to do."""
+        token = settings.get("refresh_token")
+        if not isinstance(token, str) or not token:
+            return
+        url = f"{context.endpoint(API, API_DEFAULT)}/oauth/v1/refresh-tokens/{quote(token, safe='')}"
+        await oauth.revoke_token(context, "DELETE", url, SERVICE_NAME, already_gone=(404,))
 
     # -- fetch -------------------------------------------------------------------------------
 

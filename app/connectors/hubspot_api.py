@@ -83,7 +83,7 @@ async def call_api(context: SourceContext, method: str, url: str, token: str, **
         attempt += 1
 
 
-class _NothingImported:
+class NothingImported:
     async def unchanged_ids(self, records: Any) -> set[str]:
         return set()
 
@@ -130,7 +130,7 @@ async def connect_private_app(token: object, context: SourceContext) -> Connecte
 async def connect_oauth(settings: Mapping[str, Any], context: SourceContext) -> ConnectedAccount:
     tokens = _token_set(settings)
     client = oauth.oauth_client(context, SERVICE_ID, SERVICE_NAME)
-    request = FetchRequest(settings=tokens, criteria={}, cursor={}, limit=0, fingerprints=_NothingImported(),
+    request = FetchRequest(settings=tokens, criteria={}, cursor={}, limit=0, fingerprints=NothingImported(),
                            context=context)
     try:
         access_token = await oauth.fresh_access_token(request, oauth_endpoints(context), client)

@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from app.connectors.base import STANDARD_FIELDS, AuthKind, CriterionSpec, FieldSpec, ServiceDescription, SourceRecord
+from app.connectors.base import (STANDARD_FIELDS, AuthKind, CriterionSpec, FieldSpec, ServiceDescription, SettingSpec,
+                                 SettingType, SourceRecord)
 from app.errors import Invalid
 
 SERVICE_ID = "hubspot"
@@ -58,11 +59,18 @@ DESCRIPTION = ServiceDescription(
         *STANDARD_FIELDS,
         *(FieldSpec(key, label) for _, key, label in CUSTOM_PROPERTIES),
     ),
+    settings=(
+        SettingSpec("private_app_token", "Private app access token", SettingType.SECRET, required=False,
+                    help="Optional. Leave empty to sign in with HubSpot instead. Otherwise: in HubSpot, "
+                         "Settings > Integrations > Private apps > your app > Auth (starts with pat-), "
+                         "with the crm.objects.contacts.read scope."),
+    ),
 )
 
 
 def normalise_criteria(criteria: object) -> dict[str, str]:
-    """`{}` or `{"lifecycle_stage": <one of LIFECYCLE_STAGES>}`; raises `Invalid` on the offending key."""
+    """`{}` or `{"lifecycle_stage": <one of LIFECYCLE_STAGES, or a custom stage's numeric internal
+    name>}`; raises `Invalid` on the offending key."""
     if not criteria:
         return {}
     if not isinstance(criteria, dict):
@@ -78,9 +86,10 @@ def normalise_criteria(criteria: object) -> dict[str, str]:
     stage = stage.strip().lower()
     if not stage:
         return {}
-    if stage not in LIFECYCLE_STAGES:
-        raise Invalid(f"Unknown lifecycle stage {stage!r}; choose one of {', '.join(LIFECYCLE_STAGES)}.",
-                      ["criteria", "lifecycle_stage"])
+    if stage not in LIFECYCLE_STAGES and not (stage.isdigit() and len(stage) <= 30):
+        # a portal's own stages have numeric internal names: the connection's choices offer them
+        raise Invalid(f"Unknown lifecycle stage {stage!r}; choose one of {', '.join(LIFECYCLE_STAGES)} "
+                      "or one of the portal's own stages.", ["criteria", "lifecycle_stage"])
     return {"lifecycle_stage": stage}
 
 

@@ -35,7 +35,7 @@ import httpx
 
 from app.connectors.base import FetchRequest, OAuthClient, SourceContext
 from app.connectors.http import ERROR_ACTIONS, ErrorAction, SourceResponse, request_with_retries
-from app.errors import Invalid, NeedsReauth, SourceRejected, SourceUnavailable
+from app.errors import Invalid, NeedsReauth, SourceError, SourceRejected, SourceUnavailable
 
 REFRESH_AHEAD = 300.0  # seconds before expiry at which an access token is refreshed
 DEFAULT_EXPIRES_IN = 3600  # RFC 6749 makes `expires_in` only RECOMMENDED
@@ -169,6 +169,28 @@ def _expires_soon(expires_at: object) -> bool:
     if isinstance(expires_at, bool) or not isinstance(expires_at, (int, float)):
         return True  # unknown expiry: refresh rather than fail mid-sync
     return expires_at - time.time() <= REFRESH_AHEAD
+
+
+# A revocation endpoint's 4xx say whether the token was already unknown: read, not raised blind.
+_REVOKE_ERROR_ACTIONS: Mapping[int, ErrorAction] = {
+    **ERROR_ACTIONS, **dict.fromkeys((400, 401, 403, 404), ErrorAction.READ_BODY)}
+
+
+async def revoke_token(context: SourceContext, method: str, url: str, service_name: str, *,
+                       already_gone: tuple[int, ...], **kwargs: Any) -> None:
+    """Calls a token revocation endpoint (RFC 7009 or the service's own). A status in
+    `already_gone` (the service no longer knows the token) counts as revoked. Raises
+    `SourceUnavailable` or `SourceRejected`, whose messages never carry the URL: some services
+    put the token in the path."""
+    try:
+        response = await request_with_retries(context, method, url, table=_REVOKE_ERROR_ACTIONS,
+                                              headers={"Accept": "application/json"}, **kwargs)
+    except SourceError as exc:
+        raise SourceUnavailable(f"{service_name}'s token revocation could not be reached ({type(exc).__name__}).") \
+            from None
+    if response.status_code >= 400 and response.status_code not in already_gone:
+        raise SourceRejected(f"{service_name} refused to revoke the token (HTTP {response.status_code}, "
+                             f"{_error_code(response)}).")
 
 
 class OAuthConsent(ABC):

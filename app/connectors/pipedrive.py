@@ -32,7 +32,8 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from app.connectors.base import (STANDARD_FIELDS, AuthKind, ConnectedAccount, CriterionSpec, FetchRequest,
-                                 FingerprintLookup, Page, ServiceDescription, SourceContext, SourceRecord)
+                                 FingerprintLookup, Page, ServiceDescription, SettingSpec, SettingType,
+                                 SettingsSaver, SourceContext, SourceRecord, Choice)
 from app.connectors.pipedrive_api import (CursorRejected, MarketingStatusUnavailable, NoSuchCompany,
                                           PipedriveApi, parse_settings)
 from app.connectors.pipedrive_mapping import (BUILT_IN_FIELDS, PersonSchema, person_to_record,
@@ -45,6 +46,7 @@ SCHEMA_MAX_AGE = 15 * 60.0
 SETTLED_AFTER = timedelta(seconds=60)
 OVERLAP = timedelta(seconds=1)
 CRITERIA_KEYS = ("owner_id", "label")
+LABEL_FIELD_KEYS = ("label_ids", "label")  # the person label field (a set since 2024, once a single option)
 
 DESCRIPTION = ServiceDescription(
     id="pipedrive",
@@ -59,6 +61,13 @@ DESCRIPTION = ServiceDescription(
     fields=(
         *STANDARD_FIELDS,
         *BUILT_IN_FIELDS,
+    ),
+    settings=(
+        SettingSpec("company_domain", "Company domain", SettingType.TEXT,
+                    help="The first part of your Pipedrive address: acme for acme.pipedrive.com."),
+        SettingSpec("api_token", "API token", SettingType.SECRET,
+                    help="In Pipedrive: your profile picture > Personal preferences > API. The token "
+                         "reads with your user's permissions, so use an admin's to import every person."),
     ),
 )
 
@@ -194,6 +203,24 @@ class PipedriveConnector:
         company = str(user.get("company_domain") or domain).strip().lower()
         return ConnectedAccount(external_account=f"{company}.pipedrive.com",
                                 settings={"company_domain": company, "api_token": token})
+
+    async def criterion_choices(self, key: str, settings: dict[str, Any], context: SourceContext,
+                                save_settings: SettingsSaver) -> list[Choice]:
+        """`owner_id`: the company's users (`GET /api/v1/users`, deactivated ones said so, as
+        they may still own persons); `label`: the options of the person label field. Values are
+        the numeric ids the criteria take."""
+        if key not in CRITERIA_KEYS:
+            return []
+        api = PipedriveApi(context, *parse_settings(settings))
+        if key == "owner_id":
+            users = (await api.get("/api/v1/users", {})).body.get("data") or []
+            return [Choice(str(u["id"]), str(u.get("name") or u["id"]) + ("" if u.get("active_flag", True)
+                                                                           else " (deactivated)"))
+                    for u in users if isinstance(u, dict) and _positive_int(u.get("id"))]
+        fields = (await api.get("/api/v1/personFields", {"start": "0", "limit": "500"})).body.get("data") or []
+        labels = next((f for f in fields if isinstance(f, dict) and f.get("key") in LABEL_FIELD_KEYS), {})
+        return [Choice(str(o["id"]), str(o.get("label") or o["id"])) for o in labels.get("options") or []
+                if isinstance(o, dict) and _positive_int(o.get("id"))]
 
     async def fetch_page(self, request: FetchRequest) -> Page:
         """At most `request.limit` persons after the cursor; see the module docstring."""

@@ -27,10 +27,10 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from app.connectors.base import ConnectedAccount, FetchRequest, Page, SourceContext, SourceRecord
+from app.connectors.base import Choice, ConnectedAccount, FetchRequest, Page, SettingsSaver, SourceContext, SourceRecord
 from app.connectors.http import ERROR_ACTIONS, ErrorAction, request_with_retries
 from app.connectors.shopify_mapping import (
-    API_VERSION, CUSTOMERS_QUERY, DESCRIPTION, PAGE_SIZE, SHOP_FIELD, SHOP_QUERY, TOKEN_FIELD, normalise_criteria,
+    API_VERSION, CUSTOMER_TAGS_QUERY, CUSTOMERS_QUERY, DESCRIPTION, PAGE_SIZE, SHOP_FIELD, SHOP_QUERY, TOKEN_FIELD, normalise_criteria,
     normalise_settings, record_from_node, search_query, wanted)
 from app.errors import Invalid, NeedsReauth, RateLimited, SourceError, SourceRejected, SourceUnavailable
 
@@ -187,6 +187,18 @@ class ShopifyConnector:
         shop = data.get("shop") if isinstance(data.get("shop"), dict) else {}
         domain = str(shop.get("myshopifyDomain") or clean["shop"]).lower()
         return ConnectedAccount(external_account=domain, settings=clean)
+
+    async def criterion_choices(self, key: str, settings: dict[str, Any], context: SourceContext,
+                                save_settings: SettingsSaver) -> list[Choice]:
+        """`tag`: the shop's customer tags (`shop.customerTags`, the first 250)."""
+        if key != "tag":
+            return []
+        data = await run_query(context, normalise_settings(settings), CUSTOMER_TAGS_QUERY, {})
+        try:
+            tags = data["shop"]["customerTags"]["nodes"]
+        except (KeyError, TypeError):
+            raise SourceUnavailable("Shopify answered the customer tags in an unexpected shape.") from None
+        return [Choice(tag, tag) for tag in tags if isinstance(tag, str) and tag.strip()]
 
     async def fetch_page(self, request: FetchRequest) -> Page:
         """At most `limit` new or changed customers after the cursor (one API page, or a few when

@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from app.connectors.base import STANDARD_FIELDS, AuthKind, CriterionSpec, FieldSpec, ServiceDescription, SourceRecord
+from app.connectors.base import (STANDARD_FIELDS, AuthKind, CriterionSpec, FieldSpec, ServiceDescription, SettingSpec,
+                                 SettingType, SourceRecord)
 from app.errors import Invalid
 
 API_VERSION = "2025-10"
@@ -41,6 +42,12 @@ query Customers($first: Int!, $after: String, $query: String) {
     }
     pageInfo { hasNextPage endCursor }
   }
+}"""
+
+# The `tag` criterion's choices: the tags the shop's customers carry (250 at most; the most a page gives).
+CUSTOMER_TAGS_QUERY = """
+query CustomerTags {
+  shop { customerTags(first: 250) { nodes } }
 }"""
 
 # connect: names the shop, and proves the token may read customers (scope read_customers).
@@ -79,6 +86,13 @@ DESCRIPTION = ServiceDescription(
         FieldSpec("marketing_opt_in_level", "Marketing opt-in level"),
         FieldSpec("marketing_updated_at", "Marketing consent updated at"),
         FieldSpec("customer_since", "Customer since"),
+    ),
+    settings=(
+        SettingSpec("shop", "Shop domain", SettingType.TEXT,
+                    help="Your shop's myshopify.com address, e.g. acme or acme.myshopify.com (not a custom domain)."),
+        SettingSpec("access_token", "Admin API access token", SettingType.SECRET,
+                    help="In Shopify admin: Settings > Apps > Develop apps > your app > API credentials "
+                         "(starts with shpat_). The app needs the read_customers scope."),
     ),
 )
 

@@ -12,6 +12,7 @@ import strawberry
 from app.contacts import models
 
 if TYPE_CHECKING:
+    from app.autoimports.graphql import AutoImportType
     from app.connections.graphql import ServiceType
 
 
@@ -60,6 +61,35 @@ class FieldValueType:
     value: str
 
 
+@strawberry.type(name="ContactSource", description=(
+    "Provenance of a contact: an auto-import that brought it or updated it, and the record at the "
+    "service it came from. Kept when the import is deleted."))
+class ContactSourceType:
+    external_id: str = strawberry.field(description="The record's id at the service (a row, a person, a customer).")
+    first_seen_at: datetime = strawberry.field(description="When this import first brought or updated the contact.")
+    last_seen_at: datetime = strawberry.field(
+        description="When this import last brought a new version of the record (unchanged records cost no write).")
+    service_id: strawberry.Private[str]
+    auto_import_row: strawberry.Private[object | None]
+
+    @strawberry.field(description="The auto-import; null once it has been deleted (the contact and this history stay).")
+    def auto_import(self) -> Annotated[AutoImportType, strawberry.lazy("app.autoimports.graphql")] | None:
+        from app.autoimports.graphql import AutoImportType
+
+        return AutoImportType.from_model(self.auto_import_row) if self.auto_import_row else None  # type: ignore[arg-type]
+
+    @strawberry.field(description="The service the record came from.")
+    def service(self) -> Annotated[ServiceType, strawberry.lazy("app.connections.graphql")]:
+        from app.connections.graphql import ServiceType
+
+        return ServiceType.by_id(self.service_id)
+
+    @classmethod
+    def from_model(cls, row: models.ContactSource) -> ContactSourceType:
+        return cls(external_id=row.external_id, first_seen_at=row.first_seen_at, last_seen_at=row.last_seen_at,
+                   service_id=row.service_id, auto_import_row=row.auto_import)
+
+
 @strawberry.type(name="Contact")
 class ContactType:
     id: strawberry.ID
@@ -82,6 +112,10 @@ class ContactType:
     @strawberry.field
     async def field_values(self, info: strawberry.Info) -> list[FieldValueType]:
         return await info.context.loaders.field_values_of_contact.load(int(self.id))
+
+    @strawberry.field(description="The auto-imports that brought or updated the contact, the most recent first.")
+    async def sources(self, info: strawberry.Info) -> list[ContactSourceType]:
+        return await info.context.loaders.sources_of_contact.load(int(self.id))
 
     @classmethod
     def from_model(cls, row: models.Contact) -> ContactType:

@@ -103,3 +103,26 @@ class ContactEvent(Model):
 
     class Meta:
         table = "contact_event"
+
+
+class ContactSource(Model):
+    """Provenance: an import that brought or updated a contact, with the record it came from.
+
+    One row per (contact, import), written by the sync engine in the page's transaction. When the
+    import is deleted the row stays, with its service and external id, and `auto_import` becomes
+    null: the contact keeps its history.
+    """
+
+    id = fields.IntField(primary_key=True)
+    contact = fields.ForeignKeyField("models.Contact", related_name="sources", on_delete=fields.CASCADE)
+    auto_import = fields.ForeignKeyField(
+        "models.AutoImport", related_name="contact_sources", null=True, on_delete=fields.SET_NULL, db_index=True
+    )
+    service_id = fields.CharField(max_length=50)
+    external_id = fields.CharField(max_length=500)
+    first_seen_at = fields.DatetimeField()
+    last_seen_at = fields.DatetimeField()
+
+    class Meta:
+        table = "contact_source"
+        unique_together = (("contact", "auto_import"),)

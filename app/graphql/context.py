@@ -1,13 +1,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from app.accounts.models import Account
 from app.config import Settings
+from app.connections.choices import ChoiceCache
 from app.connectors.base import SourceContext
 from app.graphql.loaders import Loaders
 from app.security import SettingsCipher
 from app.sync.schedule import SyncQueue
+
+if TYPE_CHECKING:
+    from app.sync.progress_hub import ProgressHub
 
 
 @dataclass
@@ -19,6 +24,8 @@ class Context:
     cipher: SettingsCipher
     source: SourceContext
     queue: SyncQueue | None
+    choices: ChoiceCache = field(default_factory=ChoiceCache)  # the process's, shared by requests
+    progress: ProgressHub | None = None  # where `syncProgress` subscribers wait; None without Redis
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

@@ -23,11 +23,12 @@ class UserError:
 
 
 async def attempt(action: Awaitable[T]) -> tuple[T | None, list[UserError]]:
-    """Runs a mutation's service call; a `DomainError` becomes a `UserError`, nothing else does."""
+    """Runs a mutation's service call; a `DomainError` becomes `UserError`s (one per part),
+    nothing else does."""
     try:
         return await action, []
     except DomainError as exc:
-        return None, [UserError(field=exc.field, code=exc.code, message=exc.message)]
+        return None, [UserError(field=part.field, code=part.code, message=part.message) for part in exc.parts()]
 
 
 def should_mask_error(error: GraphQLError) -> bool:

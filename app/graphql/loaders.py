@@ -15,8 +15,9 @@ from app.autoimports.models import AutoImport, AutoImportList, SyncRun
 from app.autoimports.troubleshooting import Problem, troubleshoot
 from app.config import Settings
 from app.connections.models import Connection
-from app.contacts.graphql import ContactListType, CustomFieldType, FieldValueType
-from app.contacts.models import ContactTag, FieldValue, ListMembership
+from app.autoimports.service import imports_held_by_contact_limit
+from app.contacts.graphql import ContactListType, ContactSourceType, CustomFieldType, FieldValueType
+from app.contacts.models import ContactSource, ContactTag, FieldValue, ListMembership
 from app.contacts.service import list_contact_counts
 
 K = TypeVar("K", bound=Hashable)
@@ -60,6 +61,25 @@ async def _field_values_of_contacts(ids: list[int]) -> dict[int, list[FieldValue
     return grouped
 
 
+async def _sources_of_contacts(ids: list[int]) -> dict[int, list[ContactSourceType]]:
+    grouped: dict[int, list[ContactSourceType]] = defaultdict(list)
+    rows = ContactSource.filter(contact_id__in=ids).select_related("auto_import").order_by("-last_seen_at", "-id")
+    for row in await rows:
+        grouped[row.contact_id].append(ContactSourceType.from_model(row))
+    return grouped
+
+
+async def _contact_counts_of_imports(ids: list[int]) -> dict[int, int]:
+    """Contacts each import brought or last updated (one provenance row per contact and import)."""
+    rows = await ContactSource.filter(auto_import_id__in=ids).annotate(n=Count("id")).group_by(
+        "auto_import_id").values_list("auto_import_id", "n")
+    return dict(rows)  # type: ignore[arg-type]
+
+
+async def _held_by_contact_limit(ids: list[int]) -> dict[int, bool]:
+    return {auto_import_id: True for auto_import_id in await imports_held_by_contact_limit(ids)}
+
+
 async def _runs_of_imports(ids: list[int]) -> dict[int, list[SyncRun]]:
     grouped: dict[int, list[SyncRun]] = defaultdict(list)
     for run in await SyncRun.filter(auto_import_id__in=ids).order_by("-id"):
@@ -97,6 +117,9 @@ class Loaders:
         self.tags_of_contact = _grouped_loader(_tags_of_contacts, list)
         self.field_values_of_contact = _grouped_loader(_field_values_of_contacts, list)
         self.runs_of_import = _grouped_loader(_runs_of_imports, list)
+        self.sources_of_contact = _grouped_loader(_sources_of_contacts, list)
+        self.contact_count_of_import = _grouped_loader(_contact_counts_of_imports, int)
+        self.held_by_contact_limit = _grouped_loader(_held_by_contact_limit, bool)
         self.connection = _grouped_loader(_connections, lambda: None)
         self.imports_of_connection = _grouped_loader(_imports_of_connections, list)
         self.import_counts_by_service = _grouped_loader(_import_counts, dict)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.schema.config import StrawberryConfig
@@ -13,9 +15,13 @@ from app.autoimports.graphql import (
     AutoImportType,
     CreateAutoImportInput,
     DeletePayload,
+    PreviewAutoImportInput,
+    PreviewPayload,
+    PreviewRecordType,
     UpdateAutoImportInput,
 )
-from app.connections import oauth_flow
+from app.autoimports.preview import Preview, preview_auto_import
+from app.connections import deletion, oauth_flow
 from app.connections import service as connections
 from app.connections.graphql import ConnectionType, ConnectServiceInput, ConnectServicePayload, ServiceType
 from app.connectors.registry import CONNECTORS
@@ -33,6 +39,7 @@ from app.contacts.graphql import (
 from app.errors import DomainError
 from app.graphql.context import Context
 from app.graphql.errors import UserError, attempt, parse_id, should_mask_error
+from app.sync.graphql import Subscription
 
 
 DEFAULT_PAGE = 50
@@ -84,6 +91,17 @@ class Query:
     async def connections(self, info: strawberry.Info[Context], service_id: strawberry.ID | None = None) -> list[ConnectionType]:
         rows = await connections.list_connections(info.context.account.id, service_id and str(service_id))
         return [_connection(row) for row in rows]
+
+    @strawberry.field(description="One of the caller's connections; null when there is none with this id (another "
+                                  "account's included).")
+    async def connection(
+        self, info: strawberry.Info[Context],
+        id: Annotated[strawberry.ID, strawberry.argument(description="The connection's id.")],
+    ) -> ConnectionType | None:
+        async def find() -> ConnectionType:
+            return _connection(await connections.get_connection(info.context.account.id, parse_id(id, "id")))
+
+        return await _or_none(find())  # type: ignore[return-value]
 
     @strawberry.field
     async def auto_imports(self, info: strawberry.Info[Context], service_id: strawberry.ID | None = None) -> list[AutoImportType]:
@@ -178,6 +196,25 @@ class Mutation:
         return ConnectServicePayload(connection=_connection(row) if row else None,
                                      authorize_url=started.authorize_url if started else None, user_errors=errors)
 
+    @strawberry.mutation(description="Deletes a connection: erases its stored credentials and revokes its OAuth "
+                                     "tokens at the service where it can. While auto-imports use it, answers "
+                                     "CONFLICT naming them, unless `deleteImports` is true. Contacts always stay.")
+    async def delete_connection(
+        self, info: strawberry.Info[Context],
+        id: Annotated[strawberry.ID, strawberry.argument(description="The connection to delete.")],
+        delete_imports: Annotated[bool | None, strawberry.argument(
+            description="Also delete the auto-imports that use the connection (their contacts stay); null means "
+                        "false.")] = False,
+    ) -> DeletePayload:
+        ctx = info.context
+
+        async def delete() -> int:
+            return await deletion.delete_connection(ctx.account.id, parse_id(id, "id"), bool(delete_imports),
+                                                    ctx.cipher, ctx.source, ctx.choices)
+
+        deleted, errors = await attempt(delete())
+        return DeletePayload(deleted_id=strawberry.ID(str(deleted)) if deleted else None, user_errors=errors)
+
     @strawberry.mutation
     async def create_auto_import(self, info: strawberry.Info[Context], input: CreateAutoImportInput) -> AutoImportPayload:
         ctx = info.context
@@ -189,6 +226,26 @@ class Mutation:
             )
 
         return _import_payload(await attempt(create()))
+
+    @strawberry.mutation(description=(
+        "What an auto-import with these criteria would do, before creating it: reads at most one page (50) "
+        "from the start of the source and classifies each record exactly as a sync would. Writes nothing "
+        "(except a refreshed OAuth token, which is kept so the connection stays usable)."))
+    async def preview_auto_import(
+        self,
+        info: strawberry.Info[Context],
+        input: Annotated[PreviewAutoImportInput, strawberry.argument(description="The import to preview.")],
+    ) -> PreviewPayload:
+        ctx = info.context
+
+        async def preview() -> Preview:
+            return await preview_auto_import(ctx.account, str(input.service_id),
+                                             parse_id(input.connection_id, "connectionId"), input.criteria,
+                                             ctx.cipher, ctx.source)
+
+        found, errors = await attempt(preview())
+        return PreviewPayload(records=[PreviewRecordType.from_previewed(r) for r in found.records] if found else [],
+                              matched_estimate=found.matched_estimate if found else None, user_errors=errors)
 
     @strawberry.mutation
     async def update_auto_import(
@@ -244,7 +301,8 @@ def build_schema(production: bool) -> strawberry.Schema:
     if production:
         extensions.append(DisableIntrospection)
     return strawberry.Schema(
-        query=Query, mutation=Mutation, extensions=extensions, config=StrawberryConfig(auto_camel_case=True)
+        query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions,
+        config=StrawberryConfig(auto_camel_case=True),
     )
 
 

@@ -12,15 +12,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any
 
 from tortoise.models import Model
 
 from app.autoimports.models import DeferredContact, RecordFingerprint, SkippedRecord, SkipReason
 from app.connectors.base import ServiceDescription, SourceRecord
-from app.contacts.models import Contact, ContactStatus, ContactTag, CustomField, FieldValue, ListMembership
+from app.contacts.models import (Contact, ContactSource, ContactStatus, ContactTag, CustomField, FieldValue,
+                                 ListMembership)
 from app.sync.counts import SyncCounts
-from app.sync.emails import check_email, email_key
+from app.sync.decide import AcceptedRecord, PageDecision, StoredContact, decide_page
 
 SAMPLES_KEPT = 5
 
@@ -35,24 +36,6 @@ class ImportTarget:
     service: ServiceDescription
     list_ids: tuple[int, ...]
     tags: tuple[str, ...]
-
-
-@dataclass
-class _Accepted:
-    record: SourceRecord
-    email: str
-    key: str
-
-
-class _Stored(NamedTuple):
-    """The columns of a stored contact a page needs: a tuple, not a model (no per-row ORM cost)."""
-
-    id: int
-    email: str
-    first_name: str | None
-    last_name: str | None
-    phone: str | None
-    status: ContactStatus
 
 
 @dataclass
@@ -76,29 +59,31 @@ async def apply_records(
     """Applies records to the account; returns the counts of each outcome.
 
     Records whose fingerprint equals the stored one are counted unchanged and cost no write (and
-    no email validation). New contacts beyond the account's contact limit are kept as deferred,
-    not dropped.
+    no email validation). What the others do is decided by `decide_page` (shared with the
+    preview) and then written here. New contacts beyond the account's contact limit are kept as
+    deferred, not dropped. Each contact written gets its provenance row (`ContactSource`).
     """
     result = PageResult()
     result.counts.fetched = len(records)
     fingerprinted = [(record, record.fingerprint()) for record in records]  # each hash computed once
     if skip_unchanged:
         fingerprinted = await _drop_unchanged(target, fingerprinted, result.counts)
-    records = [record for record, _ in fingerprinted]
-    existing = await _existing_contacts(target, records)
-    accepted = _accept_emails(records, existing, result)
-    await _record_skips(target, records, accepted, result, now)
-    new_keys = [key for key in accepted if key not in existing]
-    allowed = await _allowed_new(target, new_keys)
-    deferred = [accepted.pop(key) for key in new_keys if key not in allowed]
-    await _defer(target, deferred, result.counts)
+    decision = await decide_page(target.account_id, target.contact_limit, [record for record, _ in fingerprinted])
+    await _write_decision(target, decision, now, result)
+    await _store_fingerprints(target, fingerprinted)
+    return result
+
+
+async def _write_decision(target: ImportTarget, decision: PageDecision, now: datetime, result: PageResult) -> None:
+    accepted, existing = decision.accepted, decision.existing
+    await _record_skips(target, decision, result, now)
+    await _defer(target, decision.deferred, result.counts)
     contact_ids, changed = await _upsert_contacts(target, accepted, existing, now, result.counts)
     changed |= await _write_field_values(target, accepted, contact_ids)
     changed |= await _add_tags_and_lists(target, contact_ids)
+    await _record_sources(target, accepted, contact_ids, now)
     await _forget_deferred(target, accepted)
     _count_updates(accepted, existing, changed, result.counts)
-    await _store_fingerprints(target, fingerprinted)
-    return result
 
 
 async def _drop_unchanged(
@@ -114,60 +99,16 @@ async def _drop_unchanged(
     return fresh
 
 
-async def _existing_contacts(target: ImportTarget, records: Sequence[SourceRecord]) -> dict[str, _Stored]:
-    keys = {email_key(r.email) for r in records if r.email and r.email.strip()}
-    if not keys:
-        return {}
-    found = await Contact.filter(account_id=target.account_id, email_key__in=list(keys)).values_list(
-        "email_key", "id", "email", "first_name", "last_name", "phone", "status"
-    )
-    return {row[0]: _Stored(*row[1:6], ContactStatus(row[6])) for row in found}
-
-
-def _accept_emails(
-    records: Sequence[SourceRecord], existing: dict[str, _Stored], result: PageResult
-) -> dict[str, _Accepted]:
-    """Valid records by email key; a later record with the same email wins.
-
-    An email already stored on a contact was validated when it was stored: it is not validated
-    again (validation is the largest cost of a sync).
-    """
-    accepted: dict[str, _Accepted] = {}
-    for record in records:
-        key = email_key(record.email) if record.email else ""
-        if key and key in existing:
-            accepted[key] = _Accepted(record, existing[key].email, key)
-            continue
-        checked = check_email(record.email)
-        if checked.problem is None and checked.key and checked.email:
-            accepted[checked.key] = _Accepted(record, checked.email, checked.key)
-        elif checked.problem == SkipReason.MISSING_EMAIL.value:
-            result.counts.skipped_missing_email += 1
-        else:
-            result.counts.skipped_invalid_email += 1
-    return accepted
-
-
-async def _record_skips(
-    target: ImportTarget,
-    records: Sequence[SourceRecord],
-    accepted: dict[str, _Accepted],
-    result: PageResult,
-    now: datetime,
-) -> None:
+async def _record_skips(target: ImportTarget, decision: PageDecision, result: PageResult, now: datetime) -> None:
     """Keeps one row per currently skipped record; a record that became valid leaves the list."""
-    accepted_ids = {item.record.external_id for item in accepted.values()}
+    accepted_ids = {item.record.external_id for item in [*decision.accepted.values(), *decision.deferred]}
     skipped = [
-        SkippedRecord(
-            auto_import_id=target.auto_import_id,
-            external_id=r.external_id,
-            email=(r.email or None) and r.email[:500],
-            reason=SkipReason.MISSING_EMAIL if not (r.email or "").strip() else SkipReason.INVALID_EMAIL,
-            seen_at=now,
-        )
-        for r in records
-        if r.external_id not in accepted_ids
+        SkippedRecord(auto_import_id=target.auto_import_id, external_id=record.external_id,
+                      email=(record.email or None) and record.email[:500], reason=reason, seen_at=now)
+        for record, reason in decision.skipped
     ]
+    result.counts.skipped_missing_email += sum(1 for s in skipped if s.reason is SkipReason.MISSING_EMAIL)
+    result.counts.skipped_invalid_email += sum(1 for s in skipped if s.reason is SkipReason.INVALID_EMAIL)
     skips = SkippedRecord.filter(auto_import_id=target.auto_import_id)
     if await skips.exists():  # most imports have none: no 500-id DELETE per page then
         await skips.filter(external_id__in=list(accepted_ids)).delete()
@@ -182,16 +123,7 @@ async def _record_skips(
     ]
 
 
-async def _allowed_new(target: ImportTarget, new_keys: list[str]) -> set[str]:
-    """The new contacts the account's limit still has room for, in source order."""
-    if not new_keys:
-        return set()
-    count = await Contact.filter(account_id=target.account_id).count()
-    room = max(0, target.contact_limit - count)
-    return set(new_keys[:room])
-
-
-async def _defer(target: ImportTarget, deferred: list[_Accepted], counts: SyncCounts) -> None:
+async def _defer(target: ImportTarget, deferred: list[AcceptedRecord], counts: SyncCounts) -> None:
     counts.not_added_contact_limit += len(deferred)
     if deferred:
         await DeferredContact.bulk_create(
@@ -216,8 +148,8 @@ CONTACT_COLUMNS = ("account_id", "email", "email_key", "first_name", "last_name"
 
 async def _upsert_contacts(
     target: ImportTarget,
-    accepted: dict[str, _Accepted],
-    existing: dict[str, _Stored],
+    accepted: dict[str, AcceptedRecord],
+    existing: dict[str, StoredContact],
     now: datetime,
     counts: SyncCounts,
 ) -> tuple[dict[str, int], set[str]]:
@@ -238,19 +170,14 @@ async def _upsert_contacts(
         ).update(status=ContactStatus.UNSUBSCRIBED, updated_at=now)
     new_keys = [key for key in accepted if key not in existing]
     ids = {key: existing[key].id for key in accepted if key in existing}  # an upsert keeps a contact's id
-    if new_keys and _needs_contact_ids(target, accepted):
+    if new_keys:  # their ids, for provenance, field values, tags and list memberships
         ids |= dict(await Contact.filter(account_id=target.account_id, email_key__in=new_keys).values_list(
             "email_key", "id"))
     counts.added += len(new_keys)
     return ids, changed & set(existing)
 
 
-def _needs_contact_ids(target: ImportTarget, accepted: dict[str, _Accepted]) -> bool:
-    """Ids are needed only to write field values, tags or list memberships."""
-    return bool(target.tags or target.list_ids) or any(item.record.fields for item in accepted.values())
-
-
-def _contact_row(target: ImportTarget, item: _Accepted, stored: _Stored | None, now: datetime) -> tuple[Any, ...]:
+def _contact_row(target: ImportTarget, item: AcceptedRecord, stored: StoredContact | None, now: datetime) -> tuple[Any, ...]:
     """A row of CONTACT_COLUMNS, with the values as the database takes them."""
     record = item.record
     status = stored.status if stored else ContactStatus.ACTIVE
@@ -295,7 +222,7 @@ async def upsert_rows(model: type[Model], columns: tuple[str, ...], rows: list[t
                               rows)  # type: ignore[arg-type]
 
 
-async def _ensure_custom_fields(target: ImportTarget, accepted: Iterable[_Accepted]) -> dict[str, int]:
+async def _ensure_custom_fields(target: ImportTarget, accepted: Iterable[AcceptedRecord]) -> dict[str, int]:
     """The custom field id of each field key, creating each service field once per account."""
     labels: dict[str, str] = {}
     known_labels = {spec.key: spec.label for spec in target.service.fields}
@@ -327,7 +254,7 @@ async def _ensure_custom_fields(target: ImportTarget, accepted: Iterable[_Accept
 
 
 async def _write_field_values(
-    target: ImportTarget, accepted: dict[str, _Accepted], contact_ids: dict[str, int]
+    target: ImportTarget, accepted: dict[str, AcceptedRecord], contact_ids: dict[str, int]
 ) -> set[str]:
     field_ids = await _ensure_custom_fields(target, accepted.values())
     if not field_ids:
@@ -367,14 +294,28 @@ async def _add_tags_and_lists(target: ImportTarget, contact_ids: dict[str, int])
     return {key for key, contact_id in contact_ids.items() if contact_id in touched}
 
 
-async def _forget_deferred(target: ImportTarget, accepted: dict[str, _Accepted]) -> None:
+SOURCE_COLUMNS = ("contact_id", "auto_import_id", "service_id", "external_id", "first_seen_at", "last_seen_at")
+
+
+async def _record_sources(
+    target: ImportTarget, accepted: dict[str, AcceptedRecord], contact_ids: dict[str, int], now: datetime
+) -> None:
+    """Provenance of every contact the page added or updated (or found unchanged under a new
+    version of its record): one upsert, `first_seen_at` kept from the first time."""
+    rows = [(contact_ids[key], target.auto_import_id, target.service.id, item.record.external_id[:500], now, now)
+            for key, item in accepted.items() if key in contact_ids]
+    await upsert_rows(ContactSource, SOURCE_COLUMNS, rows, ("contact_id", "auto_import_id"),
+                      ("service_id", "external_id", "last_seen_at"))
+
+
+async def _forget_deferred(target: ImportTarget, accepted: dict[str, AcceptedRecord]) -> None:
     deferred = DeferredContact.filter(auto_import_id=target.auto_import_id)
     if await deferred.exists():  # most imports have none: no 500-key DELETE per page then
         await deferred.filter(email_key__in=list(accepted)).delete()
 
 
 def _count_updates(
-    accepted: dict[str, _Accepted], existing: dict[str, _Stored], changed: set[str], counts: SyncCounts
+    accepted: dict[str, AcceptedRecord], existing: dict[str, StoredContact], changed: set[str], counts: SyncCounts
 ) -> None:
     for key in accepted:
         if key not in existing:

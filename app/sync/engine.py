@@ -47,6 +47,7 @@ from app.sync.apply import ImportTarget, PageResult, apply_records, record_from_
 from app.sync.counts import SyncCounts
 from app.sync.fingerprints import StoredFingerprints
 from app.sync.lease import acquire_lease, release_lease, renew_lease
+from app.sync.progress import ProgressPublisher, SilentProgress, SyncProgressEvent
 from app.sync.state import restart_retrieval
 
 log = logging.getLogger(__name__)
@@ -58,13 +59,15 @@ def utcnow() -> datetime:
 
 @dataclass
 class SyncEnvironment:
-    """What a sync needs from its process: settings, the cipher, HTTP, a clock, a lease owner."""
+    """What a sync needs from its process: settings, the cipher, HTTP, a clock, a lease owner,
+    and where to report progress (by default nowhere)."""
 
     settings: Settings
     cipher: SettingsCipher
     source: SourceContext
     owner: str
     clock: Callable[[], datetime] = utcnow
+    progress: ProgressPublisher = field(default_factory=SilentProgress)
 
 
 @dataclass
@@ -188,7 +191,7 @@ class ImportSync:
                 self.auto_import.cursor, self.auto_import.state_version = await restart_retrieval(self.auto_import.id)
                 continue
             page.records = page.records[: self.remaining]  # never exceed the budget, whatever a source sends
-            await self._commit_page(target, page)
+            await self._commit_page(target, page, backlog=page.backlog_estimate if page.has_more else 0)
             self.remaining -= len(page.records)
             self.has_more, self.backlog_estimate = page.has_more, page.backlog_estimate
             if not page.has_more or not page.records:
@@ -222,7 +225,11 @@ class ImportSync:
             await self._commit_page(target, page, skip_unchanged=False)
             self.remaining -= len(rows)
 
-    async def _commit_page(self, target: ImportTarget, page: Page, *, skip_unchanged: bool = True) -> None:
+    async def _commit_page(
+        self, target: ImportTarget, page: Page, *, skip_unchanged: bool = True, backlog: int | None = None
+    ) -> None:
+        """Applies one page in one transaction, then tells subscribers (`backlog`: what the source
+        says is left after it, when it can tell)."""
         now = self.env.clock()
         async with in_transaction():
             await _lock_account(target.account_id)
@@ -231,6 +238,7 @@ class ImportSync:
             self.counts += result.counts
             await self._save_progress(page, result)
         await renew_lease(self.auto_import.external_account_id, self.env.owner, now, self.env.settings.sync_lease_seconds)
+        await self._publish(SyncOutcome.RUNNING, backlog, now)
 
     async def _record_malformed(self, page: Page, result: PageResult, now: datetime) -> None:
         result.counts.skipped_malformed += page.malformed_count
@@ -284,12 +292,13 @@ class ImportSync:
         return self.env.clock() + timedelta(seconds=self.env.settings.sync_interval)
 
     async def _rate_limited(self, exc: RateLimited) -> None:
-        """Not a failure: the cursor of the last committed page stays, and the import comes back
-        when the service allows (its backlog status is left as the last real sync saw it)."""
+        """Not a failure: the run ends RATE_LIMITED (with the counts of the pages it committed),
+        the cursor of the last committed page stays, the failure streak neither grows nor resets,
+        and the import comes back when the service allows (its backlog status is left as the last
+        real sync saw it)."""
         until = self.env.clock() + timedelta(seconds=exc.retry_after)
         await AutoImport.filter(id=self.auto_import.id).update(rate_limited_until=until)
-        outcome = SyncOutcome.PARTIAL if self.counts.fetched else SyncOutcome.FAILED
-        await self._finish(outcome, f"{exc} Retrying after {round(exc.retry_after)} s.", until)
+        await self._finish(SyncOutcome.RATE_LIMITED, f"{exc} Retrying after {round(exc.retry_after)} s.", until)
 
     async def _failed(self, exc: Exception) -> None:
         if isinstance(exc, SourceError):
@@ -328,6 +337,14 @@ class ImportSync:
             update["rate_limited_until"] = None
         await AutoImport.filter(id=self.auto_import.id, state_version=self.auto_import.state_version).update(**update)
         await prune_sync_history(self.auto_import.id)
+        await self._publish(outcome, backlog, now)
+
+    async def _publish(self, outcome: SyncOutcome, backlog: int | None, at: datetime) -> None:
+        assert self.sync_run is not None
+        await self.env.progress.publish(SyncProgressEvent(
+            account_id=self.auto_import.account_id, auto_import_id=self.auto_import.id, sync_run_id=self.sync_run.id,
+            outcome=outcome, counts=replace(self.counts), backlog_estimate=backlog, at=at,
+        ))
 
 
 def _latest_samples(samples: list[dict[str, Any]], resolved: set[str], per_code: int = 5) -> list[dict[str, Any]]:

@@ -10,11 +10,12 @@ from tests.conftest import HEADER, AccountUnderTest, Sync, connect_feed, create_
 from tests.simulators.csv_feed import CsvFeedSimulator
 
 IMPORTS = """{ autoImports {
-  id name status service { id name } connection { name } lists { name contactCount } totals { fetched }
+  id name status contactCount service { id name } connection { name } lists { name contactCount } totals { fetched }
   troubleshooting { healthy problems { code count samples { email } } } syncs { outcome }
 } }"""
 CONTACTS = """{ contacts(first: 50) { edges { node {
   email lists { name } tags fieldValues { value field { title } }
+  sources { autoImport { id name status contactCount } service { name } externalId firstSeenAt lastSeenAt }
 } } } }"""
 CONNECTIONS = """{
   connections { name service { name importCount } autoImports { id name status lists { name } } }
@@ -67,6 +68,7 @@ async def test_auto_imports_cost_the_same_statements_for_2_and_12(
     assert [lst["contactCount"] for lst in sample["lists"]] == [3, 3]
     assert {p["code"] for p in sample["troubleshooting"]["problems"]} >= {"MISSING_EMAIL", "INVALID_EMAIL"}
     assert [len(i["syncs"]) for i in second] == [2] * 12
+    assert [i["contactCount"] for i in second] == [3] * 12
     assert with_2 > 5
     assert with_12 == with_2, sql_statements.statements
 
@@ -90,6 +92,8 @@ async def test_contacts_cost_the_same_statements_for_5_and_50(
     node = many[-1]["node"]
     assert len(node["lists"]) == 2 and node["tags"] == ["t0"]
     assert [fv["field"]["title"] for fv in node["fieldValues"]] == ["CSV Feed plan"]
+    assert [(s["autoImport"]["name"], s["autoImport"]["contactCount"], s["externalId"]) for s in node["sources"]] \
+        == [("Import 0", 50, node["email"])]
     assert with_5 > 3
     assert with_50 == with_5, sql_statements.statements
 

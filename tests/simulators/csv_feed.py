@@ -54,7 +54,7 @@ class CsvFeedSimulator:
         self.content_type = content_type
         self.requests: list[tuple[str, str, dict[str, str]]] = []
         self._lock = threading.Lock()
-        self._faults: deque[ScriptedFault] = deque()
+        self._faults: deque[ScriptedFault | None] = deque()  # None: answered normally
         self._body = b""
         self._modified = datetime(2024, 1, 1, tzinfo=timezone.utc)
         self.set_text(text)
@@ -93,11 +93,12 @@ class CsvFeedSimulator:
         self.set_text(buffer.getvalue())
 
     def fail_next(self, status: int, times: int = 1, headers: dict[str, str] | None = None,
-                  body: bytes = b"") -> None:
-        """The next `times` requests are answered with this status (e.g. 503, or 429 + Retry-After)."""
+                  body: bytes = b"", after: int = 0) -> None:
+        """The next `times` requests are answered with this status (e.g. 503, or 429 + Retry-After),
+        once `after` requests have been answered normally."""
         fault = ScriptedFault(status=status, headers=dict(headers or {}), body=body)
         with self._lock:
-            self._faults.extend([fault] * times)
+            self._faults.extend([None] * after + [fault] * times)
 
     def truncate_next(self, times: int = 1) -> None:
         """The next `times` requests declare the full Content-Length but send half the body."""

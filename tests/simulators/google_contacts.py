@@ -114,6 +114,7 @@ class GoogleContactsSimulator:
             Route("/v1/people/me/connections", self._connections, methods=["GET"]),
             Route("/v1/people/me", self._me, methods=["GET"]),
             Route("/v1/contactGroups", self._contact_groups, methods=["GET"]),
+            Route("/revoke", self._revoke, methods=["POST"]),
             *self.oauth.routes(),
         ])
 
@@ -405,6 +406,18 @@ class GoogleContactsSimulator:
             return google_error(400, "INVALID_ARGUMENT", "personFields mask is required. Please specify one or "
                                 "more valid paths.")
         return JSONResponse(body)
+
+    async def _revoke(self, request: Request) -> Response:
+        """`POST /revoke` with `token` in the form (or the query), as oauth2.googleapis.com has it:
+        200 `{}`, or 400 `invalid_token` for a token it does not know."""
+        form = await request.form()
+        token = str(form.get("token") or request.query_params.get("token") or "")
+        status = self.oauth.revoke(token)
+        if status == 200:
+            return JSONResponse({})
+        if status == 400:
+            return JSONResponse({"error": "invalid_token", "error_description": "Token expired or revoked"}, 400)
+        return JSONResponse({"error": "server_error"}, status)
 
     async def _contact_groups(self, request: Request) -> Response:
         refused = self._begin(request)

@@ -171,11 +171,19 @@ class HubSpotSimulator:
         self._faults: deque[Fault] = deque()
         self._search_faults: dict[int, Fault] = {}
         self._search_times: deque[float] = deque()
+        # The options of the lifecyclestage property: (value, label, hidden), HubSpot's defaults.
+        self.lifecycle_stages: list[tuple[str, str, bool]] = [
+            ("subscriber", "Subscriber", False), ("lead", "Lead", False),
+            ("marketingqualifiedlead", "Marketing Qualified Lead", False),
+            ("salesqualifiedlead", "Sales Qualified Lead", False), ("opportunity", "Opportunity", False),
+            ("customer", "Customer", False), ("evangelist", "Evangelist", False), ("other", "Other", False)]
         routes = [
             Route(SEARCH_PATH, self._search, methods=["POST"]),
             Route("/crm/v3/objects/contacts", self._list, methods=["GET"]),
             Route("/account-info/v3/details", self._details, methods=["GET"]),
             Route("/oauth/v1/access-tokens/{token}", self._token_metadata, methods=["GET"]),
+            Route("/oauth/v1/refresh-tokens/{token}", self._revoke_refresh_token, methods=["DELETE"]),
+            Route("/crm/v3/properties/contacts/{name}", self._property, methods=["GET"]),
             *self.oauth.routes(),
         ]
         self._app = Starlette(routes=routes)
@@ -371,6 +379,33 @@ class HubSpotSimulator:
             "portalId": self.portal_id, "accountType": "STANDARD", "timeZone": "Europe/Rome",
             "companyCurrency": "EUR", "additionalCurrencies": [], "utcOffset": "+01:00",
             "utcOffsetMilliseconds": 3600000, "uiDomain": "app-eu1.hubspot.com", "dataHostingLocation": "eu1"}))
+
+    async def _property(self, request: Request) -> Response:
+        """`GET /crm/v3/properties/contacts/{name}`: the property's definition with its options (only
+        `lifecyclestage` is defined here; any other name is HubSpot's 404)."""
+        name = request.path_params["name"]
+
+        def definition(_: Any, __: str) -> Response:
+            if name != "lifecyclestage":
+                return hubspot_error(404, "OBJECT_NOT_FOUND", f"Unable to find property {name}")
+            options = [{"label": label, "value": value, "displayOrder": n, "hidden": hidden}
+                       for n, (value, label, hidden) in enumerate(self.lifecycle_stages)]
+            return JSONResponse({"name": name, "label": "Lifecycle Stage", "type": "enumeration",
+                                 "fieldType": "radio", "groupName": "contactinformation", "options": options,
+                                 "calculated": False, "hasUniqueValue": False, "hidden": False})
+        return await self._api(request, definition)
+
+    async def _revoke_refresh_token(self, request: Request) -> Response:
+        """`DELETE /oauth/v1/refresh-tokens/{token}`: 204 once revoked, 404 for an unknown token."""
+        token = request.path_params["token"]
+        with self._lock:
+            self.requests.append((request.method, "/oauth/v1/refresh-tokens/***", "", None))
+        status = self.oauth.revoke(token)
+        if status == 200:
+            return Response(status_code=204)
+        if status == 400:
+            return hubspot_error(404, "OBJECT_NOT_FOUND", "refresh token not found")
+        return hubspot_error(status, "INTERNAL_ERROR", "Scripted failure.")
 
     async def _token_metadata(self, request: Request) -> Response:
         token = request.path_params["token"]

@@ -16,6 +16,9 @@ A resource server (a service simulator) checks bearer tokens with `account_for(t
 expired or revoked (answer 401 then). Each grant belongs to `next_account` at the time of the
 consent. `requests` lists (method, path, form) of every call, with secret values masked, so
 tests can count them; `fail_next(status, times, body)` scripts faults of the token endpoint.
+`revoke(token)` is what a service's revocation endpoint does (RFC 7009: a refresh or an access
+token revokes its whole grant); services mount it where they have it, `revoked` lists the
+tokens revoked that way, and `fail_revocations_next(status)` scripts a failing one.
 Thread-safe (the demo serves it on a socket in another thread).
 """
 
@@ -83,6 +86,8 @@ class OAuthSimulator:
         self._refresh: dict[str, Grant] = {}
         self._access: dict[str, AccessToken] = {}
         self._faults: deque[Fault] = deque()
+        self._revocation_faults: deque[int] = deque()
+        self.revoked: list[str] = []
         self._deny = 0
         self._app = Starlette(routes=self.routes())
 
@@ -120,6 +125,24 @@ class OAuthSimulator:
         with self._lock:
             for grant in self._refresh.values():
                 grant.revoked = True
+
+    def fail_revocations_next(self, status: int = 503, times: int = 1) -> None:
+        with self._lock:
+            self._revocation_faults.extend([status] * times)
+
+    def revoke(self, token: str) -> int:
+        """Revokes the grant of a refresh or access token: 200, 400 for an unknown token, or a
+        scripted failure's status (nothing revoked then)."""
+        with self._lock:
+            if self._revocation_faults:
+                return self._revocation_faults.popleft()
+            access = self._access.get(token)
+            grant = self._refresh.get(token) or (access.grant if access else None)
+            if grant is None:
+                return 400
+            grant.revoked = True
+            self.revoked.append(token)
+            return 200
 
     def expire_access_tokens(self) -> None:
         with self._lock:

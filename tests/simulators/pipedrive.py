@@ -3,7 +3,8 @@
 Endpoints (under `/{company}` or at the root): `GET /api/v2/persons` (limit ≤ 500, keyset
 `cursor` → `additional_data.next_cursor`, `updated_since` inclusive, `updated_until`, `owner_id`,
 `sort_by` id|update_time|add_time, `sort_direction`, `include_fields=marketing_status`),
-`GET /api/v1/personFields` (start/limit pagination) and `GET /api/v1/users/me`. The token is read
+`GET /api/v1/personFields` (start/limit pagination), `GET /api/v1/users` (`users`) and
+`GET /api/v1/users/me`. The token is read
 from the `x-api-token` header (or the legacy `api_token` query parameter). Every answer carries a
 `Date` header, from `clock` (settable).
 
@@ -67,6 +68,11 @@ class PipedriveSimulator:
             {"id": 2, "key": "label_ids", "name": "Labels", "field_type": "set",
              "options": [{"id": 1, "label": "Customer"}, {"id": 2, "label": "Hot lead"}]},
         ]
+        self.users: list[dict[str, Any]] = [
+            {"id": 1, "name": "Owner One", "email": "owner@acme.example", "active_flag": True, "is_admin": 1},
+            {"id": 2, "name": "Sam Seller", "email": "sam@acme.example", "active_flag": True, "is_admin": 0},
+            {"id": 3, "name": "Former Colleague", "email": "gone@acme.example", "active_flag": False, "is_admin": 0},
+        ]
         self.requests: list[tuple[str, dict[str, str], dict[str, str]]] = []
         self.clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc).replace(microsecond=0)
         self._next_id = 1
@@ -74,7 +80,7 @@ class PipedriveSimulator:
         self._faults: deque[Fault] = deque()
         self._cursor_generation = 0
         routes = [Route("/api/v2/persons", self._persons), Route("/api/v1/personFields", self._person_fields),
-                  Route("/api/v1/users/me", self._me)]
+                  Route("/api/v1/users/me", self._me), Route("/api/v1/users", self._users)]
         self._app = Starlette(routes=routes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -197,6 +203,13 @@ class PipedriveSimulator:
         user = {"id": 1, "name": "Owner One", "email": "owner@acme.example", "company_id": 77,
                 "company_name": self.company_name, "company_domain": self.company_domain, "active_flag": True}
         return self._json({"success": True, "data": user})
+
+    async def _users(self, request: Request) -> Response:
+        """`GET /api/v1/users`: every user of the company, deactivated ones included (`active_flag`)."""
+        refused = self._answer(request)
+        if refused is not None:
+            return refused
+        return self._json({"success": True, "data": [dict(user) for user in self.users]})
 
     async def _person_fields(self, request: Request) -> Response:
         refused = self._answer(request)

@@ -14,7 +14,8 @@
   1 per nested object; over 1,000 is MAX_COST_EXCEEDED. A leaky bucket per shop (1,000 points,
   100/s restored, on `clock`) answers THROTTLED with `extensions.cost.throttleStatus` when the
   requested cost is above what is available; the unused part of a query's cost is refunded.
-- `shop { name myshopifyDomain }`.
+- `shop { name myshopifyDomain customerTags(first ≤ 250) { nodes edges { node } pageInfo } }`, the
+  tags being those of the shop's customers, sorted, each once.
 
 Scripting: `fail_next(shop, status, times, headers, body)`, `rate_limit_next(shop, retry_after)`
 (HTTP 429), `throttle_next(shop)` (a THROTTLED body), `truncate_next(shop)`, `error_next(shop,
@@ -53,7 +54,10 @@ INVALID_TOKEN = "[API] Invalid API key or access token (unrecognized login or wr
 # Which fields each type has; a dict value names the type of a nested object.
 SCHEMA: dict[str, dict[str, str | None]] = {
     "QueryRoot": {"shop": "Shop", "customers": "CustomerConnection"},
-    "Shop": {"name": None, "myshopifyDomain": None, "id": None, "email": None, "currencyCode": None},
+    "Shop": {"name": None, "myshopifyDomain": None, "id": None, "email": None, "currencyCode": None,
+             "customerTags": "StringConnection"},
+    "StringConnection": {"nodes": None, "edges": "StringEdge", "pageInfo": "PageInfo"},
+    "StringEdge": {"node": None, "cursor": None},
     "CustomerConnection": {"nodes": "Customer", "pageInfo": "PageInfo"},
     "PageInfo": {"hasNextPage": None, "hasPreviousPage": None, "endCursor": None, "startCursor": None},
     "Customer": {
@@ -295,6 +299,7 @@ class ShopifySimulator:
         return Response(content, media_type="application/json")
 
     def _execute(self, shop: Shop, query: str, variables: dict[str, Any], fault: Fault | None) -> dict[str, Any]:
+        self._variables = variables
         try:
             operation = _operation(query)
             fields = _fields(operation.selection_set)
@@ -349,6 +354,8 @@ class ShopifySimulator:
         if name == "shop":
             data = {"name": shop.name, "myshopifyDomain": shop.domain, "id": "gid://shopify/Shop/1",
                     "email": f"owner@{shop.domain}", "currencyCode": "USD"}
+            for tags_field in (f for f in _fields(node.selection_set) if f.name.value == "customerTags"):
+                data["customerTags"] = _customer_tags(shop, _arguments(tags_field, self._variables))
             return _select(node, data, "Shop"), _cost(node, "QueryRoot", args)
         if shop.customers_denied:
             raise _QueryError("Access denied for customers field. Required access: `read_customers` access scope.",
@@ -359,6 +366,18 @@ class ShopifySimulator:
                                    "endCursor": end, "startCursor": _encode(nodes[0]) if nodes else None}}
         per_node = _node_cost(node)
         return _select(node, connection, "CustomerConnection"), 2 + len(nodes) * per_node
+
+
+def _customer_tags(shop: Shop, args: dict[str, Any]) -> dict[str, Any]:
+    first = args.get("first")
+    if not isinstance(first, int) or not 0 < first <= MAX_PAGE:
+        raise _QueryError(f"The page size requested ({first}) is not between 1 and {MAX_PAGE}.",
+                          "argumentValueOutOfRange", path=["shop", "customerTags"])
+    tags = sorted({tag for customer in shop.customers.values() for tag in customer.data["tags"]})
+    page = tags[:first]
+    return {"nodes": page, "edges": [{"node": tag, "cursor": tag} for tag in page],
+            "pageInfo": {"hasNextPage": len(tags) > first, "hasPreviousPage": False,
+                         "endCursor": page[-1] if page else None, "startCursor": page[0] if page else None}}
 
 
 class _QueryError(Exception):
