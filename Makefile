@@ -12,7 +12,7 @@ WEB_DEPS := web/node_modules/.installed
 WEB_BUILT := web/dist/index.html
 WEB_SOURCES := $(shell find web/src -type f 2>/dev/null) web/index.html web/graphiql.html web/vite.config.ts \
 	web/tsconfig.json web/package.json web/package-lock.json
-NODE_OK = node -e 'process.exit(Number(process.versions.node.split(".")[0]) < 20)' 2>/dev/null
+NODE_OK = node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' 2>/dev/null
 NODE_HOW = Node.js 20 or newer builds the import page: https://nodejs.org/en/download (or your package manager, e.g. apt-get install nodejs npm on Debian 13)
 
 $(BIN)/python:

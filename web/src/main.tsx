@@ -9,9 +9,14 @@ import { BrowserRouter } from "react-router";
 import { App } from "./App";
 import { theme } from "./theme";
 
+/** The nonce the server gave this page load for style elements (its CSP allows no others). */
+function styleNonce(): string {
+  return document.querySelector<HTMLMetaElement>('meta[name="csp-nonce"]')?.content ?? "";
+}
+
 createRoot(document.getElementById("root")!).render(
   <StrictMode>
-    <MantineProvider theme={theme} defaultColorScheme="light">
+    <MantineProvider theme={theme} defaultColorScheme="light" getStyleNonce={styleNonce}>
       <Notifications position="top-right" />
       <BrowserRouter>
         <App />

@@ -9,6 +9,8 @@ export type AutoImportStatus =
   | 'BACKLOG'
   | 'DISABLED'
   | 'FAILING'
+  /** Active, but adding nothing new because of the account's contact limit: contacts are waiting and there is no room. It leaves this status as soon as the limit is raised; the waiting contacts arrive on the next syncs. */
+  | 'LIMIT_REACHED'
   | 'NEEDS_REAUTH'
   | 'PAUSED'
   | 'SYNCING';
@@ -31,6 +33,8 @@ export type SyncOutcome =
   | 'COMPLETED'
   | 'FAILED'
   | 'PARTIAL'
+  /** The service asked us to wait: not a failure (it does not count toward the failure streak). The pages before it are kept and the sync resumes at nextSyncAt. */
+  | 'RATE_LIMITED'
   | 'RUNNING';
 
 export type AutoImportPageQueryVariables = Exact<{
