@@ -27,10 +27,10 @@ def added_in_status(page: Page, rows: int) -> int:
 
 def test_live_progress_of_a_multi_page_first_retrieval_without_a_reload(page: Page, stack: LiveStack,
                                                                         account: Account) -> None:
-    rows = SYNC_PAGE_SIZE * 12
-    url = stack.feeds.add(account.name, people(rows, "live.example"), delay=0.4)  # ~5 s of pages
-    sign_in_by_link(page, stack.base_url, account.token)
+    rows = SYNC_PAGE_SIZE * 16  # within one sync's budget of 500
+    url = stack.feeds.add(account.name, people(rows, "live.example"), delay=0.5)  # ~8 s of pages
     import_id = api.feed_import(account.api, url, "Live sheet")
+    sign_in_by_link(page, stack.base_url, account.token)
     navigations: list[str] = []
     open_import(page, "Live sheet")
     page.on("framenavigated", lambda frame: navigations.append(frame.url) if frame == page.main_frame else None)
@@ -104,14 +104,14 @@ def test_pause_resume_sync_now_edit_and_delete_keeping_the_contacts(page: Page, 
     name.fill("Renamed sheet")
     dialog.get_by_role("button", name="Save changes").click()
     expect(dialog).to_be_hidden()
-    expect(page.get_by_role("heading", name="Renamed sheet", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name="Renamed sheet", level=1, exact=True)).to_be_visible()
     assert api.auto_import(account.api, import_id)["name"] == "Renamed sheet"
 
     page.get_by_role("button", name="Delete", exact=True).click()
     confirm = page.get_by_role("dialog", name="Delete import")
     expect(confirm).to_contain_text(re.compile(r"contacts\b.*\b(stay|kept|keep|remain)", re.I))
     confirm.get_by_role("button", name="Delete import").click()
-    expect(page.get_by_role("heading", name="Import", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name="Import", level=1, exact=True)).to_be_visible()
     expect(page.get_by_role("link", name="Renamed sheet")).to_have_count(0)
     assert account.api("{ autoImports { id } }")["autoImports"] == []
     assert api.contact_count(account.api) == 6

@@ -57,5 +57,5 @@ def test_the_accounts_imports_are_listed_with_their_status_and_lead_to_their_pag
     expect(page.get_by_text(re.compile(r"active", re.I)).first).to_be_visible()
 
     active_link.click()
-    expect(page.get_by_role("heading", name="Newsletter sheet", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name="Newsletter sheet", level=1, exact=True)).to_be_visible()
     check_accessible(page)

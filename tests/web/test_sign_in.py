@@ -14,7 +14,7 @@ IN_SESSION_STORAGE = "(token) => Object.values(sessionStorage).some((value) => v
 
 
 def expect_signed_in(page: Page) -> None:
-    expect(page.get_by_role("heading", name="Import", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name="Import", level=1, exact=True)).to_be_visible()
     navigation = page.get_by_role("navigation")
     for name in NAVIGATION:
         expect(navigation.get_by_role("link", name=name, exact=True)).to_be_visible()
@@ -55,7 +55,7 @@ def test_a_wrong_token_gets_a_clear_message_and_the_form(page: Page, stack: Live
 
     expect(page.get_by_label("API token")).to_be_visible()
     expect(page.get_by_role("alert").filter(has_text=TOKEN_PROBLEM)).to_be_visible()
-    expect(page.get_by_role("heading", name="Import", level=1)).to_have_count(0)
+    expect(page.get_by_role("heading", name="Import", level=1, exact=True)).to_have_count(0)
 
     page.get_by_label("API token").fill("still-wrong")
     page.get_by_role("button", name="Sign in").click()

@@ -23,7 +23,7 @@ BLOCKING_IMPACTS = ("serious", "critical")
 def sign_in_by_link(page: Page, base_url: str, token: str) -> None:
     """Opens `/#token=...` and waits for the Import page."""
     page.goto(f"{base_url}/#token={token}")
-    expect(page.get_by_role("heading", name="Import", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name="Import", level=1, exact=True)).to_be_visible()
 
 
 def go_to(page: Page, link: str) -> None:
@@ -48,7 +48,7 @@ def open_import(page: Page, import_name: str) -> None:
     """From the Import page: the import's link leads to its page (heading = its name)."""
     go_to(page, "Import")
     page.get_by_role("link", name=import_name).first.click()
-    expect(page.get_by_role("heading", name=import_name, level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name=import_name, level=1, exact=True)).to_be_visible()
 
 
 def expect_account_chosen(dialog: Locator, text: str) -> None:
@@ -164,7 +164,7 @@ def check_accessible(page: Page) -> None:
     results: dict[str, Any] = page.evaluate("async () => await axe.run(document)")
     blocking = [v for v in results["violations"] if v.get("impact") in BLOCKING_IMPACTS]
     described = "\n".join(
-        f"- {v['impact']}: {v['id']} ({v['help']}) at " + ", ".join(n["target"][0] for n in v["nodes"][:3])
+        f"- {v['impact']}: {v['id']} ({v['help']}) at " + ", ".join(n["html"][:120] for n in v["nodes"][:3])
         for v in blocking)
     assert not blocking, f"axe-core found serious or critical violations on {page.url}:\n{described}"
 
