@@ -14,7 +14,12 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
-    "\n  query AutoImportPage($id: ID!) {\n    autoImport(id: $id) {\n      id name status nextSyncAt lastSyncAt\n      service { id name }\n      syncs(last: 20) {\n        id startedAt finishedAt outcome error\n        counts { added updated skippedMissingEmail skippedInvalidEmail skippedMalformed }\n      }\n    }\n  }\n": typeof types.AutoImportPageDocument,
+    "\n  query AutoImportPage($id: ID!) {\n    autoImport(id: $id) {\n      id name status nextSyncAt lastSyncAt contactCount tags\n      service { id name auth }\n      connection { id name status }\n      lists { id name }\n      syncs(last: 20) {\n        id startedAt finishedAt outcome error backlogEstimate\n        counts { added updated skippedMissingEmail skippedInvalidEmail skippedMalformed notAddedContactLimit }\n      }\n      troubleshooting {\n        healthy\n        problems { code message action count samples { externalId email reason } }\n      }\n    }\n  }\n": typeof types.AutoImportPageDocument,
+    "\n  mutation SyncAutoImportNow($id: ID!) {\n    syncAutoImportNow(id: $id) { autoImport { id status nextSyncAt } userErrors { code message } }\n  }\n": typeof types.SyncAutoImportNowDocument,
+    "\n  mutation PauseAutoImport($id: ID!) {\n    pauseAutoImport(id: $id) { autoImport { id status nextSyncAt } userErrors { code message } }\n  }\n": typeof types.PauseAutoImportDocument,
+    "\n  mutation ResumeAutoImport($id: ID!) {\n    resumeAutoImport(id: $id) { autoImport { id status nextSyncAt } userErrors { code message } }\n  }\n": typeof types.ResumeAutoImportDocument,
+    "\n  mutation DeleteAutoImport($id: ID!) {\n    deleteAutoImport(id: $id) { deletedId userErrors { code message } }\n  }\n": typeof types.DeleteAutoImportDocument,
+    "\n  subscription AutoImportSyncProgress($autoImportId: ID!) {\n    syncProgress(autoImportId: $autoImportId) {\n      autoImportId syncRunId outcome backlogEstimate at\n      counts { fetched added updated skippedMissingEmail skippedInvalidEmail skippedMalformed notAddedContactLimit }\n    }\n  }\n": typeof types.AutoImportSyncProgressDocument,
     "\n  query ConnectionsPage {\n    connections { id name externalAccount status service { id name } autoImports { id } }\n  }\n": typeof types.ConnectionsPageDocument,
     "\n  query ContactsPage($email: String) {\n    contacts(first: 50, email: $email) {\n      totalCount\n      edges { node { id email firstName lastName status } }\n    }\n  }\n": typeof types.ContactsPageDocument,
     "\n  query FieldsPage {\n    customFields { id title perstag service { id name } }\n  }\n": typeof types.FieldsPageDocument,
@@ -22,7 +27,12 @@ type Documents = {
     "\n  query ShellAccount {\n    me { id name contactCount contactLimit }\n  }\n": typeof types.ShellAccountDocument,
 };
 const documents: Documents = {
-    "\n  query AutoImportPage($id: ID!) {\n    autoImport(id: $id) {\n      id name status nextSyncAt lastSyncAt\n      service { id name }\n      syncs(last: 20) {\n        id startedAt finishedAt outcome error\n        counts { added updated skippedMissingEmail skippedInvalidEmail skippedMalformed }\n      }\n    }\n  }\n": types.AutoImportPageDocument,
+    "\n  query AutoImportPage($id: ID!) {\n    autoImport(id: $id) {\n      id name status nextSyncAt lastSyncAt contactCount tags\n      service { id name auth }\n      connection { id name status }\n      lists { id name }\n      syncs(last: 20) {\n        id startedAt finishedAt outcome error backlogEstimate\n        counts { added updated skippedMissingEmail skippedInvalidEmail skippedMalformed notAddedContactLimit }\n      }\n      troubleshooting {\n        healthy\n        problems { code message action count samples { externalId email reason } }\n      }\n    }\n  }\n": types.AutoImportPageDocument,
+    "\n  mutation SyncAutoImportNow($id: ID!) {\n    syncAutoImportNow(id: $id) { autoImport { id status nextSyncAt } userErrors { code message } }\n  }\n": types.SyncAutoImportNowDocument,
+    "\n  mutation PauseAutoImport($id: ID!) {\n    pauseAutoImport(id: $id) { autoImport { id status nextSyncAt } userErrors { code message } }\n  }\n": types.PauseAutoImportDocument,
+    "\n  mutation ResumeAutoImport($id: ID!) {\n    resumeAutoImport(id: $id) { autoImport { id status nextSyncAt } userErrors { code message } }\n  }\n": types.ResumeAutoImportDocument,
+    "\n  mutation DeleteAutoImport($id: ID!) {\n    deleteAutoImport(id: $id) { deletedId userErrors { code message } }\n  }\n": types.DeleteAutoImportDocument,
+    "\n  subscription AutoImportSyncProgress($autoImportId: ID!) {\n    syncProgress(autoImportId: $autoImportId) {\n      autoImportId syncRunId outcome backlogEstimate at\n      counts { fetched added updated skippedMissingEmail skippedInvalidEmail skippedMalformed notAddedContactLimit }\n    }\n  }\n": types.AutoImportSyncProgressDocument,
     "\n  query ConnectionsPage {\n    connections { id name externalAccount status service { id name } autoImports { id } }\n  }\n": types.ConnectionsPageDocument,
     "\n  query ContactsPage($email: String) {\n    contacts(first: 50, email: $email) {\n      totalCount\n      edges { node { id email firstName lastName status } }\n    }\n  }\n": types.ContactsPageDocument,
     "\n  query FieldsPage {\n    customFields { id title perstag service { id name } }\n  }\n": types.FieldsPageDocument,
@@ -47,7 +57,27 @@ export function graphql(source: string): unknown;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query AutoImportPage($id: ID!) {\n    autoImport(id: $id) {\n      id name status nextSyncAt lastSyncAt\n      service { id name }\n      syncs(last: 20) {\n        id startedAt finishedAt outcome error\n        counts { added updated skippedMissingEmail skippedInvalidEmail skippedMalformed }\n      }\n    }\n  }\n"): (typeof documents)["\n  query AutoImportPage($id: ID!) {\n    autoImport(id: $id) {\n      id name status nextSyncAt lastSyncAt\n      service { id name }\n      syncs(last: 20) {\n        id startedAt finishedAt outcome error\n        counts { added updated skippedMissingEmail skippedInvalidEmail skippedMalformed }\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query AutoImportPage($id: ID!) {\n    autoImport(id: $id) {\n      id name status nextSyncAt lastSyncAt contactCount tags\n      service { id name auth }\n      connection { id name status }\n      lists { id name }\n      syncs(last: 20) {\n        id startedAt finishedAt outcome error backlogEstimate\n        counts { added updated skippedMissingEmail skippedInvalidEmail skippedMalformed notAddedContactLimit }\n      }\n      troubleshooting {\n        healthy\n        problems { code message action count samples { externalId email reason } }\n      }\n    }\n  }\n"): (typeof documents)["\n  query AutoImportPage($id: ID!) {\n    autoImport(id: $id) {\n      id name status nextSyncAt lastSyncAt contactCount tags\n      service { id name auth }\n      connection { id name status }\n      lists { id name }\n      syncs(last: 20) {\n        id startedAt finishedAt outcome error backlogEstimate\n        counts { added updated skippedMissingEmail skippedInvalidEmail skippedMalformed notAddedContactLimit }\n      }\n      troubleshooting {\n        healthy\n        problems { code message action count samples { externalId email reason } }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SyncAutoImportNow($id: ID!) {\n    syncAutoImportNow(id: $id) { autoImport { id status nextSyncAt } userErrors { code message } }\n  }\n"): (typeof documents)["\n  mutation SyncAutoImportNow($id: ID!) {\n    syncAutoImportNow(id: $id) { autoImport { id status nextSyncAt } userErrors { code message } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation PauseAutoImport($id: ID!) {\n    pauseAutoImport(id: $id) { autoImport { id status nextSyncAt } userErrors { code message } }\n  }\n"): (typeof documents)["\n  mutation PauseAutoImport($id: ID!) {\n    pauseAutoImport(id: $id) { autoImport { id status nextSyncAt } userErrors { code message } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ResumeAutoImport($id: ID!) {\n    resumeAutoImport(id: $id) { autoImport { id status nextSyncAt } userErrors { code message } }\n  }\n"): (typeof documents)["\n  mutation ResumeAutoImport($id: ID!) {\n    resumeAutoImport(id: $id) { autoImport { id status nextSyncAt } userErrors { code message } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteAutoImport($id: ID!) {\n    deleteAutoImport(id: $id) { deletedId userErrors { code message } }\n  }\n"): (typeof documents)["\n  mutation DeleteAutoImport($id: ID!) {\n    deleteAutoImport(id: $id) { deletedId userErrors { code message } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription AutoImportSyncProgress($autoImportId: ID!) {\n    syncProgress(autoImportId: $autoImportId) {\n      autoImportId syncRunId outcome backlogEstimate at\n      counts { fetched added updated skippedMissingEmail skippedInvalidEmail skippedMalformed notAddedContactLimit }\n    }\n  }\n"): (typeof documents)["\n  subscription AutoImportSyncProgress($autoImportId: ID!) {\n    syncProgress(autoImportId: $autoImportId) {\n      autoImportId syncRunId outcome backlogEstimate at\n      counts { fetched added updated skippedMissingEmail skippedInvalidEmail skippedMalformed notAddedContactLimit }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

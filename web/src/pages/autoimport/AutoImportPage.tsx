@@ -1,30 +1,43 @@
-import { Alert, Anchor, Badge, Card, Group, Stack, Table, Text, Title } from "@mantine/core";
+import { Anchor, Card, Stack, Text, Title } from "@mantine/core";
+import { useCallback } from "react";
 import { Link, useParams } from "react-router";
 import { useQuery } from "urql";
 import { graphql } from "../../gql";
 import type { AutoImportPageQuery } from "../../gql/graphql";
-import { autoImportStatusWords, dateTimeWords, syncOutcomeWords } from "../../api/words";
 import { QueryState } from "../../shell/QueryState";
+import { ImportActions } from "./ImportActions";
+import { StatusSection } from "./StatusSection";
+import { SyncHistorySection } from "./SyncHistorySection";
+import { TroubleshootingSection } from "./TroubleshootingSection";
 
 const AutoImportPageDocument = graphql(`
   query AutoImportPage($id: ID!) {
     autoImport(id: $id) {
-      id name status nextSyncAt lastSyncAt
-      service { id name }
+      id name status nextSyncAt lastSyncAt contactCount tags
+      service { id name auth }
+      connection { id name status }
+      lists { id name }
       syncs(last: 20) {
-        id startedAt finishedAt outcome error
-        counts { added updated skippedMissingEmail skippedInvalidEmail skippedMalformed }
+        id startedAt finishedAt outcome error backlogEstimate
+        counts { added updated skippedMissingEmail skippedInvalidEmail skippedMalformed notAddedContactLimit }
+      }
+      troubleshooting {
+        healthy
+        problems { code message action count samples { externalId email reason } }
       }
     }
   }
 `);
 
-type AutoImportDetail = NonNullable<AutoImportPageQuery["autoImport"]>;
+export type AutoImportDetail = NonNullable<AutoImportPageQuery["autoImport"]>;
 
-/** An import: its name, its status in words with the next sync, and its sync history. */
+/** An import: its name and actions (Sync now, Pause/Resume, Edit, Delete), its status with the
+ * live progress of a running sync, the contacts it brought, its sync history (chart and table)
+ * and what to do when contacts don't arrive. */
 export function AutoImportPage() {
   const { id = "" } = useParams();
-  const [{ data, fetching, error }] = useQuery({ query: AutoImportPageDocument, variables: { id } });
+  const [{ data, fetching, error }, reexecute] = useQuery({ query: AutoImportPageDocument, variables: { id } });
+  const refetch = useCallback(() => reexecute({ requestPolicy: "network-only" }), [reexecute]);
   if (!data) return <QueryState fetching={fetching} error={error} />;
   if (!data.autoImport) {
     return (
@@ -39,51 +52,37 @@ export function AutoImportPage() {
     <Stack gap="lg">
       <div>
         <Title order={1}>{item.name}</Title>
-        <Text c="gray.7">From {item.service.name}</Text>
+        <Text c="gray.7">From {item.service.name}{item.connection ? ` · account ${item.connection.name}` : ""}</Text>
       </div>
-      <StatusCard item={item} />
-      <SyncHistory syncs={item.syncs} />
+      <ImportActions item={item} />
+      <StatusSection item={item} onSyncEnded={refetch} />
+      <ImportedContacts item={item} />
+      <TroubleshootingSection item={item} />
+      <SyncHistorySection syncs={item.syncs} />
     </Stack>
   );
 }
 
-function StatusCard({ item }: { item: AutoImportDetail }) {
-  const status = autoImportStatusWords(item.status);
-  return (
-    <Card withBorder component="section" aria-labelledby="status-heading">
-      <Title order={2} size="h4" id="status-heading" mb="xs">Status</Title>
-      <Group gap="sm"><Badge color={status.color} variant="light" size="lg">{status.label}</Badge></Group>
-      {status.explanation && <Text size="sm" mt="xs">{status.explanation}</Text>}
-      <Text size="sm" mt="xs">Last sync: {dateTimeWords(item.lastSyncAt, "not yet")} · Next sync: {dateTimeWords(item.nextSyncAt, "not scheduled")}</Text>
-      {item.status === "DISABLED" && <Alert color="red" mt="sm">Resume the import once the cause is fixed.</Alert>}
-    </Card>
-  );
+/** Where the import's contacts can be seen: the Contacts page filtered by its first list or
+ * tag (the API filters contacts by list and tag, not by import). */
+function contactsLink(item: AutoImportDetail): { to: string; words: string } {
+  const list = item.lists[0];
+  if (list) return { to: `/contacts?listId=${encodeURIComponent(list.id)}`, words: `See the contacts of the list “${list.name}”` };
+  const tag = item.tags[0];
+  if (tag) return { to: `/contacts?tag=${encodeURIComponent(tag)}`, words: `See the contacts tagged “${tag}”` };
+  return { to: "/contacts", words: "See all contacts" };
 }
 
-function SyncHistory({ syncs }: { syncs: AutoImportDetail["syncs"] }) {
+function ImportedContacts({ item }: { item: AutoImportDetail }) {
+  const link = contactsLink(item);
+  const count = item.contactCount;
   return (
-    <Card withBorder component="section" aria-labelledby="history-heading">
-      <Title order={2} size="h4" id="history-heading" mb="xs">Sync history</Title>
-      {syncs.length === 0 ? <Text size="sm" c="gray.7">No syncs yet: the first one starts shortly after the import is created.</Text> : (
-        <Table.ScrollContainer minWidth={520}>
-          <Table striped>
-            <Table.Thead>
-              <Table.Tr><Table.Th>Started</Table.Th><Table.Th>Outcome</Table.Th><Table.Th>Added</Table.Th><Table.Th>Updated</Table.Th><Table.Th>Skipped</Table.Th></Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {syncs.map((sync) => (
-                <Table.Tr key={sync.id}>
-                  <Table.Td>{dateTimeWords(sync.startedAt)}</Table.Td>
-                  <Table.Td>{syncOutcomeWords(sync.outcome)}{sync.error ? ` — ${sync.error}` : ""}</Table.Td>
-                  <Table.Td>{sync.counts.added}</Table.Td>
-                  <Table.Td>{sync.counts.updated}</Table.Td>
-                  <Table.Td>{sync.counts.skippedMissingEmail + sync.counts.skippedInvalidEmail + sync.counts.skippedMalformed}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
+    <Card withBorder component="section" aria-labelledby="contacts-heading">
+      <Title order={2} size="h4" id="contacts-heading" mb="xs">Contacts from this import</Title>
+      <Text size="sm">
+        {count === 0 ? "No contacts yet from this import." : `${count.toLocaleString()} contact${count === 1 ? "" : "s"} came from this import or were last updated by it.`}
+      </Text>
+      <Anchor component={Link} to={link.to} size="sm">{link.words}</Anchor>
     </Card>
   );
 }
