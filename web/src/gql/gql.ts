@@ -21,7 +21,9 @@ type Documents = {
     "\n  mutation DeleteAutoImport($id: ID!) {\n    deleteAutoImport(id: $id) { deletedId userErrors { code message } }\n  }\n": typeof types.DeleteAutoImportDocument,
     "\n  subscription AutoImportSyncProgress($autoImportId: ID!) {\n    syncProgress(autoImportId: $autoImportId) {\n      autoImportId syncRunId outcome backlogEstimate at\n      counts { fetched added updated skippedMissingEmail skippedInvalidEmail skippedMalformed notAddedContactLimit }\n    }\n  }\n": typeof types.AutoImportSyncProgressDocument,
     "\n  query ConnectionsPage {\n    connections { id name externalAccount status service { id name } autoImports { id } }\n  }\n": typeof types.ConnectionsPageDocument,
-    "\n  query ContactsPage($email: String) {\n    contacts(first: 50, email: $email) {\n      totalCount\n      edges { node { id email firstName lastName status } }\n    }\n  }\n": typeof types.ContactsPageDocument,
+    "\n  query ContactDetails($email: String!) {\n    contact(email: $email) {\n      id email firstName lastName phone status createdAt\n      lists { id name }\n      tags\n      fieldValues { value field { id title perstag } }\n      sources { externalId firstSeenAt lastSeenAt autoImport { id name } service { id name } }\n    }\n  }\n": typeof types.ContactDetailsDocument,
+    "\n  query ContactsPage($email: String, $listId: ID, $tag: String, $after: String, $first: Int) {\n    contacts(first: $first, after: $after, email: $email, listId: $listId, tag: $tag) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { node { id email firstName lastName status } }\n    }\n  }\n": typeof types.ContactsPageDocument,
+    "\n  query ContactLists {\n    lists { id name contactCount }\n  }\n": typeof types.ContactListsDocument,
     "\n  query FieldsPage {\n    customFields { id title perstag service { id name } }\n  }\n": typeof types.FieldsPageDocument,
     "\n  query ImportPage {\n    services { id name auth importCount recommendedMaxImports }\n    autoImports { id name status nextSyncAt lastSyncAt service { id name } }\n  }\n": typeof types.ImportPageDocument,
     "\n  query ShellAccount {\n    me { id name contactCount contactLimit }\n  }\n": typeof types.ShellAccountDocument,
@@ -34,7 +36,9 @@ const documents: Documents = {
     "\n  mutation DeleteAutoImport($id: ID!) {\n    deleteAutoImport(id: $id) { deletedId userErrors { code message } }\n  }\n": types.DeleteAutoImportDocument,
     "\n  subscription AutoImportSyncProgress($autoImportId: ID!) {\n    syncProgress(autoImportId: $autoImportId) {\n      autoImportId syncRunId outcome backlogEstimate at\n      counts { fetched added updated skippedMissingEmail skippedInvalidEmail skippedMalformed notAddedContactLimit }\n    }\n  }\n": types.AutoImportSyncProgressDocument,
     "\n  query ConnectionsPage {\n    connections { id name externalAccount status service { id name } autoImports { id } }\n  }\n": types.ConnectionsPageDocument,
-    "\n  query ContactsPage($email: String) {\n    contacts(first: 50, email: $email) {\n      totalCount\n      edges { node { id email firstName lastName status } }\n    }\n  }\n": types.ContactsPageDocument,
+    "\n  query ContactDetails($email: String!) {\n    contact(email: $email) {\n      id email firstName lastName phone status createdAt\n      lists { id name }\n      tags\n      fieldValues { value field { id title perstag } }\n      sources { externalId firstSeenAt lastSeenAt autoImport { id name } service { id name } }\n    }\n  }\n": types.ContactDetailsDocument,
+    "\n  query ContactsPage($email: String, $listId: ID, $tag: String, $after: String, $first: Int) {\n    contacts(first: $first, after: $after, email: $email, listId: $listId, tag: $tag) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { node { id email firstName lastName status } }\n    }\n  }\n": types.ContactsPageDocument,
+    "\n  query ContactLists {\n    lists { id name contactCount }\n  }\n": types.ContactListsDocument,
     "\n  query FieldsPage {\n    customFields { id title perstag service { id name } }\n  }\n": types.FieldsPageDocument,
     "\n  query ImportPage {\n    services { id name auth importCount recommendedMaxImports }\n    autoImports { id name status nextSyncAt lastSyncAt service { id name } }\n  }\n": types.ImportPageDocument,
     "\n  query ShellAccount {\n    me { id name contactCount contactLimit }\n  }\n": types.ShellAccountDocument,
@@ -85,7 +89,15 @@ export function graphql(source: "\n  query ConnectionsPage {\n    connections { 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query ContactsPage($email: String) {\n    contacts(first: 50, email: $email) {\n      totalCount\n      edges { node { id email firstName lastName status } }\n    }\n  }\n"): (typeof documents)["\n  query ContactsPage($email: String) {\n    contacts(first: 50, email: $email) {\n      totalCount\n      edges { node { id email firstName lastName status } }\n    }\n  }\n"];
+export function graphql(source: "\n  query ContactDetails($email: String!) {\n    contact(email: $email) {\n      id email firstName lastName phone status createdAt\n      lists { id name }\n      tags\n      fieldValues { value field { id title perstag } }\n      sources { externalId firstSeenAt lastSeenAt autoImport { id name } service { id name } }\n    }\n  }\n"): (typeof documents)["\n  query ContactDetails($email: String!) {\n    contact(email: $email) {\n      id email firstName lastName phone status createdAt\n      lists { id name }\n      tags\n      fieldValues { value field { id title perstag } }\n      sources { externalId firstSeenAt lastSeenAt autoImport { id name } service { id name } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ContactsPage($email: String, $listId: ID, $tag: String, $after: String, $first: Int) {\n    contacts(first: $first, after: $after, email: $email, listId: $listId, tag: $tag) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { node { id email firstName lastName status } }\n    }\n  }\n"): (typeof documents)["\n  query ContactsPage($email: String, $listId: ID, $tag: String, $after: String, $first: Int) {\n    contacts(first: $first, after: $after, email: $email, listId: $listId, tag: $tag) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { node { id email firstName lastName status } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ContactLists {\n    lists { id name contactCount }\n  }\n"): (typeof documents)["\n  query ContactLists {\n    lists { id name contactCount }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,4 +1,5 @@
-import { Button, CopyButton, Stack, Table, Text, Title } from "@mantine/core";
+import { Button, Stack, Table, Text, Title } from "@mantine/core";
+import { notifications } from "@mantine/notifications";
 import { useQuery } from "urql";
 import { graphql } from "../../gql";
 import { QueryState } from "../../shell/QueryState";
@@ -27,16 +28,7 @@ export function FieldsPage() {
             {data.customFields.map((field) => (
               <Table.Tr key={field.id}>
                 <Table.Td>{field.title}</Table.Td>
-                <Table.Td>
-                  <Text component="code" ff="monospace" size="sm" mr="sm">{field.perstag}</Text>
-                  <CopyButton value={field.perstag}>
-                    {({ copied, copy }) => (
-                      <Button size="compact-xs" variant="default" onClick={copy} aria-label="Copy" title={`Copy ${field.perstag}`}>
-                        {copied ? "Copied" : "Copy"}
-                      </Button>
-                    )}
-                  </CopyButton>
-                </Table.Td>
+                <Table.Td><PersonalizationTag fieldId={field.id} perstag={field.perstag} /></Table.Td>
                 <Table.Td>{field.service?.name ?? "—"}</Table.Td>
               </Table.Tr>
             ))}
@@ -44,5 +36,28 @@ export function FieldsPage() {
         </Table>
       )}
     </Stack>
+  );
+}
+
+/** The tag and its "Copy" button: the button's name is "Copy" (the UI contract), its description
+ * the tag it copies, so each one is told apart by a screen reader. The name stays "Copy" after
+ * a click; the notification says what was copied. */
+function PersonalizationTag({ fieldId, perstag }: { fieldId: string; perstag: string }) {
+  const tagId = `perstag-${fieldId}`;
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(perstag);
+      notifications.show({ color: "green", message: `Copied ${perstag}: paste it into a message.` });
+    } catch {
+      notifications.show({ color: "red", title: "Could not copy", message: `Your browser did not allow copying. Select ${perstag} and copy it by hand.` });
+    }
+  };
+  return (
+    <>
+      <Text component="code" ff="monospace" size="sm" mr="sm" id={tagId}>{perstag}</Text>
+      <Button size="compact-xs" variant="default" onClick={copy} aria-describedby={tagId}>
+        Copy
+      </Button>
+    </>
   );
 }
