@@ -88,7 +88,7 @@ function DeleteImport({ item }: { item: AutoImportDetail }) {
   };
   return (
     <>
-      <Button variant="outline" color="red" onClick={open}>Delete</Button>
+      <Button variant="outline" color="red.9" onClick={open}>Delete</Button>
       <Modal opened={opened} onClose={close} title="Delete import" centered>
         <Stack gap="md">
           <Text size="sm">

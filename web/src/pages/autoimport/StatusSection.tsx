@@ -50,7 +50,7 @@ export function StatusSection({ item, onSyncEnded }: { item: AutoImportDetail; o
   return (
     <Card withBorder component="section" aria-labelledby="status-heading">
       <Title order={2} size="h4" id="status-heading" mb="xs">Status</Title>
-      <Group gap="sm"><Badge color={status.color} variant="light" size="lg">{status.label}</Badge></Group>
+      <Group gap="sm"><Badge color={status.color} variant="dot" size="lg">{status.label}</Badge></Group>
       {status.explanation && <Text size="sm" mt="xs">{status.explanation}</Text>}
       <Text size="sm" mt="xs">Last sync: {dateTimeWords(item.lastSyncAt, "not yet")} · Next sync: {nextSyncWords(item)}</Text>
       {running && live ? <LiveProgress event={live} /> : item.status === "SYNCING" && (

@@ -1,4 +1,5 @@
 import { Alert, Button, Card, Stack, Table, Text, Title } from "@mantine/core";
+import { previewVerdictWords } from "../../api/words";
 import type { AutoImportDetail } from "./AutoImportPage";
 import { downloadCsv, skippedRecordCount, skippedRecordsCsv, skippedRecordsFileName } from "./skippedRecordsCsv";
 
@@ -9,7 +10,7 @@ type Problem = AutoImportDetail["troubleshooting"]["problems"][number];
 export function TroubleshootingSection({ item }: { item: AutoImportDetail }) {
   const { problems } = item.troubleshooting;
   const downloadable = skippedRecordCount(problems);
-  const download = () => downloadCsv(skippedRecordsFileName(item.name), skippedRecordsCsv(problems));
+  const download = () => downloadCsv(skippedRecordsFileName(item.name), skippedRecordsCsv(problems, previewVerdictWords));
   return (
     <Card withBorder component="section" aria-labelledby="troubleshooting-heading">
       <Title order={2} size="h4" id="troubleshooting-heading" mb="xs">Troubleshooting</Title>
@@ -46,7 +47,7 @@ function ProblemNotice({ problem }: { problem: Problem }) {
               {problem.samples.map((sample) => (
                 <Table.Tr key={sample.externalId}>
                   <Table.Td>{sample.email ? sample.email : <Text span size="sm" c="gray.7">no email</Text>}</Table.Td>
-                  <Table.Td>{sample.reason}</Table.Td>
+                  <Table.Td>{previewVerdictWords(sample.reason)}</Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>

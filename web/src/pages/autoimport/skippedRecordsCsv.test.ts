@@ -16,6 +16,12 @@ describe("skippedRecordsCsv", () => {
     );
   });
 
+  it("says the reason in the words it is given", () => {
+    const csv = skippedRecordsCsv([{ message: "m", samples: [{ externalId: "7", email: "", reason: "MISSING_EMAIL" }] }],
+      (reason) => (reason === "MISSING_EMAIL" ? "Skipped: no email" : reason));
+    expect(csv.split("\r\n")[1]).toBe('"m","7","","Skipped: no email"');
+  });
+
   it("counts the records it holds", () => {
     expect(skippedRecordCount(problems)).toBe(2);
   });

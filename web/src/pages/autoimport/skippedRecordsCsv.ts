@@ -22,10 +22,11 @@ export function csvCell(value: string): string {
   return `"${safe.replace(/"/g, '""')}"`;
 }
 
-/** One row per sample of every problem, under a header; CRLF line ends (RFC 4180). */
-export function skippedRecordsCsv(problems: ProblemWithSamples[]): string {
+/** One row per sample of every problem, under a header, the reason (a code such as
+ * MISSING_EMAIL) in `reasonWords`; CRLF line ends (RFC 4180). */
+export function skippedRecordsCsv(problems: ProblemWithSamples[], reasonWords: (reason: string) => string = (r) => r): string {
   const rows = problems.flatMap((problem) =>
-    problem.samples.map((sample) => [problem.message, sample.externalId, sample.email ?? "", sample.reason]));
+    problem.samples.map((sample) => [problem.message, sample.externalId, sample.email ?? "", reasonWords(sample.reason)]));
   return [HEADER, ...rows].map((row) => row.map(csvCell).join(",")).join("\r\n") + "\r\n";
 }
 
