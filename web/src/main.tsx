@@ -2,6 +2,7 @@ import "@mantine/core/styles.css";
 import "@mantine/notifications/styles.css";
 import "@mantine/charts/styles.css";
 import { MantineProvider } from "@mantine/core";
+import { setNonce } from "get-nonce";
 import { Notifications } from "@mantine/notifications";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
@@ -13,6 +14,9 @@ import { theme } from "./theme";
 function styleNonce(): string {
   return document.querySelector<HTMLMetaElement>('meta[name="csp-nonce"]')?.content ?? "";
 }
+
+// Mantine's Modal locks scrolling through react-remove-scroll, whose style element takes its nonce here.
+setNonce(styleNonce());
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>

@@ -1,10 +1,13 @@
-import { Alert, Anchor, Badge, Card, Group, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
-import { Link } from "react-router";
+import { Alert, Anchor, Badge, Button, Card, Group, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
+import { useState } from "react";
+import { Link, useLocation, useNavigate } from "react-router";
 import { useQuery } from "urql";
 import { graphql } from "../../gql";
 import type { ImportPageQuery } from "../../gql/graphql";
 import { autoImportStatusWords, dateTimeWords, importCountWords, serviceAuthWords } from "../../api/words";
 import { QueryState } from "../../shell/QueryState";
+import { ImportWizard, type ImportWizardProps } from "./wizard/ImportWizard";
+import { consentReturn, takeDraft } from "./wizard/draft";
 
 const ImportPageDocument = graphql(`
   query ImportPage {
@@ -20,6 +23,7 @@ type AutoImportSummary = ImportPageQuery["autoImports"][number];
  * the advice past the recommended number) and the account's auto-imports with their status. */
 export function ImportPage() {
   const [{ data, fetching, error }] = useQuery({ query: ImportPageDocument });
+  const wizard = useWizardOpening();
   return (
     <Stack gap="lg">
       <div>
@@ -29,16 +33,41 @@ export function ImportPage() {
       {!data ? <QueryState fetching={fetching} error={error} /> : (
         <>
           <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }}>
-            {data.services.map((service) => <ServiceCard key={service.id} service={service} />)}
+            {data.services.map((service) => <ServiceCard key={service.id} service={service} onImport={() => wizard.open(service.id)} />)}
           </SimpleGrid>
           <AutoImportList autoImports={data.autoImports} />
         </>
       )}
+      {wizard.props && <ImportWizard {...wizard.props} />}
     </Stack>
   );
 }
 
-function ServiceCard({ service }: { service: ServiceSummary }) {
+type OpenWizard = Pick<ImportWizardProps, "serviceId" | "resumed">;
+
+/** Which wizard is open: one the user opened, or the one an OAuth consent returns to
+ * (`/import?service=..&connected=..`), reopened from its saved draft. */
+function useWizardOpening() {
+  const location = useLocation();
+  const navigate = useNavigate();
+  const [opened, setOpened] = useState<OpenWizard | null>(() => {
+    const back = consentReturn(location.search);
+    if (!back) return null;
+    return { serviceId: back.serviceId,
+      resumed: { draft: takeDraft(back.serviceId), connectionId: back.connectedId, error: back.error } };
+  });
+  const [cleaned, setCleaned] = useState(false);
+  if (opened?.resumed && !cleaned) {
+    setCleaned(true);
+    void navigate("/import", { replace: true });  // the return address is used once
+  }
+  return {
+    open: (serviceId: string) => setOpened({ serviceId, resumed: null }),
+    props: opened ? { ...opened, opened: true, onClose: () => setOpened(null) } satisfies ImportWizardProps : null,
+  };
+}
+
+function ServiceCard({ service, onImport }: { service: ServiceSummary; onImport: () => void }) {
   const headingId = `service-${service.id}`;
   const overRecommended = service.importCount > service.recommendedMaxImports;
   return (
@@ -52,6 +81,7 @@ function ServiceCard({ service }: { service: ServiceSummary }) {
             <Text size="sm">We recommend at most {service.recommendedMaxImports} auto-imports per service: imports of one account share its 500 contacts per sync.</Text>
           </Alert>
         )}
+        <Group mt="auto" pt="xs"><Button onClick={onImport}>Import from {service.name}</Button></Group>
       </Stack>
     </Card>
   );
@@ -75,7 +105,7 @@ function AutoImportList({ autoImports }: { autoImports: AutoImportSummary[] }) {
                 <Table.Tr key={item.id}>
                   <Table.Td><Anchor component={Link} to={`/imports/${item.id}`}>{item.name}</Anchor></Table.Td>
                   <Table.Td>{item.service.name}</Table.Td>
-                  <Table.Td><Group gap={4}><Badge color={status.color} variant="light">{status.label}</Badge></Group></Table.Td>
+                  <Table.Td><Group gap={4}><Badge color={status.color} variant="dot" tt="none" size="md">{status.label}</Badge></Group></Table.Td>
                   <Table.Td>{dateTimeWords(item.nextSyncAt, "Not scheduled")}</Table.Td>
                 </Table.Tr>
               );
