@@ -55,7 +55,7 @@ def expect_account_chosen(dialog: Locator, text: str) -> None:
     """The wizard's "Account" control has a connection chosen whose name contains `text`: the
     checked radio of the "Account" group, or the option shown by the "Account" select."""
     group = dialog.get_by_role("radiogroup", name="Account")
-    select = dialog.get_by_label("Account", exact=True)
+    select = dialog.get_by_label("Account", exact=True).locator("visible=true").first  # a combobox may label two
     expect(group.or_(select).first).to_be_visible()
     named = re.compile(re.escape(text))
     if group.count():
@@ -85,7 +85,7 @@ def options_of(page: Page, field: Locator) -> list[str]:
     options = page.get_by_role("option")
     expect(options.first).to_be_visible()
     texts = [o.strip() for o in options.all_inner_texts()]
-    page.keyboard.press("Escape")
+    field.press("Tab")
     return texts
 
 
@@ -109,7 +109,7 @@ def fill_destination(page: Page, dialog: Locator, name: str, tags: list[str], ne
     lists = dialog.get_by_label("Lists", exact=True)
     if existing_list:
         choose_option(page, lists, existing_list)
-        page.keyboard.press("Escape")
+        lists.press("Tab")  # closes the dropdown; Escape would close the wizard itself
     if new_list:
         create_list(page, dialog, new_list)
     tag_field = dialog.get_by_label("Tags", exact=True)
@@ -131,7 +131,7 @@ def create_list(page: Page, dialog: Locator, list_name: str) -> None:
         offer.first.click()
     else:
         lists.press("Enter")
-    page.keyboard.press("Escape")
+    lists.press("Tab")
 
 
 def confirm_create(page: Page, dialog: Locator, name: str) -> None:
