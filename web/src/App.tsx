@@ -7,6 +7,7 @@ import { forgetToken, storeToken, storedToken, takeTokenFromAddressBar } from ".
 import { Shell } from "./shell/Shell";
 import { AutoImportPage } from "./pages/autoimport/AutoImportPage";
 import { ConnectionsPage } from "./pages/connections/ConnectionsPage";
+import { ReconnectReturn } from "./pages/connections/ReconnectReturn";
 import { ContactsPage } from "./pages/contacts/ContactsPage";
 import { FieldsPage } from "./pages/fields/FieldsPage";
 import { ImportPage } from "./pages/imports/ImportPage";
@@ -41,7 +42,7 @@ export function App() {
       <Shell onSignOut={() => signOut(null)}>
         <Routes>
           <Route path="/" element={<Navigate to="/import" replace />} />
-          <Route path="/import" element={<ImportPage />} />
+          <Route path="/import" element={<ReconnectReturn><ImportPage /></ReconnectReturn>} />
           <Route path="/imports/:id" element={<AutoImportPage />} />
           <Route path="/contacts" element={<ContactsPage />} />
           <Route path="/fields" element={<FieldsPage />} />

@@ -5,6 +5,7 @@ import { useQuery } from "urql";
 import { graphql } from "../../gql";
 import type { AutoImportPageQuery } from "../../gql/graphql";
 import { QueryState } from "../../shell/QueryState";
+import { EditImport } from "./EditImport";
 import { ImportActions } from "./ImportActions";
 import { StatusSection } from "./StatusSection";
 import { SyncHistorySection } from "./SyncHistorySection";
@@ -54,7 +55,7 @@ export function AutoImportPage() {
         <Title order={1}>{item.name}</Title>
         <Text c="gray.7">From {item.service.name}{item.connection ? ` · account ${item.connection.name}` : ""}</Text>
       </div>
-      <ImportActions item={item} />
+      <ImportActions item={item} editor={<EditImport item={item} />} />
       <StatusSection item={item} onSyncEnded={refetch} />
       <ImportedContacts item={item} />
       <TroubleshootingSection item={item} />
