@@ -249,7 +249,8 @@ def create_app(services: Services | None = None, settings: Settings | None = Non
     development = not shared.settings.is_production
     graphql = RequireToken(AutoImportGraphQL(shared), graphiql=development)
     app = Starlette(
-        routes=[Route("/graphql", graphql, methods=["GET", "POST"]), WebSocketRoute("/graphql", graphql),  # type: ignore[arg-type]
+        routes=[Route("/graphql", graphql, methods=["GET", "POST"]),  # type: ignore[arg-type]
+                WebSocketRoute("/graphql", graphql),  # subscriptions (graphql-transport-ws)
                 Route("/health", health),
                 Route("/oauth/{service}/callback", oauth_callback, methods=["GET"]),
                 *web_routes(shared.settings.web_dist, graphiql=development)],

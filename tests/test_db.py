@@ -12,7 +12,19 @@ from tests.conftest import Backend
 def test_postgres_connections_always_plan_their_queries_for_the_values_given() -> None:
     config = tortoise_config("postgres://postgres@127.0.0.1:5432/autoimport")["connections"]["default"]
     assert config["credentials"]["server_settings"] == {"plan_cache_mode": "force_custom_plan"}
-    assert tortoise_config("sqlite://var/a.sqlite3")["connections"]["default"] == "sqlite://var/a.sqlite3"
+    assert "server_settings" not in tortoise_config("sqlite://var/a.sqlite3")["connections"]["default"]["credentials"]
+
+
+def test_sqlite_zeroes_what_it_frees_so_deleted_credentials_do_not_linger() -> None:
+    config = tortoise_config("sqlite://var/a.sqlite3")["connections"]["default"]
+    assert config["credentials"]["secure_delete"] == "ON" and config["credentials"]["file_path"] == "var/a.sqlite3"
+
+
+async def test_the_live_sqlite_connection_has_secure_delete_on(db_ready: Backend) -> None:
+    if not db_ready.database_url.startswith("sqlite"):
+        pytest.skip("secure_delete is SQLite's")
+    _, rows = await connections.get("default").execute_query("PRAGMA secure_delete")
+    assert rows[0][0] == 1
 
 
 async def test_the_live_postgres_connection_uses_custom_plans(db_ready: Backend) -> None:

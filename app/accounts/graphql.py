@@ -6,13 +6,19 @@ from app.accounts.models import Account
 from app.contacts.service import contact_count
 
 
-@strawberry.type(name="Account")
+@strawberry.type(name="Account", description="The account the API token belongs to: every object the API shows "
+                 "or changes belongs to it.")
 class AccountType:
-    id: strawberry.ID
-    name: str
-    contact_limit: int
+    id: strawberry.ID = strawberry.field(description="The account's id.")
+    name: str = strawberry.field(description="The account's name, as its administrator set it.")
+    contact_limit: int = strawberry.field(
+        description="How many contacts the account's plan allows (contacts of every status count). At the limit "
+        "imports stop adding new contacts (they still update existing ones) and keep the waiting ones, which "
+        "arrive in the next syncs once the limit is raised; `createContact` is refused. Set by the "
+        "administrator (`autoimport accounts set-limit`), not through this API.")
 
-    @strawberry.field
+    @strawberry.field(description="How many contacts the account has now, of every status (unsubscribed and "
+                      "bounced ones included), compared with `contactLimit`.")
     async def contact_count(self) -> int:
         return await contact_count(int(self.id))
 

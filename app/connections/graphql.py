@@ -19,27 +19,39 @@ if TYPE_CHECKING:
     from app.autoimports.graphql import AutoImportType
 
 
-@strawberry.enum(name="ServiceAuth")
+@strawberry.enum(name="ServiceAuth", description="How a service is connected (what `connectService` needs).")
 class ServiceAuthEnum(Enum):
-    NONE = "NONE"
-    API_KEY = "API_KEY"
-    OAUTH2 = "OAUTH2"
+    NONE = strawberry.enum_value(
+        "NONE", description="No credentials: the settings say where to read (the CSV feed's `url`).")
+    API_KEY = strawberry.enum_value(
+        "API_KEY", description="A key or token the user copies from the service into `settings` (Shopify: `shop` "
+        "and `access_token`; Pipedrive: `company_domain` and `api_token`).")
+    OAUTH2 = strawberry.enum_value(
+        "OAUTH2", description="The user signs in at the service: `connectService` without tokens answers "
+        "`authorizeUrl`, and the service sends the browser back to this API's callback, which stores the "
+        "connection. HubSpot also takes a private-app token (`private_app_token`) directly.")
 
 
-@strawberry.enum(name="ConnectionStatus")
+@strawberry.enum(name="ConnectionStatus", description="Whether a connection's credentials still work.")
 class ConnectionStatusEnum(Enum):
-    ACTIVE = "ACTIVE"
-    NEEDS_REAUTH = "NEEDS_REAUTH"
+    ACTIVE = strawberry.enum_value("ACTIVE", description="The credentials work: its imports sync on schedule.")
+    NEEDS_REAUTH = strawberry.enum_value(
+        "NEEDS_REAUTH", description="The service refused the stored credentials: its imports import nothing until "
+        "the same external account is connected again with `connectService`, which makes the connection ACTIVE "
+        "and its imports due at once.")
 
 
-@strawberry.type(name="CriterionSpec")
+@strawberry.type(name="CriterionSpec", description="One criterion an auto-import of the service takes, to render "
+                 "as a form input. Criteria are given as a JSON object keyed by `key`.")
 class CriterionSpecType:
-    key: str
-    label: str
-    type: str
-    required: bool
-    help: str
-    choices: list[str]
+    key: str = strawberry.field(description="The key of this criterion in an auto-import's `criteria` object.")
+    label: str = strawberry.field(description="A label for the form input, e.g. \"Only contacts with the label\".")
+    type: str = strawberry.field(description="The kind of value: `string` (text), `boolean` (true or false) or "
+                                 "`choice` (one of `choices`).")
+    required: bool = strawberry.field(description="True when an auto-import must set this criterion.")
+    help: str = strawberry.field(description="A sentence to show under the input: what the criterion does and what "
+                                 "leaving it empty means. Empty when there is nothing to add.")
+    choices: list[str] = strawberry.field(description="The values allowed when `type` is `choice`; empty otherwise.")
 
 
 @strawberry.enum(name="SettingType", description="How a form shows a setting.")
@@ -60,28 +72,40 @@ class SettingSpecType:
     help: str = strawberry.field(description="Where to find the value, in plain words.")
 
 
-@strawberry.type(name="ServiceField")
+@strawberry.type(name="ServiceField", description="A field the service brings for each contact.")
 class ServiceFieldType:
-    key: str
-    label: str
-    perstag: str | None
+    key: str = strawberry.field(description="The field's key, stable for the service.")
+    label: str = strawberry.field(description="The field's label at the service, e.g. \"Birthday\".")
+    perstag: str | None = strawberry.field(
+        description="The personalization tag of the custom field this field fills, e.g. "
+        "`%GOOGLE_CONTACTS_BIRTHDAY%` (created by the first import that brings a value); null for the contact's "
+        "standard fields (email, first name, last name, phone), which fill the contact itself.")
 
 
-@strawberry.type(name="Service")
+@strawberry.type(name="Service", description="A service contacts can be imported from (a connector): how it is "
+                 "connected, which criteria its imports take and which fields it brings.")
 class ServiceType:
-    id: strawberry.ID
-    name: str
-    auth: ServiceAuthEnum
-    recommended_max_imports: int
-    criteria: list[CriterionSpecType]
-    fields: list[ServiceFieldType]
+    id: strawberry.ID = strawberry.field(description="The service's stable slug, e.g. `csv_feed`, "
+                                         "`google_contacts`, `shopify`, `hubspot`, `pipedrive`.")
+    name: str = strawberry.field(description="The service's name for people, e.g. \"Google Contacts\"; custom "
+                                 "fields are titled after it.")
+    auth: ServiceAuthEnum = strawberry.field(description="How the service is connected.")
+    recommended_max_imports: int = strawberry.field(
+        description="How many auto-imports of this service we recommend per account (2). Not a limit: past it "
+        "each of the service's imports shows a TOO_MANY_IMPORTS_FOR_SERVICE problem.")
+    criteria: list[CriterionSpecType] = strawberry.field(description="The criteria an auto-import of this service "
+                                                         "takes (its `criteria` object's keys).")
+    fields: list[ServiceFieldType] = strawberry.field(
+        description="The fields known in advance: the contact's standard fields, then those that become custom "
+        "fields. Fields only the source knows (a CSV file's other columns, custom fields at the service) become "
+        "custom fields too; `customFields` lists them once imported.")
     settings: list[SettingSpecType] = strawberry.field(
         description="What `connectService` takes in `settings` for this service: every required one, as text; "
                     "other keys are refused. Empty for a service connected only through its sign-in page. An "
                     "OAUTH2 service also takes `connectionId` (the connection a new sign-in renews) and the token "
                     "set a sign-in returns (`access_token`, `refresh_token`, `expires_at`), which no form shows.")
 
-    @strawberry.field
+    @strawberry.field(description="How many auto-imports the caller's account has for this service.")
     async def import_count(self, info: strawberry.Info) -> int:
         counts = await info.context.loaders.import_counts_by_service.load(info.context.account.id)
         return counts.get(str(self.id), 0)
@@ -122,12 +146,17 @@ class ChoiceType:
     label: str = strawberry.field(description="What the service calls it, to show in a select.")
 
 
-@strawberry.type(name="Connection")
+@strawberry.type(name="Connection", description="The account's access to one external account of a service (a "
+                 "shop, a Google account, a feed), made by `connectService`. Its credentials are stored encrypted "
+                 "and never returned by any query.")
 class ConnectionType:
-    id: strawberry.ID
-    name: str
-    external_account: str
-    status: ConnectionStatusEnum
+    id: strawberry.ID = strawberry.field(description="The connection's id, as `createAutoImport` takes it.")
+    name: str = strawberry.field(description="The connection's name: the one given to `connectService`, else the "
+                                 "external account's name.")
+    external_account: str = strawberry.field(
+        description="The external account, without secrets: a shop domain, a Google account's email, a HubSpot "
+        "portal, a feed's host and path. Imports reading the same external account share one sync budget.")
+    status: ConnectionStatusEnum = strawberry.field(description="Whether the stored credentials still work.")
     created_at: datetime = strawberry.field(description="When the connection was made (UTC).")
     service_id: strawberry.Private[str]
 
@@ -143,11 +172,11 @@ class ConnectionType:
         found = await choices.criterion_choices(ctx.account.id, int(self.id), key, ctx.cipher, ctx.source, ctx.choices)
         return [ChoiceType(value=c.value, label=c.label) for c in found]
 
-    @strawberry.field
+    @strawberry.field(description="The service connected to.")
     def service(self) -> ServiceType:
         return ServiceType.by_id(self.service_id)
 
-    @strawberry.field
+    @strawberry.field(description="The auto-imports that read through this connection, oldest first.")
     async def auto_imports(
         self, info: strawberry.Info
     ) -> list[Annotated[AutoImportType, strawberry.lazy("app.autoimports.graphql")]]:
@@ -165,18 +194,30 @@ class ConnectionType:
         )
 
 
-@strawberry.input
+@strawberry.input(description="What `connectService` needs to connect an external account.")
 class ConnectServiceInput:
-    service_id: strawberry.ID
-    settings: JSON
-    name: str | None = None
+    service_id: strawberry.ID = strawberry.field(description="The service's id (`Service.id`), e.g. `shopify`.")
+    settings: JSON = strawberry.field(
+        description="A JSON object of the service's settings: `csv_feed` `{\"url\": ...}` (a CSV over HTTP(S)); "
+        "`shopify` `{\"shop\": ..., \"access_token\": ...}`; `pipedrive` `{\"company_domain\": ..., "
+        "\"api_token\": ...}`; `hubspot` `{\"private_app_token\": ...}`, or `{}` to sign in through OAuth; "
+        "`google_contacts` `{}` (OAuth). With OAuth, `{\"connectionId\": ...}` names the connection to renew. "
+        "Stored encrypted, never returned.")
+    name: str | None = strawberry.field(default=None, description="A name for the connection, at most 200 "
+                                        "characters; null or blank: the external account's name.")
 
 
-@strawberry.type
+@strawberry.type(description="What `connectService` answers: the connection, or the page to send the user to.")
 class ConnectServicePayload:
-    connection: ConnectionType | None
-    authorize_url: str | None
-    user_errors: list[Annotated["UserError", strawberry.lazy("app.graphql.errors")]]
+    connection: ConnectionType | None = strawberry.field(
+        description="The connection, checked with the service and stored; null when the user must first sign in "
+        "at `authorizeUrl`, or when `userErrors` say why not.")
+    authorize_url: str | None = strawberry.field(
+        description="For an OAuth service given no tokens: the service's consent page to open in the user's "
+        "browser (valid for 10 minutes, once); the service then returns the browser to "
+        "`/oauth/{service}/callback` here, which stores the connection. Null otherwise.")
+    user_errors: list[Annotated["UserError", strawberry.lazy("app.graphql.errors")]] = strawberry.field(
+        description="Why nothing was connected; empty on success.")
 
 
 @lru_cache(maxsize=None)

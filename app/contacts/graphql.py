@@ -16,19 +16,24 @@ if TYPE_CHECKING:
     from app.connections.graphql import ServiceType
 
 
-@strawberry.enum(name="ContactStatus")
+@strawberry.enum(name="ContactStatus", description="Whether a contact receives email.")
 class ContactStatusEnum(Enum):
-    ACTIVE = "ACTIVE"
-    UNSUBSCRIBED = "UNSUBSCRIBED"
-    BOUNCED = "BOUNCED"
+    ACTIVE = strawberry.enum_value("ACTIVE", description="Subscribed: the contact receives email.")
+    UNSUBSCRIBED = strawberry.enum_value(
+        "UNSUBSCRIBED", description="The contact opted out (`unsubscribeContact`, or an unsubscribe at a source "
+        "that reports one). Imports never make such a contact active again; they may still update its fields.")
+    BOUNCED = strawberry.enum_value(
+        "BOUNCED", description="Email to the address bounced. Imports never make such a contact active again; "
+        "they may still update its fields.")
 
 
-@strawberry.type(name="ContactList")
+@strawberry.type(name="ContactList", description="A list of the account's contacts. Auto-imports add the "
+                 "contacts they bring to their lists; `createContact` can add a contact to lists too.")
 class ContactListType:
-    id: strawberry.ID
-    name: str
+    id: strawberry.ID = strawberry.field(description="The list's id, as `listIds` arguments take it.")
+    name: str = strawberry.field(description="The list's name, unique within the account (1 to 200 characters).")
 
-    @strawberry.field
+    @strawberry.field(description="How many contacts are on the list now, of every status.")
     async def contact_count(self, info: strawberry.Info) -> int:
         return await info.context.loaders.list_contact_count.load(int(self.id))
 
@@ -37,14 +42,19 @@ class ContactListType:
         return cls(id=strawberry.ID(str(row.id)), name=row.name)
 
 
-@strawberry.type(name="CustomField")
+@strawberry.type(name="CustomField", description="A contact field beyond email, first name, last name and phone, "
+                 "created by an import the first time its service brings that field, titled after the service "
+                 "(\"Google Contacts Birthday\"). One per personalization tag in the account: reused by every "
+                 "later import, never duplicated.")
 class CustomFieldType:
-    id: strawberry.ID
-    title: str
-    perstag: str
+    id: strawberry.ID = strawberry.field(description="The custom field's id.")
+    title: str = strawberry.field(description="The field's title: the service's name and the field's label at "
+                                  "the service, e.g. \"Shopify Total spent\".")
+    perstag: str = strawberry.field(description="The personalization tag that puts the field's value into an email, "
+                                    "e.g. `%GOOGLE_CONTACTS_BIRTHDAY%`.")
     service_id: strawberry.Private[str | None]
 
-    @strawberry.field
+    @strawberry.field(description="The service whose imports created the field; null for a field no service created.")
     def service(self) -> Annotated[ServiceType, strawberry.lazy("app.connections.graphql")] | None:
         from app.connections.graphql import ServiceType
 
@@ -55,10 +65,11 @@ class CustomFieldType:
         return cls(id=strawberry.ID(str(row.id)), title=row.title, perstag=row.perstag, service_id=row.service_id)
 
 
-@strawberry.type(name="FieldValue")
+@strawberry.type(name="FieldValue", description="A contact's value for one custom field.")
 class FieldValueType:
-    field: CustomFieldType
-    value: str
+    field: CustomFieldType = strawberry.field(description="The custom field this value is for.")
+    value: str = strawberry.field(description="The value as the source gave it (surrounding spaces trimmed); a "
+                                  "blank value at the source never overwrites a stored one.")
 
 
 @strawberry.type(name="ContactSource", description=(
@@ -90,26 +101,33 @@ class ContactSourceType:
                    service_id=row.service_id, auto_import_row=row.auto_import)
 
 
-@strawberry.type(name="Contact")
+@strawberry.type(name="Contact", description="A contact of the account, unique by email (case-insensitive): "
+                 "imports that meet the same address update this one contact, and `createContact` answers CONFLICT.")
 class ContactType:
-    id: strawberry.ID
-    email: str
-    first_name: str | None
-    last_name: str | None
-    phone: str | None
-    status: ContactStatusEnum
-    created_at: datetime
-    updated_at: datetime
+    id: strawberry.ID = strawberry.field(description="The contact's id.")
+    email: str = strawberry.field(description="The email address, normalised (surrounding spaces removed, domain "
+                                  "lower-cased). Lookups by email ignore case.")
+    first_name: str | None = strawberry.field(description="First name; null when none was given. An empty value "
+                                              "at a source never erases a stored one.")
+    last_name: str | None = strawberry.field(description="Last name; null when none was given. An empty value at a "
+                                             "source never erases a stored one.")
+    phone: str | None = strawberry.field(description="Phone number as given; null when none was given. An empty "
+                                         "value at a source never erases a stored one.")
+    status: ContactStatusEnum = strawberry.field(description="Whether the contact receives email. Imports never "
+                                                 "make an unsubscribed or bounced contact active again.")
+    created_at: datetime = strawberry.field(description="When the contact was created (UTC).")
+    updated_at: datetime = strawberry.field(description="When the contact's name, phone or status last changed "
+                                            "(UTC); custom field values, lists and tags do not move it.")
 
-    @strawberry.field
+    @strawberry.field(description="The lists the contact is on, by list id.")
     async def lists(self, info: strawberry.Info) -> list[ContactListType]:
         return await info.context.loaders.lists_of_contact.load(int(self.id))
 
-    @strawberry.field
+    @strawberry.field(description="The contact's tags, alphabetically. Imports add their tags; they never remove one.")
     async def tags(self, info: strawberry.Info) -> list[str]:
         return await info.context.loaders.tags_of_contact.load(int(self.id))
 
-    @strawberry.field
+    @strawberry.field(description="The contact's custom field values, by custom field id.")
     async def field_values(self, info: strawberry.Info) -> list[FieldValueType]:
         return await info.context.loaders.field_values_of_contact.load(int(self.id))
 
@@ -131,40 +149,52 @@ class ContactType:
         )
 
 
-@strawberry.type(name="PageInfo")
+@strawberry.type(name="PageInfo", description="Where a page of a paginated list ends.")
 class PageInfoType:
-    has_next_page: bool
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(description="True when more items follow this page: ask again with "
+                                           "`after: endCursor`.")
+    end_cursor: str | None = strawberry.field(description="The cursor of the page's last item; null for an empty page.")
 
 
-@strawberry.type(name="ContactEdge")
+@strawberry.type(name="ContactEdge", description="One contact of a page, with its cursor.")
 class ContactEdgeType:
-    cursor: str
-    node: ContactType
+    cursor: str = strawberry.field(description="An opaque cursor: pass it as `after` to get the contacts that follow.")
+    node: ContactType = strawberry.field(description="The contact.")
 
 
-@strawberry.type(name="ContactConnection")
+@strawberry.type(name="ContactConnection", description="A page of contacts, oldest first (cursor pagination).")
 class ContactConnectionType:
-    edges: list[ContactEdgeType]
-    page_info: PageInfoType
+    edges: list[ContactEdgeType] = strawberry.field(description="The page's contacts, in creation order.")
+    page_info: PageInfoType = strawberry.field(description="Whether more contacts follow, and the cursor to ask "
+                                               "for them.")
     count: strawberry.Private[Callable[[], Awaitable[int]]]
 
-    @strawberry.field
+    @strawberry.field(description="How many contacts match the filters, over all pages. Counted only when asked for: "
+                      "on a large account it costs more than the page itself.")
     async def total_count(self) -> int:
         """Counted only when asked for: on a large account it costs more than the page itself."""
         return await self.count()
 
 
-@strawberry.input
+@strawberry.input(description="A new list of contacts.")
 class CreateListInput:
-    name: str
+    name: str = strawberry.field(description="The list's name, 1 to 200 characters after trimming; unique within the "
+                                 "account (a taken name is a CONFLICT).")
 
 
-@strawberry.input
+@strawberry.input(description="A new contact, created the platform's own way (the contact limit applies and "
+                  "contact events are recorded).")
 class CreateContactInput:
-    email: str
-    first_name: str | None = None
-    last_name: str | None = None
-    phone: str | None = None
-    list_ids: list[strawberry.ID] | None = None
-    tags: list[str] | None = None
+    email: str = strawberry.field(description="A valid email address (syntax checked, no DNS lookup); it must not "
+                                  "belong to a contact of the account yet, in any case.")
+    first_name: str | None = strawberry.field(default=None, description="First name, at most 200 characters; "
+                                              "null or empty for none.")
+    last_name: str | None = strawberry.field(default=None, description="Last name, at most 200 characters; "
+                                             "null or empty for none.")
+    phone: str | None = strawberry.field(default=None, description="Phone number, at most 100 characters; "
+                                         "null or empty for none.")
+    list_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Lists to put the contact on (a subscription event is recorded for each); "
+        "each must be a list of the account. Null or empty for none.")
+    tags: list[str] | None = strawberry.field(default=None, description="Tags to give the contact, each 1 to 200 "
+                                              "characters after trimming; duplicates are dropped. Null for none.")

@@ -15,11 +15,16 @@ log = logging.getLogger("app.graphql")
 T = TypeVar("T")
 
 
-@strawberry.type
+@strawberry.type(description="Why a mutation did nothing: bad input is answered here, never with a server error, "
+                 "and nothing of the mutation is written. Another account's objects are answered exactly like "
+                 "missing ones (NOT_FOUND).")
 class UserError:
-    field: list[str] | None
-    code: str
-    message: str
+    field: list[str] | None = strawberry.field(
+        description="The path of the input at fault, in the API's names, e.g. `[\"listIds\"]` or "
+        "`[\"criteria\", \"label\"]`; null when no one input is at fault.")
+    code: str = strawberry.field(description="`NOT_FOUND` (no such object in the account), `INVALID` (a value the "
+                                 "API or the service refuses) or `CONFLICT` (it clashes with what exists).")
+    message: str = strawberry.field(description="What is wrong, in plain words for the user.")
 
 
 async def attempt(action: Awaitable[T]) -> tuple[T | None, list[UserError]]:

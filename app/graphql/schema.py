@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
 
 from app.accounts.graphql import AccountType
 from app.autoimports import service as imports
@@ -39,22 +41,29 @@ from app.contacts.graphql import (
 from app.errors import DomainError
 from app.graphql.context import Context
 from app.graphql.errors import UserError, attempt, parse_id, should_mask_error
+from app.graphql.scalars import SCALAR_OVERRIDES
 from app.sync.graphql import Subscription
 
 
 DEFAULT_PAGE = 50
 
+ImportId = Annotated[strawberry.ID, strawberry.argument(description="The auto-import's id (`AutoImport.id`).")]
+ServiceFilter = Annotated[strawberry.ID | None, strawberry.argument(
+    description="Only those of this service (`Service.id`); null for all. An unknown id matches nothing.")]
+ContactEmail = Annotated[str, strawberry.argument(description="The contact's email address, in any case.")]
 
-@strawberry.type
+
+@strawberry.type(description="What `createList` answers.")
 class ListPayload:
-    list: ContactListType | None
-    user_errors: list[UserError]
+    list: ContactListType | None = strawberry.field(description="The new list; null when `userErrors` say why not.")
+    user_errors: list[UserError] = strawberry.field(description="Why no list was created; empty on success.")
 
 
-@strawberry.type
+@strawberry.type(description="What a mutation of a contact answers.")
 class ContactPayload:
-    contact: ContactType | None
-    user_errors: list[UserError]
+    contact: ContactType | None = strawberry.field(description="The contact as it is now; null when `userErrors` "
+                                                   "say why nothing was done.")
+    user_errors: list[UserError] = strawberry.field(description="Why nothing was done; empty on success.")
 
 
 def _ids(values: list[strawberry.ID] | None, field: str) -> list[int] | None:
@@ -72,23 +81,27 @@ async def _or_none(action: object) -> object:
         return None
 
 
-@strawberry.type
+@strawberry.type(description="What the caller's account can read. Every object belongs to the account of the "
+                 "API token; another account's objects are answered exactly like missing ones.")
 class Query:
-    @strawberry.field
+    @strawberry.field(description="The account the API token belongs to.")
     def me(self, info: strawberry.Info[Context]) -> AccountType:
         return AccountType.from_model(info.context.account)
 
-    @strawberry.field
+    @strawberry.field(description="The catalogue of services contacts can be imported from, each with how many "
+                      "auto-imports the account has for it.")
     def services(self) -> list[ServiceType]:
         return [ServiceType.from_description(c.description) for c in CONNECTORS.values()]
 
-    @strawberry.field
-    def service(self, id: strawberry.ID) -> ServiceType | None:
+    @strawberry.field(description="One service of the catalogue; null when there is no service with that id.")
+    def service(
+        self, id: Annotated[strawberry.ID, strawberry.argument(description="The service's id, e.g. `shopify`.")]
+    ) -> ServiceType | None:
         connector = CONNECTORS.get(str(id))
         return ServiceType.from_description(connector.description) if connector else None
 
-    @strawberry.field
-    async def connections(self, info: strawberry.Info[Context], service_id: strawberry.ID | None = None) -> list[ConnectionType]:
+    @strawberry.field(description="The account's connections to external accounts, oldest first.")
+    async def connections(self, info: strawberry.Info[Context], service_id: ServiceFilter = None) -> list[ConnectionType]:
         rows = await connections.list_connections(info.context.account.id, service_id and str(service_id))
         return [_connection(row) for row in rows]
 
@@ -103,36 +116,44 @@ class Query:
 
         return await _or_none(find())  # type: ignore[return-value]
 
-    @strawberry.field
-    async def auto_imports(self, info: strawberry.Info[Context], service_id: strawberry.ID | None = None) -> list[AutoImportType]:
+    @strawberry.field(description="The account's auto-imports, oldest first.")
+    async def auto_imports(self, info: strawberry.Info[Context], service_id: ServiceFilter = None) -> list[AutoImportType]:
         rows = await imports.list_auto_imports(info.context.account.id, service_id and str(service_id))
         return [AutoImportType.from_model(row) for row in rows]
 
-    @strawberry.field
-    async def auto_import(self, info: strawberry.Info[Context], id: strawberry.ID) -> AutoImportType | None:
+    @strawberry.field(description="One auto-import of the account; null when the account has none with that id.")
+    async def auto_import(self, info: strawberry.Info[Context], id: ImportId) -> AutoImportType | None:
         async def find() -> AutoImportType:
             return AutoImportType.from_model(await imports.get_auto_import(info.context.account.id, parse_id(id, "id")))
 
         return await _or_none(find())  # type: ignore[return-value]
 
-    @strawberry.field
+    @strawberry.field(description="The account's lists, oldest first.")
     async def lists(self, info: strawberry.Info[Context]) -> list[ContactListType]:
         return [ContactListType.from_model(row) for row in await contacts.lists_of_account(info.context.account.id)]
 
-    @strawberry.field
-    async def custom_fields(self, info: strawberry.Info[Context], service_id: strawberry.ID | None = None) -> list[CustomFieldType]:
+    @strawberry.field(description="The account's custom fields (created by imports, titled after their service), "
+                      "oldest first.")
+    async def custom_fields(self, info: strawberry.Info[Context], service_id: ServiceFilter = None) -> list[CustomFieldType]:
         rows = await contacts.custom_fields_of_account(info.context.account.id, service_id and str(service_id))
         return [CustomFieldType.from_model(row) for row in rows]
 
-    @strawberry.field
+    @strawberry.field(description="A page of the account's contacts in creation order, filtered by all the "
+                      "filters given. A negative `first` or an `after` this API did not give is answered with an "
+                      "error (in `errors`).")
     async def contacts(
         self,
         info: strawberry.Info[Context],
-        first: int | None = DEFAULT_PAGE,
-        after: str | None = None,
-        email: str | None = None,
-        list_id: strawberry.ID | None = None,
-        tag: str | None = None,
+        first: Annotated[int | None, strawberry.argument(
+            description="How many contacts per page, at most 200 (more is 200); null means 50.")] = DEFAULT_PAGE,
+        after: Annotated[str | None, strawberry.argument(
+            description="Start after this cursor (`endCursor` or an edge's `cursor`); null: from the first.")] = None,
+        email: Annotated[str | None, strawberry.argument(
+            description="Only contacts whose email contains this text, in any case; null or empty for all.")] = None,
+        list_id: Annotated[strawberry.ID | None, strawberry.argument(
+            description="Only contacts on this list; an unknown list gives an empty page. Null for all.")] = None,
+        tag: Annotated[str | None, strawberry.argument(
+            description="Only contacts with this tag (exact, surrounding spaces ignored); null or empty for all.")] = None,
     ) -> ContactConnectionType:
         try:
             list_key = parse_id(list_id, "listId") if list_id is not None else None
@@ -147,8 +168,9 @@ class Query:
             count=page.total,
         )
 
-    @strawberry.field
-    async def contact(self, info: strawberry.Info[Context], email: str) -> ContactType | None:
+    @strawberry.field(description="The account's contact with this email (case-insensitive); null when there is "
+                      "none.")
+    async def contact(self, info: strawberry.Info[Context], email: ContactEmail) -> ContactType | None:
         async def find() -> ContactType:
             return ContactType.from_model(await contacts.get_contact(info.context.account.id, email))
 
@@ -160,15 +182,28 @@ def _import_payload(result: tuple[object, list[UserError]]) -> AutoImportPayload
     return AutoImportPayload(auto_import=AutoImportType.from_model(row) if row else None, user_errors=errors)  # type: ignore[arg-type]
 
 
-@strawberry.type
+@strawberry.type(description="What the caller's account can change. Bad input is answered in the payload's "
+                 "`userErrors` (NOT_FOUND, INVALID, CONFLICT), and then nothing is written.")
 class Mutation:
-    @strawberry.mutation
-    async def create_list(self, info: strawberry.Info[Context], input: CreateListInput) -> ListPayload:
+    @strawberry.mutation(description="Creates a list. INVALID: the name is blank or longer than 200 characters; "
+                         "CONFLICT: the account has a list of that name.")
+    async def create_list(
+        self, info: strawberry.Info[Context],
+        input: Annotated[CreateListInput, strawberry.argument(description="The new list.")],
+    ) -> ListPayload:
         row, errors = await attempt(contacts.create_list(info.context.account.id, input.name))
         return ListPayload(list=ContactListType.from_model(row) if row else None, user_errors=errors)
 
-    @strawberry.mutation
-    async def create_contact(self, info: strawberry.Info[Context], input: CreateContactInput) -> ContactPayload:
+    @strawberry.mutation(
+        description="Creates an ACTIVE contact the platform's own way: unlike imports, it records the contact's "
+        "events (created, and subscribed to each list), which autoresponders, webhooks and list notifications "
+        "act on. INVALID: an invalid email, a value too long, a blank or too long tag, or the account at its "
+        "contact limit; CONFLICT: a contact with that email exists (in any case); NOT_FOUND: a list is not the "
+        "account's.")
+    async def create_contact(
+        self, info: strawberry.Info[Context],
+        input: Annotated[CreateContactInput, strawberry.argument(description="The new contact.")],
+    ) -> ContactPayload:
         account = info.context.account
 
         async def create() -> object:
@@ -180,13 +215,26 @@ class Mutation:
         row, errors = await attempt(create())
         return ContactPayload(contact=ContactType.from_model(row) if row else None, user_errors=errors)  # type: ignore[arg-type]
 
-    @strawberry.mutation
-    async def unsubscribe_contact(self, info: strawberry.Info[Context], email: str) -> ContactPayload:
+    @strawberry.mutation(
+        description="Unsubscribes a contact and records the event. No import makes it active again. NOT_FOUND: the "
+        "account has no contact with that email.")
+    async def unsubscribe_contact(self, info: strawberry.Info[Context], email: ContactEmail) -> ContactPayload:
         row, errors = await attempt(contacts.unsubscribe_contact(info.context.account.id, email))
         return ContactPayload(contact=ContactType.from_model(row) if row else None, user_errors=errors)
 
-    @strawberry.mutation
-    async def connect_service(self, info: strawberry.Info[Context], input: ConnectServiceInput) -> ConnectServicePayload:
+    @strawberry.mutation(
+        description="Connects an external account: checks the settings with the service (a CSV feed is read once) "
+        "and stores them encrypted. An OAuth service given no tokens answers `authorizeUrl` instead, and the "
+        "connection is made when the user comes back from the service. Connecting an external account the "
+        "account already has a connection to renews that connection (new credentials, ACTIVE again, and its "
+        "imports that waited for re-authorisation due at once); a CSV feed always gets a new connection. Creates no import. NOT_FOUND: an "
+        "unknown service, or a `settings.connectionId` to renew that is not the account's; INVALID: settings "
+        "that are not an object or that the service refuses, a name over 200 characters, or an OAuth service "
+        "this server has no OAuth client for.")
+    async def connect_service(
+        self, info: strawberry.Info[Context],
+        input: Annotated[ConnectServiceInput, strawberry.argument(description="The service and its settings.")],
+    ) -> ConnectServicePayload:
         ctx = info.context
         started, errors = await attempt(oauth_flow.start_connection(
             ctx.account.id, str(input.service_id), input.name, input.settings, ctx.cipher, ctx.source, ctx.queue))
@@ -215,8 +263,15 @@ class Mutation:
         deleted, errors = await attempt(delete())
         return DeletePayload(deleted_id=strawberry.ID(str(deleted)) if deleted else None, user_errors=errors)
 
-    @strawberry.mutation
-    async def create_auto_import(self, info: strawberry.Info[Context], input: CreateAutoImportInput) -> AutoImportPayload:
+    @strawberry.mutation(
+        description="Creates an auto-import and queues its first retrieval at once; afterwards it syncs on its "
+        "schedule. What it imports sends no autoresponder, webhook or list notification. NOT_FOUND: an unknown service, or a connection or list that is not the account's; INVALID: "
+        "the connection is to another service, criteria the service refuses (`field` names the key), a name "
+        "over 200 characters, or a blank or too long tag.")
+    async def create_auto_import(
+        self, info: strawberry.Info[Context],
+        input: Annotated[CreateAutoImportInput, strawberry.argument(description="The new import.")],
+    ) -> AutoImportPayload:
         ctx = info.context
 
         async def create() -> object:
@@ -247,9 +302,15 @@ class Mutation:
         return PreviewPayload(records=[PreviewRecordType.from_previewed(r) for r in found.records] if found else [],
                               matched_estimate=found.matched_estimate if found else None, user_errors=errors)
 
-    @strawberry.mutation
+    @strawberry.mutation(
+        description="Edits an auto-import. Changed criteria, lists or tags mean a new first retrieval, queued at "
+        "once unless the import is paused: its position, skipped records and contacts waiting for the contact "
+        "limit are forgotten, and the contacts already imported stay. A new name alone changes nothing else. "
+        "NOT_FOUND: no such import, or a list that is not the account's; INVALID: criteria the service refuses, "
+        "a name over 200 characters, or a blank or too long tag.")
     async def update_auto_import(
-        self, info: strawberry.Info[Context], id: strawberry.ID, input: UpdateAutoImportInput
+        self, info: strawberry.Info[Context], id: ImportId,
+        input: Annotated[UpdateAutoImportInput, strawberry.argument(description="What to change.")],
     ) -> AutoImportPayload:
         ctx = info.context
 
@@ -259,34 +320,54 @@ class Mutation:
 
         return _import_payload(await attempt(update()))
 
-    @strawberry.mutation
-    async def delete_auto_import(self, info: strawberry.Info[Context], id: strawberry.ID) -> DeletePayload:
+    @strawberry.mutation(
+        description="Deletes an auto-import with its sync history and troubleshooting state. The contacts it "
+        "brought stay, with their lists, tags and field values; contacts still waiting for room under the "
+        "contact limit are not added. The connection stays. NOT_FOUND: no such import.")
+    async def delete_auto_import(self, info: strawberry.Info[Context], id: ImportId) -> DeletePayload:
         async def delete() -> int:
             return await imports.delete_auto_import(info.context.account.id, parse_id(id, "id"))
 
         deleted, errors = await attempt(delete())
         return DeletePayload(deleted_id=strawberry.ID(str(deleted)) if deleted else None, user_errors=errors)
 
-    @strawberry.mutation
-    async def sync_auto_import_now(self, info: strawberry.Info[Context], id: strawberry.ID) -> AutoImportPayload:
+    @strawberry.mutation(
+        description="Queues a sync of the import at once (it does not wait for the sync; the answer's `nextSyncAt` "
+        "is now). The sync takes what a scheduled one would, within the same budget. A DISABLED import gets a "
+        "fresh start. NOT_FOUND: no such import; INVALID: the import is paused (resume it), or its connection "
+        "needs re-authorisation.")
+    async def sync_auto_import_now(self, info: strawberry.Info[Context], id: ImportId) -> AutoImportPayload:
         async def sync() -> object:
             return await imports.sync_auto_import_now(info.context.account.id, parse_id(id, "id"), info.context.queue)
 
         return _import_payload(await attempt(sync()))
 
-    @strawberry.mutation
-    async def pause_auto_import(self, info: strawberry.Info[Context], id: strawberry.ID) -> AutoImportPayload:
+    @strawberry.mutation(
+        description="Pauses an import: no syncs until it is resumed; its position at the source is kept. Pausing "
+        "a paused import changes nothing. NOT_FOUND: no such import.")
+    async def pause_auto_import(self, info: strawberry.Info[Context], id: ImportId) -> AutoImportPayload:
         async def pause() -> object:
             return await imports.pause_auto_import(info.context.account.id, parse_id(id, "id"))
 
         return _import_payload(await attempt(pause()))
 
-    @strawberry.mutation
-    async def resume_auto_import(self, info: strawberry.Info[Context], id: strawberry.ID) -> AutoImportPayload:
+    @strawberry.mutation(
+        description="Resumes a paused or DISABLED import from where it stopped; if a sync fell due meanwhile (or it "
+        "was disabled, which also clears its failures), a sync is queued at once. NOT_FOUND: no such import.")
+    async def resume_auto_import(self, info: strawberry.Info[Context], id: ImportId) -> AutoImportPayload:
         async def resume() -> object:
             return await imports.resume_auto_import(info.context.account.id, parse_id(id, "id"), info.context.queue)
 
         return _import_payload(await attempt(resume()))
+
+
+class AutoImportSchema(strawberry.Schema):
+    """Strawberry's schema, logging only unexpected errors: a `DomainError` raised by a resolver
+    (a refused `syncProgress` subscription, say) is the caller's answer, not a server fault."""
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        unexpected = [error for error in errors if not isinstance(error.original_error, DomainError)]
+        super().process_errors(unexpected, execution_context)
 
 
 def build_schema(production: bool) -> strawberry.Schema:
@@ -300,9 +381,9 @@ def build_schema(production: bool) -> strawberry.Schema:
     ]
     if production:
         extensions.append(DisableIntrospection)
-    return strawberry.Schema(
+    return AutoImportSchema(
         query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions,
-        config=StrawberryConfig(auto_camel_case=True),
+        config=StrawberryConfig(auto_camel_case=True), scalar_overrides=SCALAR_OVERRIDES,
     )
 
 

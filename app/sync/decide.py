@@ -100,9 +100,9 @@ class PageDecision:
 
     def _verdict_of_key(self, record: SourceRecord, key: str, deferred: set[str]) -> tuple[RecordVerdict, str | None]:
         if key in deferred:
-            return (RecordVerdict.NOT_ADDED_CONTACT_LIMIT,
-                    f"The account is at its contact limit ({self.contact_limit}); the contact is kept and "
-                    "added once the limit is raised.")
+            waiting = (f"The account is at its contact limit ({self.contact_limit}); the contact is kept and "
+                       "added once the limit is raised.")
+            return RecordVerdict.NOT_ADDED_CONTACT_LIMIT, waiting
         stored = self.existing.get(key)
         if stored is None:
             return RecordVerdict.ADD, "Added as unsubscribed, as the source says." if record.unsubscribed else None

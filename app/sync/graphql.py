@@ -35,7 +35,7 @@ class SyncProgressType:
     def from_event(cls, event: SyncProgressEvent) -> SyncProgressType:
         return cls(
             auto_import_id=strawberry.ID(str(event.auto_import_id)), sync_run_id=strawberry.ID(str(event.sync_run_id)),
-            outcome=event.outcome, counts=SyncCountsType.from_dict(event.counts.to_dict()),
+            outcome=SyncOutcomeEnum(event.outcome.value), counts=SyncCountsType.from_dict(event.counts.to_dict()),
             backlog_estimate=event.backlog_estimate, at=event.at,
         )
 

@@ -29,7 +29,9 @@ class GraphQLWebSocket:
         self.socket: ClientConnection | None = None
 
     async def __aenter__(self) -> GraphQLWebSocket:
-        self.socket = await connect(self.url, subprotocols=["graphql-transport-ws"])  # type: ignore[list-item]
+        # generous timeouts: a loaded 2-core test machine may take seconds to answer 200 handshakes
+        self.socket = await connect(self.url, subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
+                                    open_timeout=60)
         return self
 
     async def __aexit__(self, kind: type[BaseException] | None, error: BaseException | None,
@@ -41,7 +43,7 @@ class GraphQLWebSocket:
         assert self.socket is not None
         await self.socket.send(json.dumps(message))
 
-    async def receive(self, timeout: float = 10) -> dict[str, Any]:
+    async def receive(self, timeout: float = 30) -> dict[str, Any]:
         assert self.socket is not None
         return json.loads(await asyncio.wait_for(self.socket.recv(), timeout))  # type: ignore[no-any-return]
 
@@ -52,7 +54,7 @@ class GraphQLWebSocket:
     async def subscribe(self, query: str, operation_id: str = "1", **variables: Any) -> None:
         await self.send({"id": operation_id, "type": "subscribe", "payload": {"query": query, "variables": variables}})
 
-    async def close_code(self, timeout: float = 10) -> int | None:
+    async def close_code(self, timeout: float = 30) -> int | None:
         """Waits for the server to close the socket; its close code."""
         assert self.socket is not None
         try:
