@@ -1,5 +1,5 @@
 import { Alert, Anchor, Badge, Button, Card, Group, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { Link, useLocation, useNavigate } from "react-router";
 import { useQuery } from "urql";
 import { graphql } from "../../gql";
@@ -56,11 +56,10 @@ function useWizardOpening() {
     return { serviceId: back.serviceId,
       resumed: { draft: takeDraft(back.serviceId), connectionId: back.connectedId, error: back.error } };
   });
-  const [cleaned, setCleaned] = useState(false);
-  if (opened?.resumed && !cleaned) {
-    setCleaned(true);
-    void navigate("/import", { replace: true });  // the return address is used once
-  }
+  const returned = consentReturn(location.search) !== null;
+  useEffect(() => {
+    if (returned) void navigate("/import", { replace: true });  // the return address is used once
+  }, [returned, navigate]);
   return {
     open: (serviceId: string) => setOpened({ serviceId, resumed: null }),
     props: opened ? { ...opened, opened: true, onClose: () => setOpened(null) } satisfies ImportWizardProps : null,

@@ -109,7 +109,8 @@ function asRecord(value: unknown): Record<string, unknown> {
 function WizardSteps({ service, connections, lists, edited, refetchConnections, ...props }: WizardStepsProps) {
   const editing = edited !== null;
   const draft = props.resumed?.draft ?? null;
-  const [step, setStep] = useState(props.resumed?.connectionId ? STEP_CRITERIA : STEP_ACCOUNT);
+  // Back from a consent too, the Account step shows the new connection chosen; "Next" goes on.
+  const [step, setStep] = useState(STEP_ACCOUNT);
   const [connectionId, setConnectionId] = useState<string | null>(
     edited?.connection?.id ?? props.resumed?.connectionId ?? (connections.length === 1 ? connections[0].id : null));
   const [accountError, setAccountError] = useState<string | null>(null);
