@@ -4,42 +4,70 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+/** The one status of an auto-import, the most pressing first: DISABLED, PAUSED, NEEDS_REAUTH, SYNCING, FAILING, LIMIT_REACHED, BACKLOG, ACTIVE. */
 export type AutoImportStatus =
+  /** In step: the import syncs on schedule (`nextSyncAt`) and nothing waits at the source. */
   | 'ACTIVE'
+  /** More matching contacts wait at the source than one sync takes (500 per external account by default): the next syncs take them from where the last one stopped. */
   | 'BACKLOG'
+  /** Stopped itself after too many failed syncs in a row; `troubleshooting` says why. `resumeAutoImport` or `syncAutoImportNow` starts it again. */
   | 'DISABLED'
+  /** The last sync(s) failed; the import retries with growing delays and stops itself (DISABLED) after 20 failures in a row by default. `troubleshooting` says why. */
   | 'FAILING'
   /** Active, but adding nothing new because of the account's contact limit: contacts are waiting and there is no room. It leaves this status as soon as the limit is raised; the waiting contacts arrive on the next syncs. */
   | 'LIMIT_REACHED'
+  /** The service refused the connection's credentials: nothing is imported until the account is connected again with `connectService`. */
   | 'NEEDS_REAUTH'
+  /** Paused by the user: no syncs until `resumeAutoImport`. Its position at the source is kept. */
   | 'PAUSED'
+  /** A sync of this import is under way now. */
   | 'SYNCING';
 
+/** What `connectService` needs to connect an external account. */
 export type ConnectServiceInput = {
+  /** A name for the connection, at most 200 characters; null or blank: the external account's name. */
   name?: string | null | undefined;
+  /** The service's id (`Service.id`), e.g. `shopify`. */
   serviceId: string;
+  /** A JSON object of the service's settings: `csv_feed` `{"url": ...}` (a CSV over HTTP(S)); `shopify` `{"shop": ..., "access_token": ...}`; `pipedrive` `{"company_domain": ..., "api_token": ...}`; `hubspot` `{"private_app_token": ...}`, or `{}` to sign in through OAuth; `google_contacts` `{}` (OAuth). With OAuth, `{"connectionId": ...}` names the connection to renew. Stored encrypted, never returned. */
   settings: unknown;
 };
 
+/** Whether a connection's credentials still work. */
 export type ConnectionStatus =
+  /** The credentials work: its imports sync on schedule. */
   | 'ACTIVE'
+  /** The service refused the stored credentials: its imports import nothing until the same external account is connected again with `connectService`, which makes the connection ACTIVE and its imports due at once. */
   | 'NEEDS_REAUTH';
 
+/** Whether a contact receives email. */
 export type ContactStatus =
+  /** Subscribed: the contact receives email. */
   | 'ACTIVE'
+  /** Email to the address bounced. Imports never make such a contact active again; they may still update its fields. */
   | 'BOUNCED'
+  /** The contact opted out (`unsubscribeContact`, or an unsubscribe at a source that reports one). Imports never make such a contact active again; they may still update its fields. */
   | 'UNSUBSCRIBED';
 
+/** A new auto-import. */
 export type CreateAutoImportInput = {
+  /** A connection of the account to that service. */
   connectionId: string;
+  /** A JSON object keyed by the service's `criteria` keys; null or `{}`: none. An unknown key or a wrong value is INVALID, naming the key. */
   criteria?: unknown;
+  /** Lists of the account to add the imported contacts to; null or empty for none. */
   listIds?: Array<string> | null | undefined;
+  /** At most 200 characters; null or blank: "<service name> import". */
   name?: string | null | undefined;
+  /** The service to import from (`Service.id`). */
   serviceId: string;
+  /** Tags to give the imported contacts, each 1 to 200 characters after trimming; duplicates are dropped. Null for none. */
   tags?: Array<string> | null | undefined;
 };
 
+/** A new list of contacts. */
 export type CreateListInput = {
+  /** The list's name, 1 to 200 characters after trimming; unique within the account (a taken name is a CONFLICT). */
   name: string;
 };
 
@@ -70,21 +98,36 @@ export type PreviewVerdict =
   /** An existing contact with this email would be updated (an empty value never erases one). */
   | 'WOULD_UPDATE';
 
+/** What kind of problem troubleshooting found. */
 export type ProblemCode =
+  /** More contacts wait at the source than one sync takes (`count`: the estimate, null when the source cannot tell); later syncs drain it. */
   | 'BACKLOG'
+  /** New contacts were not added because the account is at its contact limit (`count`: how many wait). Existing contacts are still updated; the waiting ones are added in the next syncs once the limit is raised. */
   | 'CONTACT_LIMIT_REACHED'
+  /** Records at the source have an invalid email address and were skipped (`count`: how many; `samples`). */
   | 'INVALID_EMAIL'
+  /** Records at the source could not be read, e.g. a CSV row with more or fewer cells than the header (`count`: how many; `samples`). */
   | 'MALFORMED_RECORD'
+  /** Records at the source have no email address and were skipped (`count`: how many; `samples`). */
   | 'MISSING_EMAIL'
+  /** The service refused the connection's credentials; nothing is imported until it is reconnected. */
   | 'NEEDS_REAUTH'
+  /** The service asked us to slow down; the import continues by itself from where it stopped. */
   | 'RATE_LIMITED'
+  /** Other imports read the same external account and share its sync budget (`count`: the imports sharing it, this one included). */
   | 'SHARED_EXTERNAL_ACCOUNT'
+  /** The last sync(s) failed, or the import stopped itself after too many failures (`count`: the failures in a row). */
   | 'SOURCE_ERROR'
+  /** The account has more imports of this service than `recommendedMaxImports` (`count`: how many). A recommendation, not a limit. */
   | 'TOO_MANY_IMPORTS_FOR_SERVICE';
 
+/** How a service is connected (what `connectService` needs). */
 export type ServiceAuth =
+  /** A key or token the user copies from the service into `settings` (Shopify: `shop` and `access_token`; Pipedrive: `company_domain` and `api_token`). */
   | 'API_KEY'
+  /** No credentials: the settings say where to read (the CSV feed's `url`). */
   | 'NONE'
+  /** The user signs in at the service: `connectService` without tokens answers `authorizeUrl`, and the service sends the browser back to this API's callback, which stores the connection. HubSpot also takes a private-app token (`private_app_token`) directly. */
   | 'OAUTH2';
 
 /** How a form shows a setting. */
@@ -96,18 +139,28 @@ export type SettingType =
   /** An address (https://...), shown as a URL field. */
   | 'URL';
 
+/** How a sync ended. */
 export type SyncOutcome =
+  /** Read everything the source had to give; nothing is left waiting. */
   | 'COMPLETED'
+  /** Stopped on an error: the source failed or refused the credentials, or the import was edited meanwhile; `error` says why. Pages committed before it stay. */
   | 'FAILED'
+  /** Ended with records left at the source (the sync budget was used): the next syncs continue from the saved position. */
   | 'PARTIAL'
   /** The service asked us to wait: not a failure (it does not count toward the failure streak). The pages before it are kept and the sync resumes at nextSyncAt. */
   | 'RATE_LIMITED'
+  /** Under way. A sync whose worker was killed is marked FAILED when the next sync of its external account starts. */
   | 'RUNNING';
 
+/** Changes to an auto-import: a null field leaves that value as it is. New criteria, lists or tags mean a new first retrieval (the contacts already imported stay). */
 export type UpdateAutoImportInput = {
+  /** New criteria, replacing the old ones whole; null keeps them. */
   criteria?: unknown;
+  /** The lists from now on, replacing the old ones (`[]` for none); null keeps them. Contacts already on a removed list stay on it. */
   listIds?: Array<string> | null | undefined;
+  /** A new name, at most 200 characters; null or blank keeps the current one. */
   name?: string | null | undefined;
+  /** The tags from now on, replacing the old ones (`[]` for none); null keeps them. No tag is taken off contacts. */
   tags?: Array<string> | null | undefined;
 };
 
