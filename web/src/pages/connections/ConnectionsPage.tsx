@@ -7,7 +7,7 @@ import type { ConnectionsPageQuery } from "../../gql/graphql";
 import { connectionStatusWords } from "../../api/words";
 import { QueryState } from "../../shell/QueryState";
 import { DisconnectDialog } from "./DisconnectDialog";
-import { ReconnectDialog } from "./ReconnectDialog";
+import { ReconnectDialog, useReconnectBySignIn } from "./ReconnectDialog";
 import type { ReconnectNotice } from "./reconnectReturn";
 
 const ConnectionsPageDocument = graphql(`
@@ -55,9 +55,7 @@ export function ConnectionsPage() {
                   <Table.Td>
                     <Group gap="xs" justify="flex-end" wrap="nowrap">
                       {connection.service.auth !== "NONE" && (
-                        <Button size="xs" variant={connection.status === "ACTIVE" ? "default" : "filled"}
-                          onClick={() => setDialog({ kind: "reconnect", connection })}
-                          aria-describedby={`connection-${connection.id}`}>Reconnect</Button>
+                        <ReconnectButton connection={connection} onOpenForm={() => setDialog({ kind: "reconnect", connection })} />
                       )}
                       <Button size="xs" variant="outline" color="red.9" onClick={() => setDialog({ kind: "disconnect", connection })}
                         aria-describedby={`connection-${connection.id}`}>Disconnect</Button>
@@ -73,6 +71,16 @@ export function ConnectionsPage() {
       {dialog?.kind === "reconnect" && <ReconnectDialog connection={dialog.connection} onClose={() => setDialog(null)} />}
       {dialog?.kind === "disconnect" && <DisconnectDialog connection={dialog.connection} onClose={() => setDialog(null)} />}
     </Stack>
+  );
+}
+
+/** "Reconnect": an OAuth service's sign-in at once; an API-key service's settings form. */
+function ReconnectButton({ connection, onOpenForm }: { connection: ConnectionRow; onOpenForm: () => void }) {
+  const signIn = useReconnectBySignIn(connection);
+  const oauth = connection.service.auth === "OAUTH2";
+  return (
+    <Button size="xs" variant={connection.status === "ACTIVE" ? "default" : "filled"} loading={signIn.fetching}
+      onClick={oauth ? signIn.start : onOpenForm} aria-describedby={`connection-${connection.id}`}>Reconnect</Button>
   );
 }
 

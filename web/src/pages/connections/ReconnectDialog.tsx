@@ -19,43 +19,34 @@ const ReconnectDocument = graphql(`
   }
 `);
 
-/** Renews a connection's access: an OAuth service's sign-in again (the consent renews this very
- * connection), or the service's settings form again (the same account's key renews every
- * connection to it; its imports waiting for it sync at once). */
-export function ReconnectDialog({ connection, onClose }: { connection: ConnectionRow; onClose: () => void }) {
-  const service = connection.service;
-  return (
-    <Modal opened onClose={onClose} title={`Reconnect ${service.name}`} centered>
-      {service.auth === "OAUTH2"
-        ? <ReconnectBySignIn connection={connection} />
-        : <ReconnectBySettings connection={connection} onDone={onClose} />}
-    </Modal>
-  );
-}
-
-function ReconnectBySignIn({ connection }: { connection: ConnectionRow }) {
+/** Renews an OAuth connection's access at once: the service's sign-in again, asked for this
+ * very connection (the consent renews it), in this tab; the return comes to the Connections
+ * page (see `ReconnectReturn`). A refusal is said in a notification. */
+export function useReconnectBySignIn(connection: ConnectionRow): { start: () => Promise<void>; fetching: boolean } {
   const [state, connect] = useMutation(ReconnectDocument);
-  const [problem, setProblem] = useState<string | null>(null);
   const service = connection.service;
-  const signIn = async () => {
+  const start = async () => {
     const result = await connect({ input: { serviceId: service.id, settings: { connectionId: connection.id } } });
     const payload = result.data?.connectService;
     const url = payload?.authorizeUrl;
     if (!url) {
-      setProblem(payload?.userErrors.map((e) => e.message).join(" ") || result.error?.message || `${service.name} did not offer a sign-in.`);
+      notifications.show({ color: "red", title: `${service.name} was not reconnected`,
+        message: payload?.userErrors.map((e) => e.message).join(" ") || result.error?.message || `${service.name} did not offer a sign-in.` });
       return;
     }
     saveReconnect({ serviceId: service.id, serviceName: service.name, connectionId: connection.id });
     window.location.assign(url);
   };
+  return { start, fetching: state.fetching };
+}
+
+/** Renews an API-key connection: the service's settings form again (the same account's key
+ * renews every connection to it; its imports waiting for it sync at once). */
+export function ReconnectDialog({ connection, onClose }: { connection: ConnectionRow; onClose: () => void }) {
   return (
-    <Stack gap="md">
-      <Text size="sm">
-        You go to {service.name} to sign in as {connection.externalAccount} and allow access again, then come back here.
-      </Text>
-      {problem && <Alert color="red" role="alert">{problem}</Alert>}
-      <Group justify="flex-end"><Button onClick={signIn} loading={state.fetching}>Sign in to {service.name}</Button></Group>
-    </Stack>
+    <Modal opened onClose={onClose} title={`Reconnect ${connection.service.name}`} centered>
+      <ReconnectBySettings connection={connection} onDone={onClose} />
+    </Modal>
   );
 }
 
