@@ -4,7 +4,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-embedded test-services bench schema clean
+.PHONY: run test test-embedded test-services bench schema clean web web-check
+
+# The import page (web/): Node.js 20+ builds it; the API runs without it.
+NPM ?= npm
+WEB_DEPS := web/node_modules/.installed
+WEB_BUILT := web/dist/index.html
+WEB_SOURCES := $(shell find web/src -type f 2>/dev/null) web/index.html web/graphiql.html web/vite.config.ts \
+	web/tsconfig.json web/package.json web/package-lock.json
+NODE_OK = node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' 2>/dev/null
+NODE_HOW = Node.js 20 or newer builds the import page: https://nodejs.org/en/download (or your package manager, e.g. apt-get install nodejs npm on Debian 13)
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required (set PYTHON=...)") if sys.version_info < (3, 11) else None'
@@ -15,13 +24,35 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
-## Migrate, seed the demo account and sample feed, then run the API (GraphiQL) and a worker.
+# npm ci when node_modules is missing or older than the lock file.
+$(WEB_DEPS): web/package-lock.json
+	cd web && $(NPM) ci --no-audit --no-fund
+	touch $@
+
+# A build when any source of the page (or the schema it is typed from) changed.
+$(WEB_BUILT): $(WEB_DEPS) $(WEB_SOURCES) schema.graphql
+	cd web && $(NPM) run build
+	touch $@
+
+## The import page and GraphiQL, built into web/dist (served by the app).
+web: $(WEB_BUILT)
+
+## The page's own checks: types, lint, generated types equal to what schema.graphql gives, Vitest.
+web-check: $(WEB_BUILT)
+	cd web && $(NPM) run typecheck && $(NPM) run lint && $(NPM) run codegen:check && $(NPM) test
+
+## Migrate, seed the demo account and sample feed, build the page when its sources changed, then
+## run the API (the page, GraphiQL) and a worker. Without Node.js 20+ it serves the API alone.
 run: $(STAMP)
+	@if $(NODE_OK); then $(MAKE) --no-print-directory web; \
+	else echo "!! The import page is not built: $(NODE_HOW). The API runs without it."; fi
 	$(BIN)/autoimport run
 
 ## The whole suite: on SQLite + embedded Redis, then on PostgreSQL + Redis when
 ## AUTOIMPORT_TEST_DATABASE_URL and AUTOIMPORT_TEST_REDIS_URL are set.
 test: $(STAMP)
+	@$(NODE_OK) || { echo "make test needs $(NODE_HOW)"; exit 1; }
+	$(MAKE) --no-print-directory web-check
 	AUTOIMPORT_TEST_BACKEND=embedded $(BIN)/pytest
 	@if [ -n "$$AUTOIMPORT_TEST_DATABASE_URL" ] && [ -n "$$AUTOIMPORT_TEST_REDIS_URL" ]; then \
 		echo "== again on PostgreSQL and Redis =="; \
@@ -35,4 +66,4 @@ schema: $(STAMP)
 	$(BIN)/autoimport export-schema
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache web/node_modules web/dist

@@ -71,7 +71,7 @@ def _describe_database(settings: Settings) -> str:
 
 def run(args: argparse.Namespace, settings: Settings) -> None:
     """Migrates, seeds the demo, then runs the API (uvicorn) and a worker (arq) until Ctrl-C."""
-    from app.demo import ensure_demo, graphiql_example
+    from app.demo import ensure_demo, sign_in_example
     from app.redis import redis_url
 
     asyncio.run(db.apply_migrations(settings.resolved_database_url))
@@ -85,7 +85,7 @@ def run(args: argparse.Namespace, settings: Settings) -> None:
         subprocess.Popen([_tool("arq"), "workers.WorkerSettings"], env=env),
     ]
     print(f"Demo account 'Demo' (sample feed {demo.feed_path}). API token:\n{demo.token}")
-    print(graphiql_example(settings.port, demo.token), flush=True)
+    print(sign_in_example(settings.resolved_public_url, demo.token), flush=True)
     if how_to_connect:
         print(how_to_connect, flush=True)
     _supervise(children)

@@ -10,6 +10,9 @@ from pathlib import Path
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# `npm run build` in web/ writes the import page here; the app serves it when it exists.
+DEFAULT_WEB_DIST = Path(__file__).resolve().parent.parent / "web" / "dist"
+
 
 class Environment(str, Enum):
     DEVELOPMENT = "development"
@@ -39,6 +42,7 @@ class Settings(BaseSettings):
     max_retry_after: int = Field(default=60, ge=0, alias="AUTOIMPORT_MAX_RETRY_AFTER")
 
     public_url: str = Field(default="", alias="AUTOIMPORT_PUBLIC_URL")
+    web_dist: Path = Field(default=DEFAULT_WEB_DIST, alias="AUTOIMPORT_WEB_DIST")
     # Base URLs of the services' APIs by name (google_people, google_oauth, shopify, hubspot,
     # pipedrive): a JSON object, so tests and the demo point connectors at a simulator.
     endpoints: dict[str, str] = Field(default_factory=dict, alias="AUTOIMPORT_ENDPOINTS")

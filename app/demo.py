@@ -72,14 +72,12 @@ async def ensure_demo(settings: Settings) -> Demo:
         await db.disconnect()
 
 
-def graphiql_example(port: int, token: str) -> str:
+def sign_in_example(base_url: str, token: str) -> str:
+    """What `make run` prints: links that sign the demo account in to the page and to GraphiQL
+    (the token travels in the fragment, which the browser never sends; the page removes it)."""
     return f"""
-GraphiQL: http://127.0.0.1:{port}/graphql
-Paste into the Headers tab:  {{"Authorization": "Bearer {token}"}}
-Then run:
-  query {{ me {{ name contactLimit contactCount }}
-          autoImports {{ name status totals {{ fetched added skippedInvalidEmail notAddedContactLimit }}
-                        troubleshooting {{ healthy problems {{ code message action }} }} }} }}
+Sign in to the import page:  {base_url}/#token={token}
+GraphiQL, signed in:         {base_url}/graphiql#token={token}
 The demo account's limit is 1,000 contacts and the sample feed has 1,234 rows: watch the import
 add 500 per sync, report the limit, then raise it with
   .venv/bin/autoimport accounts set-limit Demo --contact-limit 5000

@@ -1,5 +1,5 @@
-"""The HTTP app: GraphQL (with GraphiQL in development, subscriptions over WebSocket) and `/health`,
-on Starlette."""
+"""The HTTP app on Starlette: GraphQL (subscriptions over WebSocket too), `/health`, the OAuth
+callback, and the import page with GraphiQL (`app.webapp`, built from `web/`)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 from arq import create_pool
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
@@ -39,6 +40,7 @@ from app.redis import redis_settings
 from app.security import SettingsCipher
 from app.sync.progress_hub import ProgressHub
 from app.sync.schedule import ArqSyncQueue, SyncQueue
+from app.webapp import graphiql_redirect, is_built, web_routes
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +79,7 @@ class AutoImportGraphQL(GraphQL):
         production = services.settings.is_production
         super().__init__(
             production_schema if production else schema,
-            graphql_ide=None if production else "graphiql",
+            graphql_ide=None,  # GraphiQL is built into the page (`/graphiql`), not loaded from a CDN
             allow_queries_via_get=False,
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),  # its connection_init carries the token
         )
@@ -98,12 +100,17 @@ class AutoImportGraphQL(GraphQL):
 
 
 class RequireToken:
-    """Every GraphQL operation needs `Authorization: Bearer <token>`; without one: HTTP 401."""
+    """Every GraphQL operation needs `Authorization: Bearer <token>`; without one: HTTP 401.
+    A browser's `GET /graphql` in development is sent to GraphiQL at `/graphiql`."""
 
-    def __init__(self, app: AutoImportGraphQL) -> None:
+    def __init__(self, app: AutoImportGraphQL, *, graphiql: bool) -> None:
         self.app = app
+        self.graphiql = graphiql
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.graphiql and _wants_graphiql(scope):
+            await graphiql_redirect()(scope, receive, send)
+            return
         if scope["type"] == "http" and scope["method"] != "GET":
             request = Request(scope)
             scheme, _, token = request.headers.get("authorization", "").partition(" ")
@@ -113,6 +120,14 @@ class RequireToken:
                 return
             scope.setdefault("state", {})["account"] = account
         await self.app(scope, receive, send)
+
+
+def _wants_graphiql(scope: Scope) -> bool:
+    """A browser opening `/graphql` (HTML accepted, no operation in the query string)."""
+    if scope["type"] != "http" or scope["method"] != "GET":
+        return False
+    request = Request(scope)
+    return "text/html" in request.headers.get("accept", "") and "query" not in request.query_params
 
 
 def _unauthenticated() -> JSONResponse:
@@ -145,14 +160,18 @@ async def _redis_ok(services: Services) -> bool:
         return False
 
 
-async def oauth_callback(request: Request) -> HTMLResponse:
+async def oauth_callback(request: Request) -> Response:
     """Where a service sends the user's browser back after consent (no API token: the state
-    names the account). Answers a small page saying what happened; never shows a token."""
+    names the account). When the import page is built, the browser goes back to it
+    (`/import?service=<id>&connected=<connection id>`, or `&connectError=<message>`), where the
+    wizard that started the consent reopens with the new connection chosen; otherwise a small page
+    says what happened. Neither ever shows a token or the code."""
     services: Services = request.app.state.services
     service_id = request.path_params["service"]
     connector = CONNECTORS.get(service_id)
     if connector is None:
         return _callback_page("Unknown service", "There is no such service on this server.", 404)
+    built = is_built(services.settings.web_dist)
     service = connector.description.name
     params = request.query_params
     state, error = params.get("state", ""), params.get("error")
@@ -160,29 +179,47 @@ async def oauth_callback(request: Request) -> HTMLResponse:
         await oauth_flow.abandon_authorization(service_id, state)
         reason = ("you did not allow access" if error == "access_denied"
                   else f"{service} reported an error ({error[:60]})")
+        if built:
+            return _back_to_page(service_id, error=f"{service} was not connected: {reason}.")
         return _callback_page(f"{service} was not connected", f"Nothing was connected: {reason}. "
                               "You can close this window and start again from the app.", 400)
     try:
         connection = await oauth_flow.complete_authorization(service_id, params.get("code", ""), state,
                                                              services.cipher, services.source, queue=services.queue)
     except DomainError as exc:
+        if built:
+            return _back_to_page(service_id, error=f"{service} was not connected: {exc.message}")
         return _callback_page(f"{service} was not connected", exc.message, 400)
     except SourceError:
         log.warning("Completing the %s authorization failed", service_id, exc_info=True)
+        if built:
+            return _back_to_page(service_id, error=f"{service} was not connected: it could not be reached to "
+                                 "finish connecting. Try again in a moment.")
         return _callback_page(f"{service} was not connected", f"{service} could not be reached to finish "
                               "connecting. Start the connection again from the app in a moment.", 400)
+    if built:
+        return _back_to_page(service_id, connected=str(connection.id))
     account = connection.external_account.name
     return _callback_page(f"{service} connected",
                           f"Connected {service} account {account}. You can close this window.", 200)
 
 
+# The callback URL carries the code: no caching, no referrer, no framing, no scripts.
+CALLBACK_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY",
+                    "Content-Security-Policy": "default-src 'none'"}
+
+
+def _back_to_page(service_id: str, *, connected: str | None = None, error: str | None = None) -> RedirectResponse:
+    """Back to the Import page, which reopens the wizard of `service_id` from its saved draft."""
+    params = {"service": service_id, **({"connected": connected} if connected else {}),
+              **({"connectError": error} if error else {})}
+    return RedirectResponse(f"/import?{urlencode(params)}", status_code=303, headers=CALLBACK_HEADERS)
+
+
 def _callback_page(title: str, message: str, status: int) -> HTMLResponse:
     body = (f"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>"
             f"</head><body><h1>{html.escape(title)}</h1><p>{html.escape(message)}</p></body></html>")
-    # The callback URL carries the code: no caching, no referrer, no framing, no scripts.
-    headers = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY",
-               "Content-Security-Policy": "default-src 'none'"}
-    return HTMLResponse(body, status_code=status, headers=headers)
+    return HTMLResponse(body, status_code=status, headers=CALLBACK_HEADERS)
 
 
 def create_app(services: Services | None = None, settings: Settings | None = None) -> Starlette:
@@ -213,12 +250,15 @@ def create_app(services: Services | None = None, settings: Settings | None = Non
 
     shared = services or Services(settings=settings, cipher=SettingsCipher(settings.resolved_secret_key()),  # type: ignore[union-attr, arg-type]
                                   source=None, queue=None)  # type: ignore[arg-type]
-    graphql = RequireToken(RequestBodyLimits(AutoImportGraphQL(shared), shared.settings.max_request_bytes))  # type: ignore[arg-type]
+    development = not shared.settings.is_production
+    graphql = RequireToken(RequestBodyLimits(AutoImportGraphQL(shared), shared.settings.max_request_bytes),  # type: ignore[arg-type]
+                           graphiql=development)
     app = Starlette(
         routes=[Route("/graphql", graphql, methods=["GET", "POST"]),  # type: ignore[arg-type]
                 WebSocketRoute("/graphql", graphql),  # subscriptions (graphql-transport-ws)
                 Route("/health", health),
-                Route("/oauth/{service}/callback", oauth_callback, methods=["GET"])],
+                Route("/oauth/{service}/callback", oauth_callback, methods=["GET"]),
+                *web_routes(shared.settings.web_dist, graphiql=development)],
         lifespan=lifespan,
     )
     app.state.services = shared

@@ -120,6 +120,8 @@ def settings(db_ready: Backend) -> Settings:
         AUTOIMPORT_SECRET_KEY="test-secret-key",
         AUTOIMPORT_SYNC_LIMIT=500,
         AUTOIMPORT_SYNC_INTERVAL=1800,
+        # The page is not built here whatever web/dist holds; tests of the page build their own.
+        AUTOIMPORT_WEB_DIST=db_ready.var_dir / "web-not-built",
     )
 
 

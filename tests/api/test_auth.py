@@ -79,12 +79,11 @@ async def test_get_cannot_run_a_mutation(client: httpx.AsyncClient, acme: Accoun
     assert await ContactList.all().count() == 0
 
 
-async def test_get_with_accept_html_serves_graphiql_in_development(client: httpx.AsyncClient) -> None:
+async def test_a_browser_opening_graphql_in_development_is_sent_to_graphiql(client: httpx.AsyncClient) -> None:
     response = await client.get("/graphql", headers={"Accept": "text/html"})
 
-    assert response.status_code == 200
-    assert response.headers["content-type"].startswith("text/html")
-    assert "graphiql" in response.text.lower()
+    assert response.status_code == 307
+    assert response.headers["location"] == "/graphiql"
 
 
 async def test_production_serves_no_graphiql(production_client: httpx.AsyncClient) -> None:

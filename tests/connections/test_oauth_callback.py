@@ -4,6 +4,7 @@ callback refuses (altered, replayed, expired, foreign state; consent denied; cod
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta, timezone
 
 import httpx
@@ -157,3 +158,54 @@ async def test_page_text_from_the_query_string_is_escaped(acme: AccountUnderTest
 async def test_an_unknown_service_has_no_callback(client: httpx.AsyncClient) -> None:
     page = await callback(client, httpx.URL("http://api.test/oauth/nothing/callback?code=a&state=b"))
     assert page.status_code == 404 and "no such service" in page.text
+
+
+@pytest.fixture
+async def page_client(services: object, settings: object, tmp_path: object) -> AsyncIterator[httpx.AsyncClient]:
+    """The app with the import page built: the callback then returns the browser to the page."""
+    from app.web import Services, create_app
+
+    dist = tmp_path / "dist"  # type: ignore[operator]
+    dist.mkdir()
+    (dist / "index.html").write_text("<!doctype html><html><head></head><body></body></html>")
+    shared = Services(settings=settings.model_copy(update={"web_dist": dist}), cipher=services.cipher,  # type: ignore[attr-defined]
+                      source=services.source, queue=services.queue)  # type: ignore[attr-defined]
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(services=shared)),
+                                 base_url="http://api.test") as c:
+        yield c
+
+
+def returned_to_the_page(response: httpx.Response) -> dict[str, str]:
+    assert response.status_code == 303, response.text
+    for header, value in {"cache-control": "no-store", "referrer-policy": "no-referrer", "x-frame-options": "DENY"}.items():
+        assert response.headers[header] == value
+    location = httpx.URL(response.headers["location"])
+    assert location.path == "/import" and not location.host  # same origin, never elsewhere
+    return dict(location.params)
+
+
+async def test_with_the_page_built_the_browser_returns_to_the_wizard_with_the_connection(
+        acme: AccountUnderTest, crm: ExampleCrm, browser: httpx.AsyncClient, page_client: httpx.AsyncClient) -> None:
+    location = await consent(browser, await start(acme.api))
+
+    params = returned_to_the_page(await page_client.get(str(location)))
+
+    listed = await acme.api(CONNECTIONS)
+    assert params == {"service": SERVICE_ID, "connected": listed["connections"][0]["id"]}
+    assert location.params["code"] not in json.dumps(params)
+    for secret in crm.auth.access_tokens:
+        assert secret not in json.dumps(params)
+
+
+async def test_with_the_page_built_a_refusal_returns_to_the_wizard_saying_why(
+        acme: AccountUnderTest, crm: ExampleCrm, browser: httpx.AsyncClient, page_client: httpx.AsyncClient) -> None:
+    crm.auth.deny_next()
+    denied = await consent(browser, await start(acme.api))
+    params = returned_to_the_page(await page_client.get(str(denied)))
+    assert params == {"service": SERVICE_ID, "connectError": "Example CRM was not connected: you did not allow access."}
+
+    location = await consent(browser, await start(acme.api))
+    assert "connected" in returned_to_the_page(await page_client.get(str(location)))
+    replayed = returned_to_the_page(await page_client.get(str(location)))
+    assert "already used" in replayed["connectError"] and "connected" not in replayed
+    assert await Connection.all().count() == 1

@@ -1,0 +1,135 @@
+"""An import's page: live progress, troubleshooting at the contact limit, Sync now, Pause,
+Resume, Edit, Delete (the contacts stay), and a source that fails."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from tests.web import api
+from tests.web.feeds import people
+from tests.web.stack import SYNC_PAGE_SIZE, Account, LiveStack, wait_until
+from tests.web.ui import check_accessible, next_until, open_import, region, sign_in_by_link, sync_history_rows
+
+ADDED_SO_FAR = """([status, total]) => {
+  const text = status.innerText;
+  const numbers = [...text.matchAll(/(\\d[\\d,]*)\\s+(?:contacts?\\s+)?added|added\\D{0,3}(\\d[\\d,]*)/gi)]
+    .map((m) => Number((m[1] ?? m[2]).replace(/,/g, '')));
+  return numbers.length ? Math.max(...numbers) : -1;
+}"""
+
+
+def added_in_status(page: Page, rows: int) -> int:
+    status = region(page, "Status").element_handle()
+    return int(page.evaluate(ADDED_SO_FAR, [status, rows]))
+
+
+def test_live_progress_of_a_multi_page_first_retrieval_without_a_reload(page: Page, stack: LiveStack,
+                                                                        account: Account) -> None:
+    rows = SYNC_PAGE_SIZE * 16  # within one sync's budget of 500
+    url = stack.feeds.add(account.name, people(rows, "live.example"), delay=0.5)  # ~8 s of pages
+    import_id = api.feed_import(account.api, url, "Live sheet")
+    sign_in_by_link(page, stack.base_url, account.token)
+    navigations: list[str] = []
+    open_import(page, "Live sheet")
+    page.on("framenavigated", lambda frame: navigations.append(frame.url) if frame == page.main_frame else None)
+
+    status = region(page, "Status")
+    expect(status).to_be_visible()
+    handle = status.element_handle()
+    page.wait_for_function(f"(el) => ({ADDED_SO_FAR})([el, {rows}]) > 0 && ({ADDED_SO_FAR})([el, {rows}]) < {rows}",
+                           arg=handle)
+    first_seen = added_in_status(page, rows)
+    page.wait_for_function(f"(el) => ({ADDED_SO_FAR})([el, {rows}]) > {first_seen}", arg=handle)
+    assert added_in_status(page, rows) > first_seen
+    expect(sync_history_rows(page).first.get_by_role("cell", name=str(rows), exact=True)).to_be_visible()
+    assert navigations == [], f"the page reloaded or navigated while the sync ran: {navigations}"
+    assert api.finished_syncs(account.api, import_id)["totals"]["added"] == rows
+    check_accessible(page)
+
+
+def test_troubleshooting_at_the_contact_limit_then_the_limit_raised(page: Page, stack: LiveStack,
+                                                                     make_account: object) -> None:
+    account: Account = make_account(contact_limit=30)  # type: ignore[operator]
+    url = stack.feeds.add(account.name, people(50, "limit.example"))
+    import_id = api.feed_import(account.api, url, "Limited sheet")
+    found = api.finished_syncs(account.api, import_id)
+    problem = next(p for p in found["troubleshooting"]["problems"] if p["code"] == "CONTACT_LIMIT_REACHED")
+    sign_in_by_link(page, stack.base_url, account.token)
+    open_import(page, "Limited sheet")
+
+    status = region(page, "Status")
+    expect(status).to_contain_text(re.compile(r"limit", re.I))
+    troubleshooting = region(page, "Troubleshooting")
+    expect(troubleshooting).to_contain_text(problem["message"])
+    expect(troubleshooting).to_contain_text(problem["action"])
+    for sample in problem["samples"][:1]:
+        expect(troubleshooting).to_contain_text(sample["email"] or sample["externalId"])
+
+    stack.set_limit(account, 1000)
+    page.get_by_role("button", name="Sync now").click()
+    wait_until(lambda: api.contact_count(account.api) == 50, what="the waiting contacts to arrive")
+    expect(troubleshooting).not_to_contain_text(problem["message"])
+    expect(status).not_to_contain_text(re.compile(r"limit", re.I))
+    check_accessible(page)
+
+
+def test_pause_resume_sync_now_edit_and_delete_keeping_the_contacts(page: Page, stack: LiveStack,
+                                                                    account: Account) -> None:
+    url = stack.feeds.add(account.name, people(6, "life.example"))
+    import_id = api.feed_import(account.api, url, "Lifecycle sheet")
+    api.finished_syncs(account.api, import_id)
+    sign_in_by_link(page, stack.base_url, account.token)
+    open_import(page, "Lifecycle sheet")
+
+    page.get_by_role("button", name="Pause", exact=True).click()
+    expect(page.get_by_role("button", name="Resume", exact=True)).to_be_visible()
+    expect(region(page, "Status")).to_contain_text(re.compile(r"paused", re.I))
+    assert api.auto_import(account.api, import_id)["status"] == "PAUSED"
+
+    page.get_by_role("button", name="Resume", exact=True).click()
+    expect(page.get_by_role("button", name="Pause", exact=True)).to_be_visible()
+    assert api.auto_import(account.api, import_id)["status"] != "PAUSED"
+
+    history = sync_history_rows(page)
+    expect(history).to_have_count(1)
+    page.get_by_role("button", name="Sync now").click()
+    expect(history).to_have_count(2)
+
+    page.get_by_role("button", name="Edit", exact=True).click()
+    dialog = page.get_by_role("dialog")
+    name = dialog.get_by_label("Name", exact=True)
+    next_until(dialog, name)
+    name.fill("Renamed sheet")
+    dialog.get_by_role("button", name="Save changes").click()
+    expect(dialog).to_be_hidden()
+    expect(page.get_by_role("heading", name="Renamed sheet", level=1, exact=True)).to_be_visible()
+    assert api.auto_import(account.api, import_id)["name"] == "Renamed sheet"
+
+    page.get_by_role("button", name="Delete", exact=True).click()
+    confirm = page.get_by_role("dialog", name="Delete import")
+    expect(confirm).to_contain_text(re.compile(r"contacts\b.*\b(stay|kept|keep|remain)", re.I))
+    confirm.get_by_role("button", name="Delete import").click()
+    expect(page.get_by_role("heading", name="Import", level=1, exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="Renamed sheet")).to_have_count(0)
+    assert account.api("{ autoImports { id } }")["autoImports"] == []
+    assert api.contact_count(account.api) == 6
+    check_accessible(page)
+
+
+def test_a_feed_that_starts_answering_500_shows_the_error_on_the_imports_page(page: Page, stack: LiveStack,
+                                                                              account: Account) -> None:
+    url = stack.feeds.add(account.name, people(4, "broken.example"))
+    import_id = api.feed_import(account.api, url, "Broken sheet")
+    api.finished_syncs(account.api, import_id)
+    stack.feeds.failing(account.name, 500)  # connecting checks the URL: it breaks afterwards
+    sign_in_by_link(page, stack.base_url, account.token)
+    open_import(page, "Broken sheet")
+
+    page.get_by_role("button", name="Sync now").click()
+    found = api.finished_syncs(account.api, import_id, at_least=2)
+    assert any("500" in p["message"] for p in found["troubleshooting"]["problems"]), found["troubleshooting"]
+    expect(region(page, "Troubleshooting")).to_contain_text(re.compile(r"\b500\b"))
+    expect(sync_history_rows(page).first).to_contain_text(re.compile(r"fail", re.I))
+    check_accessible(page)

@@ -1,0 +1,82 @@
+/** The API's enum values in a marketer's words. Keyed by string so a value the schema adds later
+ * still shows as words (its own, title-cased) rather than breaking the page. */
+
+export interface StatusWords {
+  label: string;
+  color: string;
+  explanation: string;
+}
+
+const AUTO_IMPORT_STATUS: Record<string, StatusWords> = {
+  ACTIVE: { label: "Active", color: "green", explanation: "Checks for new and updated contacts on schedule." },
+  SYNCING: { label: "Syncing now", color: "blue", explanation: "Contacts are arriving right now." },
+  BACKLOG: { label: "Catching up", color: "cyan", explanation: "More contacts are waiting at the source; each sync brings the next batch." },
+  LIMIT_REACHED: { label: "Contact limit reached", color: "orange", explanation: "Your plan's contact limit is reached: existing contacts are still updated, new ones wait until the limit is raised." },
+  PAUSED: { label: "Paused", color: "gray", explanation: "Nothing is imported until you resume it." },
+  NEEDS_REAUTH: { label: "Needs reconnecting", color: "red", explanation: "The service no longer accepts our access: reconnect the account." },
+  FAILING: { label: "Failing", color: "red", explanation: "The last syncs failed; they are retried automatically." },
+  DISABLED: { label: "Stopped after repeated failures", color: "red", explanation: "Too many syncs in a row failed, so the import stopped itself. Fix the cause and resume it." },
+};
+
+const SYNC_OUTCOME: Record<string, string> = {
+  RUNNING: "Running",
+  COMPLETED: "Completed",
+  PARTIAL: "Partly done, more to come",
+  FAILED: "Failed",
+  RATE_LIMITED: "Paused by the service (rate limit)",
+};
+
+const SERVICE_AUTH: Record<string, string> = {
+  NONE: "No sign-in needed",
+  API_KEY: "Connects with an API token",
+  OAUTH2: "Connects by signing in to the service",
+};
+
+const CONTACT_STATUS: Record<string, string> = {
+  ACTIVE: "Subscribed",
+  UNSUBSCRIBED: "Unsubscribed",
+  BOUNCED: "Bounced",
+};
+
+const CONNECTION_STATUS: Record<string, string> = {
+  ACTIVE: "Connected",
+  NEEDS_REAUTH: "Needs reconnecting",
+};
+
+const PREVIEW_VERDICT: Record<string, string> = {
+  WOULD_ADD: "Would be added",
+  WOULD_UPDATE: "Would be updated",
+  KEPT_UNSUBSCRIBED: "Updated, stays unsubscribed",
+  NOT_ADDED_CONTACT_LIMIT: "Not added: contact limit",
+  MISSING_EMAIL: "Skipped: no email",
+  INVALID_EMAIL: "Skipped: invalid email",
+  MALFORMED: "Skipped: unreadable record",
+};
+
+/** "NEEDS_REAUTH" → "Needs reauth": the fallback for a value without words of its own. */
+export function titleCase(value: string): string {
+  const words = value.toLowerCase().replace(/_/g, " ");
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+export function autoImportStatusWords(status: string): StatusWords {
+  return AUTO_IMPORT_STATUS[status] ?? { label: titleCase(status), color: "gray", explanation: "" };
+}
+
+export const syncOutcomeWords = (outcome: string): string => SYNC_OUTCOME[outcome] ?? titleCase(outcome);
+export const serviceAuthWords = (auth: string): string => SERVICE_AUTH[auth] ?? titleCase(auth);
+export const contactStatusWords = (status: string): string => CONTACT_STATUS[status] ?? titleCase(status);
+export const connectionStatusWords = (status: string): string => CONNECTION_STATUS[status] ?? titleCase(status);
+export const previewVerdictWords = (verdict: string): string => PREVIEW_VERDICT[verdict] ?? titleCase(verdict);
+
+/** "1 auto-import", "3 auto-imports" (the UI contract's text). */
+export function importCountWords(count: number): string {
+  return `${count} auto-import${count === 1 ? "" : "s"}`;
+}
+
+/** A date-time in the reader's locale, or the fallback when absent. */
+export function dateTimeWords(value: string | null | undefined, fallback = "—"): string {
+  if (!value) return fallback;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? fallback : date.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+}

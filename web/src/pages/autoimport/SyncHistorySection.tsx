@@ -1,0 +1,60 @@
+import { BarChart } from "@mantine/charts";
+import { Card, Table, Text, Title } from "@mantine/core";
+import { dateTimeWords, syncOutcomeWords } from "../../api/words";
+import type { AutoImportDetail } from "./AutoImportPage";
+import { skippedCount, syncBars } from "./syncFigures";
+
+type Sync = AutoImportDetail["syncs"][number];
+
+const SERIES = [
+  { name: "Added", color: "teal.7" },
+  { name: "Updated", color: "blue.7" },
+  { name: "Skipped", color: "orange.7" },
+];
+
+/** Region "Sync history": a chart of added/updated/skipped per sync, and a table with one row
+ * per sync (newest first): start, outcome in words, added, updated, skipped. */
+export function SyncHistorySection({ syncs }: { syncs: Sync[] }) {
+  return (
+    <Card withBorder component="section" aria-labelledby="history-heading">
+      <Title order={2} size="h4" id="history-heading" mb="xs">Sync history</Title>
+      {syncs.length === 0 ? <Text size="sm" c="gray.7">No syncs yet: the first one starts shortly after the import is created.</Text> : (
+        <>
+          <div role="img" aria-label="Chart of the contacts added, updated and skipped by each sync; the table below has the same figures.">
+            <BarChart h={200} data={syncBars(syncs, (at) => dateTimeWords(at))} dataKey="sync" series={SERIES}
+              withLegend tickLine="y" gridAxis="y" mb="md" />
+          </div>
+          <Table.ScrollContainer minWidth={560}>
+            <Table striped>
+              <Table.Thead>
+                <Table.Tr><Table.Th>Started</Table.Th><Table.Th>Outcome</Table.Th><Table.Th>Added</Table.Th><Table.Th>Updated</Table.Th><Table.Th>Skipped</Table.Th></Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {syncs.map((sync) => (
+                  <Table.Tr key={sync.id}>
+                    <Table.Td>{dateTimeWords(sync.startedAt)}</Table.Td>
+                    <Table.Td>{outcomeWords(sync)}</Table.Td>
+                    <Table.Td>{sync.counts.added.toLocaleString()}</Table.Td>
+                    <Table.Td>{sync.counts.updated.toLocaleString()}</Table.Td>
+                    <Table.Td>{skippedCount(sync.counts).toLocaleString()}</Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        </>
+      )}
+    </Card>
+  );
+}
+
+/** The outcome, and what a marketer needs beside it: the error, the contacts waiting for room
+ * under the contact limit, the backlog left for the next syncs. */
+function outcomeWords(sync: Sync): string {
+  const notes = [
+    sync.error,
+    sync.counts.notAddedContactLimit ? `${sync.counts.notAddedContactLimit.toLocaleString()} waiting for room under the contact limit` : null,
+    sync.outcome === "PARTIAL" && sync.backlogEstimate ? `about ${sync.backlogEstimate.toLocaleString()} left for the next syncs` : null,
+  ].filter(Boolean);
+  return [syncOutcomeWords(sync.outcome), ...notes].join(" — ");
+}

@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { progressPercent, progressWords, skippedCount, syncBars } from "./syncFigures";
+
+const counts = { fetched: 120, added: 100, updated: 15, skippedMissingEmail: 2, skippedInvalidEmail: 2, skippedMalformed: 1, notAddedContactLimit: 0 };
+
+describe("sync figures", () => {
+  it("counts as skipped what cannot become a contact, not what waits for the limit", () => {
+    expect(skippedCount({ ...counts, notAddedContactLimit: 40 })).toBe(5);
+  });
+
+  it("draws the oldest sync first", () => {
+    const syncs = [{ startedAt: "new", counts }, { startedAt: "old", counts: { ...counts, added: 7 } }];
+    expect(syncBars(syncs, (at) => at)).toEqual([
+      { sync: "old", Added: 7, Updated: 15, Skipped: 5 },
+      { sync: "new", Added: 100, Updated: 15, Skipped: 5 },
+    ]);
+  });
+
+  it("gives a percentage only when the source says what is left", () => {
+    expect(progressPercent(120, null)).toBeNull();
+    expect(progressPercent(100, 300)).toBe(25);
+    expect(progressPercent(0, 0)).toBe(100);
+  });
+
+  it("says the counts in words", () => {
+    expect(progressWords(counts, 380)).toBe("120 read so far: 100 added, 15 updated, 5 skipped; about 380 still waiting at the source.");
+    expect(progressWords({ ...counts, notAddedContactLimit: 3 }, 0))
+      .toBe("120 read so far: 100 added, 15 updated, 5 skipped, 3 waiting for room under the contact limit.");
+  });
+});

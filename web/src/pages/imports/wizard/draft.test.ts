@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { consentReturn, saveDraft, takeDraft } from "./draft";
+
+class MemoryStorage implements Storage {
+  private items = new Map<string, string>();
+  get length() { return this.items.size; }
+  clear() { this.items.clear(); }
+  getItem(key: string) { return this.items.get(key) ?? null; }
+  key(index: number) { return [...this.items.keys()][index] ?? null; }
+  removeItem(key: string) { this.items.delete(key); }
+  setItem(key: string, value: string) { this.items.set(key, value); }
+}
+
+describe("the wizard's draft across an OAuth consent", () => {
+  it("comes back once, for the same service", () => {
+    const storage = new MemoryStorage();
+    const draft = { serviceId: "google_contacts", criteria: { label: "Clients" }, listIds: ["3"], tags: ["vip"], name: "Clients" };
+    saveDraft(draft, storage);
+    expect(takeDraft("google_contacts", storage)).toEqual(draft);
+    expect(takeDraft("google_contacts", storage)).toBeNull();
+  });
+  it("is not used for another service", () => {
+    const storage = new MemoryStorage();
+    saveDraft({ serviceId: "hubspot", criteria: {}, listIds: [], tags: [], name: "" }, storage);
+    expect(takeDraft("google_contacts", storage)).toBeNull();
+  });
+  it("reads the callback's return address", () => {
+    expect(consentReturn("?service=hubspot&connected=7")).toEqual({ serviceId: "hubspot", connectedId: "7", error: null });
+    expect(consentReturn("?service=hubspot&connectError=Denied")).toEqual({ serviceId: "hubspot", connectedId: null, error: "Denied" });
+    expect(consentReturn("")).toBeNull();
+  });
+});
