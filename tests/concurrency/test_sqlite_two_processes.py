@@ -7,23 +7,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sys
 from pathlib import Path
 
 from app.contacts.service import create_contact
+from tests.concurrency.page_committer import PAGES, start_committer
 from tests.conftest import AccountUnderTest, Backend
 
-MUTATIONS, PAGES, PAGE_SIZE = 60, 40, 25
-
-
-async def _start_committer(backend: Backend, account_id: int, repo_root: Path) -> asyncio.subprocess.Process:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "tests.concurrency.page_committer", backend.database_url, str(account_id),
-        str(PAGES), str(PAGE_SIZE), cwd=repo_root, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
-    assert process.stdout is not None
-    line = await asyncio.wait_for(process.stdout.readline(), 60)
-    assert line.strip() == b"ready", line
-    return process
+MUTATIONS = 60
 
 
 async def _mutations(account_id: int) -> list[str]:
@@ -41,7 +31,7 @@ async def _mutations(account_id: int) -> list[str]:
 async def test_api_mutations_and_worker_page_commits_in_two_processes_do_not_fail_each_other(
     db_ready: Backend, acme: AccountUnderTest, repo_root: Path
 ) -> None:
-    committer = await _start_committer(db_ready, acme.account.id, repo_root)
+    committer = await start_committer(db_ready, acme.account.id, repo_root)
     assert committer.stdin is not None and committer.stdout is not None
     try:
         committer.stdin.write(b"go\n")
