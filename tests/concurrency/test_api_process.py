@@ -9,12 +9,15 @@ import json
 from pathlib import Path
 
 import httpx
+import pytest
 from tortoise import connections
 
-from tests.concurrency.conftest import ApiProcess
 from app.contacts.service import create_contact
+from tests.concurrency.conftest import ApiProcess
 from tests.concurrency.page_committer import PAGES, start_committer
 from tests.conftest import AccountUnderTest, Backend
+
+pytestmark = pytest.mark.slow
 
 CREATE_CONTACT = """mutation($email: String!) { createContact(input: {email: $email}) {
   contact { email } userErrors { code message } } }"""

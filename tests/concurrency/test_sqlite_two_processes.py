@@ -9,9 +9,13 @@ import asyncio
 import json
 from pathlib import Path
 
+import pytest
+
 from app.contacts.service import create_contact
 from tests.concurrency.page_committer import PAGES, start_committer
 from tests.conftest import AccountUnderTest, Backend
+
+pytestmark = pytest.mark.slow
 
 MUTATIONS = 60
 
