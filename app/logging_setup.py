@@ -87,6 +87,6 @@ def install_secret_redaction() -> None:
 
 
 def configure_logging(level: int = logging.INFO) -> None:
-    """The worker's and the CLI's logging: one plain line per record, secrets redacted."""
+    """The API's, the worker's and the CLI's logging: one plain line per record, secrets redacted."""
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     install_secret_redaction()

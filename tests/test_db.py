@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from tortoise import connections
 
-from app.db import tortoise_config
+from app.db import SQLITE_BUSY_TIMEOUT_MS, tortoise_config
 from tests.conftest import Backend
 
 
@@ -18,6 +18,20 @@ def test_postgres_connections_always_plan_their_queries_for_the_values_given() -
 def test_sqlite_zeroes_what_it_frees_so_deleted_credentials_do_not_linger() -> None:
     config = tortoise_config("sqlite://var/a.sqlite3")["connections"]["default"]
     assert config["credentials"]["secure_delete"] == "ON" and config["credentials"]["file_path"] == "var/a.sqlite3"
+
+
+def test_sqlite_transactions_take_the_write_lock_at_begin_and_wait_for_it() -> None:
+    config = tortoise_config("sqlite://var/a.sqlite3")["connections"]["default"]
+    assert config["engine"] == "app.sqlite_engine" and config["credentials"]["busy_timeout"] == SQLITE_BUSY_TIMEOUT_MS
+    assert tortoise_config("postgres://postgres@127.0.0.1:5432/a")["connections"]["default"]["engine"] == (
+        "tortoise.backends.asyncpg")
+
+
+async def test_the_live_sqlite_connection_waits_for_the_write_lock(db_ready: Backend) -> None:
+    if not db_ready.database_url.startswith("sqlite"):
+        pytest.skip("busy_timeout is SQLite's")
+    _, rows = await connections.get("default").execute_query("PRAGMA busy_timeout")
+    assert rows[0][0] == SQLITE_BUSY_TIMEOUT_MS
 
 
 async def test_the_live_sqlite_connection_has_secure_delete_on(db_ready: Backend) -> None:
