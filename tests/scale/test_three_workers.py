@@ -29,6 +29,7 @@ from pathlib import Path
 import httpx
 import pytest
 from arq.connections import ArqRedis
+from arq.constants import default_queue_name
 from arq.jobs import Job, JobStatus
 
 from app.accounts.service import create_account
@@ -89,7 +90,10 @@ async def _create_tenants(name: str, base_url: str, settings: Settings) -> list[
 
 
 class Ticker:
-    """Enqueues each due external account, unless its last job is younger than 3 s and unfinished."""
+    """Enqueues each due external account, unless its last job still waits in the queue, or runs
+    and is younger than 3 s (an older running one may be a killed worker's: its lease runs out in
+    3 s, so a new job may take over). Jobs waiting in the queue are never doubled: on a loaded
+    machine that flooded the queue with thousands of no-op jobs."""
 
     def __init__(self, pool: ArqRedis) -> None:
         self.pool, self.slot = pool, 0
@@ -108,7 +112,10 @@ class Ticker:
         if ext not in self.pending:
             return False
         job, at = self.pending[ext]
-        return time.monotonic() - at < 3 and await job.status() not in (JobStatus.complete, JobStatus.not_found)
+        status = await job.status()
+        if status in (JobStatus.queued, JobStatus.deferred):
+            return True
+        return time.monotonic() - at < 3 and status not in (JobStatus.complete, JobStatus.not_found)
 
 
 async def _finished(accounts: list[int]) -> bool:
@@ -149,6 +156,7 @@ async def _run_phase(accounts: list[int], workers: int, settings: Settings, pool
             except subprocess.TimeoutExpired:
                 process.kill()
         await AutoImport.filter(account_id__in=accounts).update(paused=True)
+        await pool.delete(default_queue_name)  # this phase's jobs left queued: the next phase is another's
 
 
 async def _assert_no_overlapping_syncs(accounts: list[int]) -> int:
