@@ -6,11 +6,20 @@ through its unix socket; it stops when the process that started it exits.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Awaitable, Callable
 from functools import lru_cache
+from typing import Any, TypeVar
 
 from arq.connections import RedisSettings
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError, TimeoutError
 
 from app.config import Settings
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @lru_cache(maxsize=4)
@@ -31,3 +40,39 @@ def redis_url(settings: Settings) -> str:
 
 def redis_settings(settings: Settings) -> RedisSettings:
     return RedisSettings.from_dsn(redis_url(settings))
+
+
+class ReconnectForever(Retry):
+    """redis-py's retry policy for a worker: every command that meets a lost connection
+    (`ConnectionError`, `TimeoutError`: Redis restarting, loading, unreachable) reconnects with an
+    exponential backoff capped at `cap` seconds, for as long as the outage lasts, and logs a warning
+    on each failed try. The command then goes on as if nothing had happened.
+
+    Why here and not around arq's loop: arq 0.28's `Worker.main` lets any exception out of a poll
+    iteration end the process, and its CLI offers no hook to replace the loop, only the pool's
+    settings. Retrying inside the pool keeps arq's loop, its cron and the process intact. Nothing
+    due is lost while the commands wait: the schedule lives in the database and the cron tick that
+    runs once Redis answers again re-enqueues every due sync. Not done: giving up. A worker stopped
+    (SIGINT/SIGTERM) during an outage still waits for Redis in arq's `close()`; SIGKILL ends it."""
+
+    def __init__(self, cap: float = 5.0, base: float = 0.1) -> None:
+        # OSError too: redis-py connects (in `Connection.connect`, also when the pool hands out a
+        # connection, outside the command's retry) under this policy, and a refused or reset
+        # socket reaches it as an OSError before redis-py wraps it in its ConnectionError.
+        super().__init__(ExponentialBackoff(cap=cap, base=base), retries=-1,
+                         supported_errors=(ConnectionError, TimeoutError, OSError))
+
+    async def call_with_retry(self, do: Callable[[], Awaitable[T]], fail: Callable[[Any], Any]) -> T:
+        async def log_and_fail(error: Exception) -> None:
+            log.warning("Redis unavailable (%s): reconnecting", type(error).__name__)
+            await fail(error)
+
+        return await super().call_with_retry(do, log_and_fail)
+
+
+def worker_redis_settings(settings: Settings) -> RedisSettings:
+    """The worker's Redis settings: those of `redis_settings`, riding out outages (`ReconnectForever`)."""
+    base = redis_settings(settings)
+    base.retry = ReconnectForever()
+    base.retry_on_error = [ConnectionError, TimeoutError]
+    return base

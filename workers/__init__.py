@@ -1,4 +1,8 @@
-"""The arq worker: `arq workers.WorkerSettings` from the project root."""
+"""The arq worker: `arq workers.WorkerSettings` from the project root.
+
+It rides out a Redis outage: its pool reconnects with backoff (`app.redis.ReconnectForever`), the
+process and its jobs stay, and the cron tick re-enqueues what fell due once Redis is back.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from arq import cron, func
 from app import db
 from app.config import get_settings
 from app.logging_setup import configure_logging
-from app.redis import redis_settings
+from app.redis import worker_redis_settings
 from app.security import SettingsCipher
 from app.sync.engine import SyncEnvironment
 from app.sync.progress import RedisProgressPublisher
@@ -46,6 +50,7 @@ class WorkerSettings:
     cron_jobs = [cron(enqueue_due_syncs, second=0, run_at_startup=True, keep_result=0)]
     on_startup = startup
     on_shutdown = shutdown
-    redis_settings = redis_settings(_settings)
+    # A Redis restart or outage does not end the worker: its commands reconnect with backoff.
+    redis_settings = worker_redis_settings(_settings)
     max_jobs = 10
     job_timeout = _settings.sync_job_timeout

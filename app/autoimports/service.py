@@ -222,17 +222,23 @@ async def resume_auto_import(account_id: int, auto_import_id: int, queue: SyncQu
 
 async def sync_auto_import_now(account_id: int, auto_import_id: int, queue: SyncQueue | None) -> AutoImport:
     """Queues a sync at once. A paused import or one whose connection needs re-authorisation
-    is refused with the reason; a disabled one is given a fresh start."""
+    is refused with the reason; a disabled one is given a fresh start. While the service's rate
+    limit lasts (`rate_limited_until`), the source is not called early: the sync is scheduled for
+    the limit's end (`next_sync_at`, taken by the tick then) and nothing is queued now."""
     auto_import = await get_auto_import(account_id, auto_import_id)
     if auto_import.paused:
         raise Invalid("The import is paused: resume it to sync.", ["id"])
     if auto_import.connection.status is ConnectionStatus.NEEDS_REAUTH:
         raise Invalid("The connection needs to be re-authorised before it can sync.", ["id"])
     now = _now()
+    limited_until = auto_import.rate_limited_until
+    run_at = limited_until if limited_until and limited_until > now else now
     await AutoImport.filter(id=auto_import.id).update(
-        next_sync_at=now, disabled_reason=None, failure_streak=0 if auto_import.disabled_reason else auto_import.failure_streak
+        next_sync_at=run_at, disabled_reason=None,
+        failure_streak=0 if auto_import.disabled_reason else auto_import.failure_streak,
     )
-    await enqueue_now(queue, auto_import.external_account_id, now)
+    if run_at == now:
+        await enqueue_now(queue, auto_import.external_account_id, now)
     return await get_auto_import(account_id, auto_import_id)
 
 

@@ -134,7 +134,7 @@ def _rate_limited(ai: AutoImport, facts: _Facts, settings: Settings, now: dateti
         return None
     return Problem(ProblemCode.RATE_LIMITED,
                    f"The service asked us to slow down; the import continues from where it stopped at "
-                   f"{ai.rate_limited_until:%Y-%m-%d %H:%M} UTC.",
+                   f"{ai.rate_limited_until:%Y-%m-%d %H:%M:%S} UTC (sync now waits for that too).",
                    "Nothing to do: nothing is lost, the sync resumes by itself.")
 
 

@@ -337,7 +337,8 @@ class Mutation:
 
     @strawberry.mutation(
         description="Queues a sync of the import at once (it does not wait for the sync; the answer's `nextSyncAt` "
-        "is now). The sync takes what a scheduled one would, within the same budget. A DISABLED import gets a "
+        "is now). While the service's rate limit lasts, the source is not called early: the sync is scheduled for "
+        "the limit's end, which `nextSyncAt` shows and the import's RATE_LIMITED problem states. The sync takes what a scheduled one would, within the same budget. A DISABLED import gets a "
         "fresh start. NOT_FOUND: no such import; INVALID: the import is paused (resume it), or its connection "
         "needs re-authorisation.")
     async def sync_auto_import_now(self, info: strawberry.Info[Context], id: ImportId) -> AutoImportPayload:

@@ -10,7 +10,7 @@ from app.autoimports.models import AutoImport
 from app.autoimports.service import RATE_LIMITED_RUNS_KEPT
 from app.config import Settings
 from app.contacts.models import Contact
-from tests.conftest import HEADER, AccountUnderTest, Sync, connect_feed, create_feed_import, rows
+from tests.conftest import HEADER, AccountUnderTest, RecordingQueue, Sync, connect_feed, create_feed_import, rows
 from tests.simulators.csv_feed import CsvFeedSimulator
 from tests.sync.helpers import import_state, last_run, now, problem
 
@@ -96,3 +96,35 @@ async def test_a_rate_limit_neither_grows_nor_clears_a_failure_streak(
     state = await import_state(acme.api, import_id)
     assert [run["outcome"] for run in state["syncs"]] == ["RATE_LIMITED", "FAILED"]
     assert (await AutoImport.get(id=int(import_id))).failure_streak == 1 and state["status"] == "FAILING"
+
+
+SYNC_NOW = """
+mutation($id: ID!) { syncAutoImportNow(id: $id) {
+  autoImport { id nextSyncAt troubleshooting { problems { code message } } }
+  userErrors { field code message }
+} }"""
+
+
+async def test_sync_now_during_a_rate_limit_runs_when_it_ends_and_never_calls_the_source_early(
+    acme: AccountUnderTest, feed: CsvFeedSimulator, sync: Sync, queue: RecordingQueue
+) -> None:
+    feed.set_rows(HEADER, rows(300))
+    import_id = await create_feed_import(acme.api, await connect_feed(acme.api))
+    feed.fail_next(429, headers=WAIT)
+    started = now()
+    await sync.due(now=started)
+    limited_until = started + timedelta(seconds=600)
+    calls, queue.jobs[:] = len(feed.requests), []
+
+    payload = (await acme.api(SYNC_NOW, id=import_id))["syncAutoImportNow"]
+
+    assert payload["userErrors"] == []
+    assert datetime.fromisoformat(payload["autoImport"]["nextSyncAt"]) == limited_until
+    [limited] = [p for p in payload["autoImport"]["troubleshooting"]["problems"] if p["code"] == "RATE_LIMITED"]
+    assert f"{limited_until:%H:%M:%S} UTC" in limited["message"]
+    assert queue.jobs == []  # nothing queued to run before the service allows it
+    assert await sync.due() == [] and len(feed.requests) == calls  # the source was not called again
+
+    [resumed] = await sync.due(now=limited_until)
+    assert resumed.records == 300 and await _count(acme) == 300
+    assert len(feed.requests) > calls

@@ -1,0 +1,132 @@
+"""A Redis restart does not end the workers: they reconnect, and what falls due is synced.
+
+Runs the real `arq workers.WorkerSettings` CLI against the backend's database and a redis-server
+this test starts, stops and restarts on its own port (never the machine's shared Redis).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import httpx
+import pytest
+from arq import create_pool
+from arq.connections import RedisSettings
+
+from app.autoimports.models import AutoImport, SyncOutcome, SyncRun
+from app.config import Settings
+from app.contacts.models import Contact
+from app.web import Services, create_app
+from tests.conftest import HEADER, AccountUnderTest, connect_feed, create_feed_import, rows
+from tests.simulators.csv_feed import CsvFeedSimulator, serve_in_thread
+from tests.workers.test_killed_worker import _start_worker, _wait_for
+
+pytestmark = pytest.mark.slow
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class OwnRedis:
+    """A redis-server of this test only: no persistence, so a restart comes back empty."""
+
+    port: int
+    directory: Path
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--dir", str(self.directory)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise AssertionError("redis-server did not start")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+        self.process = None
+
+
+@pytest.fixture
+def own_redis(tmp_path: Path) -> Iterator[OwnRedis]:
+    server = OwnRedis(port=_free_port(), directory=tmp_path)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+async def _health(app_client: httpx.AsyncClient) -> str:
+    return str((await app_client.get("/health")).json()["status"])
+
+
+async def test_a_worker_rides_out_a_redis_restart_and_syncs_what_falls_due(
+    acme: AccountUnderTest, feed: CsvFeedSimulator, settings: Settings, services: Services, own_redis: OwnRedis,
+    repo_root: Path, tmp_path: Path,
+) -> None:
+    feed.set_rows(HEADER, rows(5))
+    worker_settings = settings.model_copy(update={"redis_url": own_redis.url})
+    api_pool = await create_pool(RedisSettings.from_dsn(own_redis.url))
+    app = create_app(Services(settings=worker_settings, cipher=services.cipher, source=services.source,
+                              queue=services.queue, redis=api_pool))
+    log = tmp_path / "worker.log"
+    with serve_in_thread(feed) as base_url:
+        connection = await connect_feed(acme.api, url=f"{base_url}/feed.csv")
+        import_id = int(await create_feed_import(acme.api, connection))
+        account = acme.account.id
+        worker = _start_worker(worker_settings, repo_root, log)
+        try:
+            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://api") as api:
+                async def contacts(count: int) -> bool:
+                    return await Contact.filter(account_id=account).count() == count
+
+                await _wait_for(lambda: contacts(5), 60, "the first sync, by the startup tick")
+                assert await _health(api) == "ok"
+
+                own_redis.stop()
+                await asyncio.sleep(3)  # the worker's polls, heartbeats and cron meet a closed port
+                assert worker.poll() is None, log.read_text()
+                assert await _health(api) == "degraded"
+                # Falls due while Redis is down: only the database knows, as it should.
+                feed.set_rows(HEADER, rows(8))
+                await AutoImport.filter(id=import_id).update(next_sync_at=datetime.now(timezone.utc) - timedelta(seconds=1))
+
+                own_redis.start()  # empty: every queued job and cron key is gone
+                await _wait_for(lambda: contacts(8), 90, "the due sync after the restart, by the minute tick")
+                assert worker.poll() is None
+                assert await _health(api) == "ok"
+        finally:
+            worker.terminate()
+            try:
+                worker.wait(15)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+            await api_pool.aclose()
+
+    output = log.read_text()
+    assert "Redis unavailable (" in output and "redis.exceptions.ConnectionError" not in output
+    runs = await SyncRun.filter(auto_import_id=import_id).order_by("id")
+    assert [run.outcome for run in runs] == [SyncOutcome.COMPLETED, SyncOutcome.COMPLETED]
