@@ -59,7 +59,7 @@ export function AutoImportPage() {
       <StatusSection item={item} onSyncEnded={refetch} />
       <ImportedContacts item={item} />
       <TroubleshootingSection item={item} />
-      <SyncHistorySection syncs={item.syncs} />
+      <SyncHistorySection syncs={item.syncs} nextSyncAt={item.nextSyncAt} />
     </Stack>
   );
 }
