@@ -58,7 +58,7 @@ export function StatusSection({ item, onSyncEnded }: { item: AutoImportDetail; o
       )}
       {live && !running && (
         <Text size="sm" mt="sm" role="status">
-          The last sync ended: {live.outcome === "RATE_LIMITED" ? rateLimitedWords(item.nextSyncAt).toLowerCase() : syncOutcomeWords(live.outcome).toLowerCase()}. {progressWords(live.counts, null)}
+          The last sync ended: {live.outcome === "RATE_LIMITED" ? rateLimitedWords(item.nextSyncAt).toLowerCase() : syncOutcomeWords(live.outcome).toLowerCase()}. {progressWords(live.counts, null, true)}
         </Text>
       )}
       {item.status === "DISABLED" && <Alert color="red" mt="sm">Resume the import once the cause is fixed.</Alert>}
