@@ -24,6 +24,17 @@ from app.contacts.models import Contact
 RECOMMENDED_MAX_IMPORTS = 2
 
 
+def _counted(count: int, singular: str, plural: str | None = None) -> str:
+    """ "1 record", "2 records", "1 sync", "3 syncs": a count with its noun in the right number."""
+    return f"{count} {singular if count == 1 else (plural or singular + 's')}"
+
+
+def _sentence(text: str) -> str:
+    """`text` as the end of a sentence: one full stop, never two (errors often end in their own)."""
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
 class ProblemCode(str, Enum):
     CONTACT_LIMIT_REACHED = "CONTACT_LIMIT_REACHED"
     MISSING_EMAIL = "MISSING_EMAIL"
@@ -118,15 +129,20 @@ def _needs_reauth(ai: AutoImport, facts: _Facts, settings: Settings, now: dateti
 
 def _source_error(ai: AutoImport, facts: _Facts, settings: Settings, now: datetime) -> Problem | None:
     if ai.disabled_reason:
-        return Problem(ProblemCode.SOURCE_ERROR, ai.disabled_reason,
+        return Problem(ProblemCode.SOURCE_ERROR, _sentence(ai.disabled_reason),
                        "Fix the source, then resume the import or press sync now.", ai.failure_streak)
     if not ai.failure_streak:
         return None
     return Problem(ProblemCode.SOURCE_ERROR,
-                   f"The last {ai.failure_streak} sync(s) failed: {ai.last_error}. The import retries with "
+                   f"{_last_syncs_failed(ai.failure_streak)}: {_sentence(ai.last_error or 'the source did not answer')} "
+                   f"The import retries with "
                    f"growing delays and stops after {settings.max_failure_streak} failures in a row.",
                    "Check that the source is reachable and readable; sync now retries at once.",
                    ai.failure_streak)
+
+
+def _last_syncs_failed(streak: int) -> str:
+    return "The last sync failed" if streak == 1 else f"The last {streak} syncs failed"
 
 
 def _rate_limited(ai: AutoImport, facts: _Facts, settings: Settings, now: datetime) -> Problem | None:
@@ -145,32 +161,36 @@ def _contact_limit(ai: AutoImport, facts: _Facts, settings: Settings, now: datet
     account = facts.accounts[ai.account_id]
     have = facts.contacts.get(ai.account_id, 0)
     return Problem(ProblemCode.CONTACT_LIMIT_REACHED,
-                   f"{waiting} new contact(s) were not added because the account has {have} contacts and its "
+                   f"{_counted(waiting, 'new contact')} {'was' if waiting == 1 else 'were'} not added because the account "
+                   f"has {_counted(have, 'contact')} and its "
                    f"plan allows {account.contact_limit}. Existing contacts are still updated.",
                    "Raise the contact limit (upgrade the plan) or remove contacts; the waiting contacts are "
                    "kept and added on the next syncs.", waiting)
 
 
-def _skips(ai: AutoImport, facts: _Facts, reason: SkipReason, code: ProblemCode, what: str, action: str) -> Problem | None:
+def _skips(ai: AutoImport, facts: _Facts, reason: SkipReason, code: ProblemCode, what: tuple[str, str],
+           action: str) -> Problem | None:
+    """`what` says what is wrong with the records: (for several, for one)."""
     count = facts.skipped.get((ai.id, reason.value), 0)
     if not count:
         return None
-    return Problem(code, f"{count} record(s) at the source {what} and were skipped.", action, count,
+    return Problem(code, f"{_counted(count, 'record')} at the source {what[1] if count == 1 else what[0]} and "
+                   f"{'was' if count == 1 else 'were'} skipped.", action, count,
                    _samples(ai, reason.value))
 
 
 def _missing_email(ai: AutoImport, facts: _Facts, settings: Settings, now: datetime) -> Problem | None:
-    return _skips(ai, facts, SkipReason.MISSING_EMAIL, ProblemCode.MISSING_EMAIL, "have no email address",
+    return _skips(ai, facts, SkipReason.MISSING_EMAIL, ProblemCode.MISSING_EMAIL, ("have no email address", "has no email address"),
                   "Add an email address to these records at the source; they are imported on the next sync.")
 
 
 def _invalid_email(ai: AutoImport, facts: _Facts, settings: Settings, now: datetime) -> Problem | None:
-    return _skips(ai, facts, SkipReason.INVALID_EMAIL, ProblemCode.INVALID_EMAIL, "have an invalid email address",
+    return _skips(ai, facts, SkipReason.INVALID_EMAIL, ProblemCode.INVALID_EMAIL, ("have an invalid email address", "has an invalid email address"),
                   "Correct these addresses at the source; they are imported on the next sync.")
 
 
 def _malformed(ai: AutoImport, facts: _Facts, settings: Settings, now: datetime) -> Problem | None:
-    return _skips(ai, facts, SkipReason.MALFORMED_RECORD, ProblemCode.MALFORMED_RECORD, "could not be read",
+    return _skips(ai, facts, SkipReason.MALFORMED_RECORD, ProblemCode.MALFORMED_RECORD, ("could not be read", "could not be read"),
                   "Fix these rows at the source (for a CSV: as many cells as the header has).")
 
 
@@ -181,7 +201,8 @@ def _backlog(ai: AutoImport, facts: _Facts, settings: Settings, now: datetime) -
     syncs = math.ceil(waiting / settings.sync_limit) if waiting else None
     if syncs:
         hours = syncs * settings.sync_interval / 3600
-        detail = f"About {waiting} contact(s) are still waiting at the source: about {syncs} more sync(s), ~{hours:.1f} h."
+        detail = (f"About {_counted(waiting, 'contact')} {'is' if waiting == 1 else 'are'} still waiting at the "
+                  f"source: about {_counted(syncs, 'more sync', 'more syncs')}, ~{hours:.1f} h.")
     else:
         detail = "More contacts are waiting at the source than one sync takes."
     return Problem(ProblemCode.BACKLOG,
@@ -196,7 +217,8 @@ def _shared(ai: AutoImport, facts: _Facts, settings: Settings, now: datetime) ->
     connection = facts.connections.get(ai.connection_id)
     where = connection.external_account.name if connection else "this external account"
     return Problem(ProblemCode.SHARED_EXTERNAL_ACCOUNT,
-                   f"{others} other import(s) read from {where}: together they take at most "
+                   f"{_counted(others, 'other import')} {'reads' if others == 1 else 'read'} from {where}: together "
+                   f"they take at most "
                    f"{settings.sync_limit} contacts per sync.",
                    "Nothing to do; merge the imports if one sync budget is too small.", others + 1)
 

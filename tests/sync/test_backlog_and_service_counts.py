@@ -20,12 +20,12 @@ async def test_a_backlog_is_reported_with_the_contacts_and_syncs_left(
     assert state["status"] == "BACKLOG"
     backlog = problem(state, "BACKLOG")
     assert backlog is not None and backlog["count"] == 734
-    assert "734 contact(s)" in backlog["message"] and "2 more sync(s)" in backlog["message"]
+    assert "734 contacts are" in backlog["message"] and "2 more syncs," in backlog["message"]
     assert "500" in backlog["message"]
 
     await sync_again(sync, import_id)
     backlog = problem(await import_state(acme.api, import_id), "BACKLOG")
-    assert backlog is not None and backlog["count"] == 234 and "1 more sync(s)" in backlog["message"]
+    assert backlog is not None and backlog["count"] == 234 and "1 more sync," in backlog["message"]
 
     await sync_again(sync, import_id)
     state = await import_state(acme.api, import_id)

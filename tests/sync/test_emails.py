@@ -30,7 +30,7 @@ async def test_missing_and_invalid_emails_are_skipped_counted_and_reported_with_
     assert state["troubleshooting"]["healthy"] is False
 
     missing = problem(state, "MISSING_EMAIL")
-    assert missing is not None and missing["count"] == 2 and "2 record(s)" in missing["message"]
+    assert missing is not None and missing["count"] == 2 and "2 records" in missing["message"]
     assert sorted((s["externalId"], s["email"], s["reason"]) for s in missing["samples"]) == [
         ("row-3", None, "MISSING_EMAIL"), ("row-5", None, "MISSING_EMAIL")]
     invalid = problem(state, "INVALID_EMAIL")

@@ -36,6 +36,7 @@ async def test_an_unavailable_source_fails_the_run_backs_off_and_recovers(
     assert state["status"] == "FAILING" and await _count(acme) == 0
     source = problem(state, "SOURCE_ERROR")
     assert source is not None and source["count"] == 1 and "HTTP 503" in source["message"]
+    assert source["message"].startswith("The last sync failed: ") and ".." not in source["message"]
     first_delay = _at(state["nextSyncAt"]) - started
     assert timedelta(seconds=45) < first_delay < timedelta(seconds=75)  # a minute, not the 30-minute slot
 
@@ -44,6 +45,7 @@ async def test_an_unavailable_source_fails_the_run_backs_off_and_recovers(
     await sync_again(sync, import_id)
     state = await import_state(acme.api, import_id)
     assert problem(state, "SOURCE_ERROR")["count"] == 2  # type: ignore[index]
+    assert problem(state, "SOURCE_ERROR")["message"].startswith("The last 2 syncs failed: ")  # type: ignore[index]
     assert timedelta(seconds=95) < _at(state["nextSyncAt"]) - started < timedelta(seconds=150)  # growing
 
     await sync_again(sync, import_id)

@@ -38,7 +38,9 @@ class OfflineWatch:
             route.abort("internetdisconnected")
 
     def _request_failed(self, request: Request) -> None:
-        if self._own(request.url):
+        # ERR_ABORTED is the page cancelling its own request (urql stops a query whose page was left,
+        # e.g. the Import page's background refresh when a link is followed): not a failure to load.
+        if self._own(request.url) and request.failure != "net::ERR_ABORTED":
             self.failed.append(f"{request.method} {request.url}: {request.failure}")
 
     def _response(self, response: Response) -> None:

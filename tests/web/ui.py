@@ -125,12 +125,16 @@ def create_list(page: Page, dialog: Locator, list_name: str) -> None:
     lists = dialog.get_by_label("Lists", exact=True)
     lists.click()
     lists.fill(list_name)
+    # The offer names the new list: a bare /create/ would also match the wizard's "Create import"
+    # (and the dropdown's option appears a moment after typing, so it is waited for).
     offer = page.get_by_role("option", name=re.compile(re.escape(list_name))).or_(
-        dialog.get_by_role("button", name=re.compile(r"create", re.I)))
-    if offer.count():
-        offer.first.click()
-    else:
+        dialog.get_by_role("button", name=re.compile(rf"create.*{re.escape(list_name)}", re.I)))
+    try:
+        expect(offer.first).to_be_visible(timeout=5_000)
+    except AssertionError:
         lists.press("Enter")
+    else:
+        offer.first.click()
     lists.press("Tab")
 
 

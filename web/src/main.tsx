@@ -8,7 +8,7 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { BrowserRouter } from "react-router";
 import { App } from "./App";
-import { theme } from "./theme";
+import { cssVariablesResolver, theme } from "./theme";
 
 /** The nonce the server gave this page load for style elements (its CSP allows no others). */
 function styleNonce(): string {
@@ -20,7 +20,7 @@ setNonce(styleNonce());
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>
-    <MantineProvider theme={theme} defaultColorScheme="light" getStyleNonce={styleNonce}>
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="light" getStyleNonce={styleNonce}>
       <Notifications position="top-right" />
       <BrowserRouter>
         <App />

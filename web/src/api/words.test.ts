@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { autoImportStatusWords, importCountWords, previewVerdictWords, syncOutcomeWords, titleCase } from "./words";
+import { autoImportStatusWords, externalAccountWords, importCountWords, previewVerdictWords, rateLimitedWords, syncOutcomeWords, titleCase } from "./words";
 
 describe("status words", () => {
   it("says a contact limit that blocks additions, not Active", () => {
@@ -8,7 +8,6 @@ describe("status words", () => {
   });
   it("falls back to the value's own words for a value added later", () => {
     expect(autoImportStatusWords("SOMETHING_NEW").label).toBe("Something new");
-    expect(syncOutcomeWords("RATE_LIMITED")).toContain("rate limit");
     expect(titleCase("NEEDS_REAUTH")).toBe("Needs reauth");
   });
   it("words preview verdicts", () => {
@@ -19,5 +18,15 @@ describe("status words", () => {
     expect(importCountWords(0)).toBe("0 auto-imports");
     expect(importCountWords(1)).toBe("1 auto-import");
     expect(importCountWords(3)).toBe("3 auto-imports");
+  });
+  it("says a rate-limited sync is rate limited and when it resumes, never that it failed", () => {
+    expect(syncOutcomeWords("RATE_LIMITED")).toBe("Rate limited");
+    expect(rateLimitedWords("2026-12-02T18:30:00Z")).toMatch(/^Rate limited: resumes at .*2026/);
+    expect(rateLimitedWords(null)).not.toMatch(/fail/i);
+  });
+  it("reads a development file feed by its file name, other accounts as they are", () => {
+    expect(externalAccountWords("file:/work/demo/contacts.csv")).toBe("contacts.csv (a file on the server)");
+    expect(externalAccountWords("sheets.example.com/export.csv?gid=1")).toBe("sheets.example.com/export.csv?gid=1");
+    expect(externalAccountWords("demo.owner@example.com")).toBe("demo.owner@example.com");
   });
 });

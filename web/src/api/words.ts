@@ -23,7 +23,7 @@ const SYNC_OUTCOME: Record<string, string> = {
   COMPLETED: "Completed",
   PARTIAL: "Partly done, more to come",
   FAILED: "Failed",
-  RATE_LIMITED: "Paused by the service (rate limit)",
+  RATE_LIMITED: "Rate limited",
 };
 
 const SERVICE_AUTH: Record<string, string> = {
@@ -68,6 +68,23 @@ export const serviceAuthWords = (auth: string): string => SERVICE_AUTH[auth] ?? 
 export const contactStatusWords = (status: string): string => CONTACT_STATUS[status] ?? titleCase(status);
 export const connectionStatusWords = (status: string): string => CONNECTION_STATUS[status] ?? titleCase(status);
 export const previewVerdictWords = (verdict: string): string => PREVIEW_VERDICT[verdict] ?? titleCase(verdict);
+
+/** A rate-limited sync in words: the service asked us to wait, which is not a failure. With the
+ * time the import resumes when it is known (the import's next sync, for its latest sync). */
+export function rateLimitedWords(resumesAt: string | null | undefined): string {
+  const at = dateTimeWords(resumesAt, "");
+  return at ? `Rate limited: resumes at ${at}` : "Rate limited: resumed on a later sync";
+}
+
+/** An external account as a marketer reads it. A CSV feed read from this machine (`file:` plus
+ * its path, development only) reads as the file's name on the server; anything else (an email,
+ * a shop, a feed's address) is already readable. */
+export function externalAccountWords(account: string): string {
+  if (!account.startsWith("file:")) return account;
+  const path = account.slice("file:".length);
+  const name = path.split("/").filter(Boolean).pop() ?? path;
+  return `${name} (a file on the server)`;
+}
 
 /** "1 auto-import", "3 auto-imports" (the UI contract's text). */
 export function importCountWords(count: number): string {

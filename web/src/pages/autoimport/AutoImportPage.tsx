@@ -1,3 +1,4 @@
+import { externalAccountWords } from "../../api/words";
 import { Anchor, Card, Stack, Text, Title } from "@mantine/core";
 import { useCallback } from "react";
 import { Link, useParams } from "react-router";
@@ -53,13 +54,13 @@ export function AutoImportPage() {
     <Stack gap="lg">
       <div>
         <Title order={1}>{item.name}</Title>
-        <Text c="gray.7">From {item.service.name}{item.connection ? ` · account ${item.connection.name}` : ""}</Text>
+        <Text c="gray.7">From {item.service.name}{item.connection ? ` · account ${externalAccountWords(item.connection.name)}` : ""}</Text>
       </div>
       <ImportActions item={item} editor={<EditImport item={item} />} />
       <StatusSection item={item} onSyncEnded={refetch} />
       <ImportedContacts item={item} />
       <TroubleshootingSection item={item} />
-      <SyncHistorySection syncs={item.syncs} />
+      <SyncHistorySection syncs={item.syncs} nextSyncAt={item.nextSyncAt} />
     </Stack>
   );
 }

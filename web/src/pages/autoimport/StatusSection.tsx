@@ -3,7 +3,7 @@ import { useEffect, useRef } from "react";
 import { useSubscription } from "urql";
 import { graphql } from "../../gql";
 import type { AutoImportSyncProgressSubscription } from "../../gql/graphql";
-import { autoImportStatusWords, dateTimeWords, syncOutcomeWords } from "../../api/words";
+import { autoImportStatusWords, dateTimeWords, rateLimitedWords, syncOutcomeWords } from "../../api/words";
 import type { AutoImportDetail } from "./AutoImportPage";
 import { progressPercent, progressWords } from "./syncFigures";
 
@@ -58,7 +58,7 @@ export function StatusSection({ item, onSyncEnded }: { item: AutoImportDetail; o
       )}
       {live && !running && (
         <Text size="sm" mt="sm" role="status">
-          The last sync ended: {syncOutcomeWords(live.outcome).toLowerCase()}. {progressWords(live.counts, null)}
+          The last sync ended: {live.outcome === "RATE_LIMITED" ? rateLimitedWords(item.nextSyncAt).toLowerCase() : syncOutcomeWords(live.outcome).toLowerCase()}. {progressWords(live.counts, null, true)}
         </Text>
       )}
       {item.status === "DISABLED" && <Alert color="red" mt="sm">Resume the import once the cause is fixed.</Alert>}

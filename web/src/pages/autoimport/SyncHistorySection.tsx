@@ -1,6 +1,6 @@
 import { BarChart } from "@mantine/charts";
 import { Card, Table, Text, Title } from "@mantine/core";
-import { dateTimeWords, syncOutcomeWords } from "../../api/words";
+import { dateTimeWords, rateLimitedWords, syncOutcomeWords } from "../../api/words";
 import type { AutoImportDetail } from "./AutoImportPage";
 import { skippedCount, syncBars } from "./syncFigures";
 
@@ -13,8 +13,9 @@ const SERIES = [
 ];
 
 /** Region "Sync history": a chart of added/updated/skipped per sync, and a table with one row
- * per sync (newest first): start, outcome in words, added, updated, skipped. */
-export function SyncHistorySection({ syncs }: { syncs: Sync[] }) {
+ * per sync (newest first): start, outcome in words, added, updated, skipped. `nextSyncAt` (the
+ * import's) is when the newest sync resumes if the service rate-limited it. */
+export function SyncHistorySection({ syncs, nextSyncAt }: { syncs: Sync[]; nextSyncAt: string | null | undefined }) {
   return (
     <Card withBorder component="section" aria-labelledby="history-heading">
       <Title order={2} size="h4" id="history-heading" mb="xs">Sync history</Title>
@@ -30,10 +31,10 @@ export function SyncHistorySection({ syncs }: { syncs: Sync[] }) {
                 <Table.Tr><Table.Th>Started</Table.Th><Table.Th>Outcome</Table.Th><Table.Th>Added</Table.Th><Table.Th>Updated</Table.Th><Table.Th>Skipped</Table.Th></Table.Tr>
               </Table.Thead>
               <Table.Tbody>
-                {syncs.map((sync) => (
+                {syncs.map((sync, index) => (
                   <Table.Tr key={sync.id}>
                     <Table.Td>{dateTimeWords(sync.startedAt)}</Table.Td>
-                    <Table.Td>{outcomeWords(sync)}</Table.Td>
+                    <Table.Td>{outcomeWords(sync, index === 0 ? nextSyncAt : null)}</Table.Td>
                     <Table.Td>{sync.counts.added.toLocaleString()}</Table.Td>
                     <Table.Td>{sync.counts.updated.toLocaleString()}</Table.Td>
                     <Table.Td>{skippedCount(sync.counts).toLocaleString()}</Table.Td>
@@ -49,12 +50,14 @@ export function SyncHistorySection({ syncs }: { syncs: Sync[] }) {
 }
 
 /** The outcome, and what a marketer needs beside it: the error, the contacts waiting for room
- * under the contact limit, the backlog left for the next syncs. */
-function outcomeWords(sync: Sync): string {
+ * under the contact limit, the backlog left for the next syncs. A rate-limited sync says when it
+ * resumes (`resumesAt`, known for the newest), not the service's technical reason: it did not fail. */
+export function outcomeWords(sync: Sync, resumesAt: string | null | undefined): string {
+  const rateLimited = sync.outcome === "RATE_LIMITED";
   const notes = [
-    sync.error,
+    rateLimited ? null : sync.error,
     sync.counts.notAddedContactLimit ? `${sync.counts.notAddedContactLimit.toLocaleString()} waiting for room under the contact limit` : null,
     sync.outcome === "PARTIAL" && sync.backlogEstimate ? `about ${sync.backlogEstimate.toLocaleString()} left for the next syncs` : null,
   ].filter(Boolean);
-  return [syncOutcomeWords(sync.outcome), ...notes].join(" — ");
+  return [rateLimited ? rateLimitedWords(resumesAt) : syncOutcomeWords(sync.outcome), ...notes].join(" — ");
 }

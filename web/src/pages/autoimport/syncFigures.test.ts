@@ -24,6 +24,7 @@ describe("sync figures", () => {
 
   it("says the counts in words", () => {
     expect(progressWords(counts, 380)).toBe("120 read so far: 100 added, 15 updated, 5 skipped; about 380 still waiting at the source.");
+    expect(progressWords(counts, null, true)).toBe("120 read: 100 added, 15 updated, 5 skipped.");
     expect(progressWords({ ...counts, notAddedContactLimit: 3 }, 0))
       .toBe("120 read so far: 100 added, 15 updated, 5 skipped, 3 waiting for room under the contact limit.");
   });

@@ -43,9 +43,11 @@ export function progressPercent(fetched: number, backlogEstimate: number | null 
   return total === 0 ? 100 : Math.round((fetched / total) * 100);
 }
 
-/** "1,234 read so far: 1,000 added, 200 updated, 34 skipped; about 5,000 still waiting." */
-export function progressWords(counts: CountsOfSync & { fetched: number }, backlogEstimate: number | null | undefined): string {
-  const figures = `${counts.fetched.toLocaleString()} read so far: ${counts.added.toLocaleString()} added, ` +
+/** "1,234 read so far: 1,000 added, 200 updated, 34 skipped; about 5,000 still waiting." Of a
+ * sync that has `ended`, "1,234 read: …" (nothing more is coming from it). */
+export function progressWords(counts: CountsOfSync & { fetched: number }, backlogEstimate: number | null | undefined,
+  ended = false): string {
+  const figures = `${counts.fetched.toLocaleString()} read${ended ? "" : " so far"}: ${counts.added.toLocaleString()} added, ` +
     `${counts.updated.toLocaleString()} updated, ${skippedCount(counts).toLocaleString()} skipped`;
   const waiting = counts.notAddedContactLimit ? `, ${counts.notAddedContactLimit.toLocaleString()} waiting for room under the contact limit` : "";
   const backlog = backlogEstimate ? `; about ${backlogEstimate.toLocaleString()} still waiting at the source` : "";

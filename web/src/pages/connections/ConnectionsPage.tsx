@@ -4,7 +4,7 @@ import { useLocation } from "react-router";
 import { useQuery } from "urql";
 import { graphql } from "../../gql";
 import type { ConnectionsPageQuery } from "../../gql/graphql";
-import { connectionStatusWords } from "../../api/words";
+import { connectionStatusWords, externalAccountWords } from "../../api/words";
 import { QueryState } from "../../shell/QueryState";
 import { DisconnectDialog } from "./DisconnectDialog";
 import { ReconnectDialog, useReconnectBySignIn } from "./ReconnectDialog";
@@ -20,6 +20,9 @@ const ConnectionsPageDocument = graphql(`
   }
 `);
 
+/** With no connection yet the answer names no type: a connection made in the wizard still refreshes this page. */
+const CONNECTIONS_CONTEXT = { additionalTypenames: ["Connection"] };
+
 export type ConnectionRow = ConnectionsPageQuery["connections"][number];
 type Dialog = { kind: "reconnect" | "disconnect"; connection: ConnectionRow } | null;
 
@@ -27,7 +30,7 @@ type Dialog = { kind: "reconnect" | "disconnect"; connection: ConnectionRow } | 
  * (new credentials, or the service's sign-in again) and Disconnect (offering to delete the
  * imports that use it; contacts stay). */
 export function ConnectionsPage() {
-  const [{ data, fetching, error }] = useQuery({ query: ConnectionsPageDocument });
+  const [{ data, fetching, error }] = useQuery({ query: ConnectionsPageDocument, context: CONNECTIONS_CONTEXT });
   const [dialog, setDialog] = useState<Dialog>(null);
   const notice = (useLocation().state as { reconnectNotice?: ReconnectNotice } | null)?.reconnectNotice;
   return (
@@ -49,7 +52,7 @@ export function ConnectionsPage() {
               {data.connections.map((connection) => (
                 <Table.Tr key={connection.id}>
                   <Table.Td>{connection.service.name}</Table.Td>
-                  <Table.Td>{connection.externalAccount}</Table.Td>
+                  <Table.Td title={connection.externalAccount}>{externalAccountWords(connection.externalAccount)}</Table.Td>
                   <Table.Td><Badge variant="dot" color={connection.status === "ACTIVE" ? "green" : "red"}>{connectionStatusWords(connection.status)}</Badge></Table.Td>
                   <Table.Td>{usedByWords(connection)}</Table.Td>
                   <Table.Td>
@@ -59,7 +62,7 @@ export function ConnectionsPage() {
                       )}
                       <Button size="xs" variant="outline" color="red.9" onClick={() => setDialog({ kind: "disconnect", connection })}
                         aria-describedby={`connection-${connection.id}`}>Disconnect</Button>
-                      <VisuallyHidden id={`connection-${connection.id}`}>{connection.service.name} {connection.externalAccount}</VisuallyHidden>
+                      <VisuallyHidden id={`connection-${connection.id}`}>{connection.service.name} {externalAccountWords(connection.externalAccount)}</VisuallyHidden>
                     </Group>
                   </Table.Td>
                 </Table.Tr>

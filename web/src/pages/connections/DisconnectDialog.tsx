@@ -1,3 +1,4 @@
+import { externalAccountWords } from "../../api/words";
 import { Alert, Button, Group, List, Modal, Stack, Text } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useState } from "react";
@@ -28,7 +29,7 @@ export function DisconnectDialog({ connection, onClose }: { connection: Connecti
       setProblem(message);
       return;
     }
-    notifications.show({ color: "green", message: `${service} account ${connection.externalAccount} was disconnected. Your contacts stay.` });
+    notifications.show({ color: "green", message: `${service} account ${externalAccountWords(connection.externalAccount)} was disconnected. Your contacts stay.` });
     onClose();
   };
 
@@ -36,7 +37,7 @@ export function DisconnectDialog({ connection, onClose }: { connection: Connecti
     <Modal opened onClose={onClose} title={`Disconnect ${service}`} centered size="lg">
       <Stack gap="md">
         <Text size="sm">
-          We forget the access to {connection.externalAccount}{connection.service.auth === "OAUTH2" ? ` and tell ${service} to revoke it` : ""}.
+          We forget the access to {externalAccountWords(connection.externalAccount)}{connection.service.auth === "OAUTH2" ? ` and tell ${service} to revoke it` : ""}.
           The contacts already imported stay in your account.
         </Text>
         {imports.length > 0 && (

@@ -1,3 +1,4 @@
+import { externalAccountWords } from "../../api/words";
 import { Alert, Button, Group, Modal, Stack, Text } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useMemo, useState } from "react";
@@ -73,14 +74,14 @@ function ReconnectBySettings({ connection, onDone }: { connection: ConnectionRow
       return;
     }
     const renewed = payload.connection.externalAccount === connection.externalAccount;
-    notifications.show({ color: "green", message: renewed ? `${service.name} account ${connection.externalAccount} is connected again.`
-      : `These settings are for another account (${payload.connection.externalAccount}): it was connected as a new connection.` });
+    notifications.show({ color: "green", message: renewed ? `${service.name} account ${externalAccountWords(connection.externalAccount)} is connected again.`
+      : `These settings are for another account (${externalAccountWords(payload.connection.externalAccount)}): it was connected as a new connection.` });
     onDone();
   };
 
   return (
     <Stack gap="md">
-      <Text size="sm">Enter the current settings of {connection.externalAccount} at {service.name}. Its imports sync again at once.</Text>
+      <Text size="sm">Enter the current settings of {externalAccountWords(connection.externalAccount)} at {service.name}. Its imports sync again at once.</Text>
       <GeneratedFields fields={fields} values={values} errors={errors} idPrefix={`reconnect-${connection.id}`}
         onChange={(key, value) => setValues((current) => ({ ...current, [key]: value }))} />
       {problems.map((message) => <Alert key={message} color="red" role="alert">{message}</Alert>)}

@@ -1,11 +1,12 @@
 import { Alert, Anchor, Badge, Button, Card, Group, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { Link, useLocation, useNavigate } from "react-router";
 import { useQuery } from "urql";
 import { graphql } from "../../gql";
 import type { ImportPageQuery } from "../../gql/graphql";
 import { autoImportStatusWords, dateTimeWords, importCountWords, serviceAuthWords } from "../../api/words";
 import { QueryState } from "../../shell/QueryState";
+import { useRefetchOnFocus } from "../../shell/useRefetchOnFocus";
 import { ImportWizard, type ImportWizardProps } from "./wizard/ImportWizard";
 import { consentReturn, takeDraft } from "./wizard/draft";
 
@@ -16,13 +17,18 @@ const ImportPageDocument = graphql(`
   }
 `);
 
+/** An empty list names no type, so without this the document cache would not know that a new
+ * import (created in the wizard) makes this page stale: counts and list would stay at 0. */
+const IMPORT_PAGE_CONTEXT = { additionalTypenames: ["AutoImport", "Service"] };
+
 type ServiceSummary = ImportPageQuery["services"][number];
 type AutoImportSummary = ImportPageQuery["autoImports"][number];
 
 /** The Import page: one region per service (name, how it connects, its count of auto-imports,
  * the advice past the recommended number) and the account's auto-imports with their status. */
 export function ImportPage() {
-  const [{ data, fetching, error }] = useQuery({ query: ImportPageDocument });
+  const [{ data, fetching, error }, reexecute] = useQuery({ query: ImportPageDocument, requestPolicy: "cache-and-network", context: IMPORT_PAGE_CONTEXT });
+  useRefetchOnFocus(useCallback(() => reexecute({ requestPolicy: "network-only" }), [reexecute]));
   const wizard = useWizardOpening();
   return (
     <Stack gap="lg">

@@ -1,3 +1,4 @@
+import { externalAccountWords } from "../../../api/words";
 import { Alert, Button, Divider, Group, Select, Stack, Text, Title } from "@mantine/core";
 import { useMemo, useState } from "react";
 import { useMutation } from "urql";
@@ -37,7 +38,8 @@ interface AccountStepProps {
 }
 
 export function connectionLabel(connection: WizardConnection): string {
-  const name = connection.name === connection.externalAccount ? connection.name : `${connection.name} (${connection.externalAccount})`;
+  const account = externalAccountWords(connection.externalAccount);
+  const name = connection.name === connection.externalAccount || connection.name === account ? account : `${connection.name} (${account})`;
   return connection.status === "NEEDS_REAUTH" ? `${name}, needs reconnecting` : name;
 }
 
