@@ -87,6 +87,13 @@ def install_secret_redaction() -> None:
 
 
 def configure_logging(level: int = logging.INFO) -> None:
-    """The API's, the worker's and the CLI's logging: one plain line per record, secrets redacted."""
+    """The API's, the worker's and the CLI's logging: one plain line per record, secrets redacted.
+
+    A logger that already prints through handlers of its own (the `arq` CLI gives `arq` one) stops
+    propagating to the root handler set up here, so each of its lines is printed once, not twice."""
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for name in ("arq",):
+        own = logging.getLogger(name)
+        if own.handlers:
+            own.propagate = False
     install_secret_redaction()

@@ -7,6 +7,7 @@ this test starts, stops and restarts on its own port (never the machine's shared
 from __future__ import annotations
 
 import asyncio
+import re
 import socket
 import subprocess
 import time
@@ -128,5 +129,8 @@ async def test_a_worker_rides_out_a_redis_restart_and_syncs_what_falls_due(
 
     output = log.read_text()
     assert "Redis unavailable (" in output and "redis.exceptions.ConnectionError" not in output
+    # each worker line is printed once (arq's CLI handler and the root handler both printed it)
+    started = re.findall(r"→ (sync:[^ (]+)", output)
+    assert started and len(started) == len(set(started)), output[:2000]
     runs = await SyncRun.filter(auto_import_id=import_id).order_by("id")
     assert [run.outcome for run in runs] == [SyncOutcome.COMPLETED, SyncOutcome.COMPLETED]
