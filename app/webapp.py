@@ -28,7 +28,7 @@ from starlette.types import Scope
 # Paths the page never answers for: the API's own, and where a typo must not look like a page.
 RESERVED_PREFIXES = ("/graphql", "/health", "/oauth/", "/metrics", "/assets/")
 IMMUTABLE = "public, max-age=31536000, immutable"
-NONCE_PLACEHOLDER = "<head>"
+HEAD_OPENING_TAG = "<head>"
 
 _COMMON_POLICY = ("default-src 'self'; script-src 'self'; img-src 'self' data:; font-src 'self' data:; "
                   "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
@@ -74,7 +74,7 @@ class HashedAssets(StaticFiles):
 def _document(path: Path, policy: str, nonce: str | None = None) -> HTMLResponse:
     body = path.read_text(encoding="utf-8")
     if nonce is not None:
-        body = body.replace(NONCE_PLACEHOLDER, f'<head><meta name="csp-nonce" content="{nonce}">', 1)
+        body = body.replace(HEAD_OPENING_TAG, f'<head><meta name="csp-nonce" content="{nonce}">', 1)
     return HTMLResponse(body, headers={"Cache-Control": "no-store", "Content-Security-Policy": policy,
                                        "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin",
                                        "X-Frame-Options": "DENY"})
