@@ -28,6 +28,7 @@ from tests.simulators.csv_feed import CsvFeedSimulator, serve_in_thread
 pytestmark = pytest.mark.slow
 
 CONTACTS = 4000
+STOP_TIMEOUT = 60  # seconds
 ARQ = str(Path(sys.executable).parent / "arq")
 
 
@@ -45,6 +46,18 @@ def _start_worker(settings: Settings, repo_root: Path, log: Path) -> subprocess.
     }
     with log.open("ab") as out:
         return subprocess.Popen([ARQ, "workers.WorkerSettings"], cwd=repo_root, env=env, stdout=out, stderr=out)
+
+
+def _stop_worker(worker: subprocess.Popen[bytes], log: Path) -> None:
+    """Ctrl-C, as an operator stops a worker. arq cancels its jobs and waits for them; a cancelled
+    job may be waiting on SQLite's write lock (up to its 20 s busy timeout), so allow longer than that."""
+    worker.send_signal(signal.SIGINT)
+    try:
+        worker.wait(STOP_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        tail = log.read_text(errors="replace")[-4000:]
+        raise AssertionError(f"the worker did not stop within {STOP_TIMEOUT} s of SIGINT; its log ends:\n{tail}")
 
 
 async def _wait_for(condition, timeout: float, what: str) -> None:  # type: ignore[no-untyped-def]
@@ -94,8 +107,7 @@ async def test_a_sync_killed_mid_way_resumes_and_ends_equal_to_the_source(
         try:
             await _wait_for(all_arrived, 90, "the resumed sync")
         finally:
-            restarted.send_signal(signal.SIGINT)
-            restarted.wait(15)
+            _stop_worker(restarted, log)
 
     emails = await Contact.filter(account_id=account).values_list("email_key", flat=True)
     assert len(emails) == len(set(emails)) == CONTACTS
