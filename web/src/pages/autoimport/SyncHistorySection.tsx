@@ -11,6 +11,8 @@ const SERIES = [
   { name: "Updated", color: "blue.7" },
   { name: "Skipped", color: "orange.7" },
 ];
+// Recharts sorts legend items alphabetically by default; keep the table's column order instead.
+const LEGEND_PROPS = { itemSorter: (item: { dataKey?: unknown }) => SERIES.findIndex((series) => series.name === item.dataKey) };
 
 /** Region "Sync history": a chart of added/updated/skipped per sync, and a table with one row
  * per sync (newest first): start, outcome in words, added, updated, skipped. `nextSyncAt` (the
@@ -23,7 +25,7 @@ export function SyncHistorySection({ syncs, nextSyncAt }: { syncs: Sync[]; nextS
         <>
           <div role="img" aria-label="Chart of the contacts added, updated and skipped by each sync; the table below has the same figures.">
             <BarChart h={200} data={syncBars(syncs, (at) => dateTimeWords(at))} dataKey="sync" series={SERIES}
-              withLegend tickLine="y" gridAxis="y" mb="md" />
+              withLegend legendProps={LEGEND_PROPS} tickLine="y" gridAxis="y" mb="md" />
           </div>
           <Table.ScrollContainer minWidth={560}>
             <Table striped>
