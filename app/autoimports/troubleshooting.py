@@ -124,7 +124,8 @@ def _needs_reauth(ai: AutoImport, facts: _Facts, settings: Settings, now: dateti
     return Problem(ProblemCode.NEEDS_REAUTH,
                    f"{get_connector(ai.service_id).description.name} refused the credentials of "
                    f"\"{connection.name}\"; no contacts are imported until it is reconnected.",
-                   "Reconnect the account (connectService) and the import resumes where it stopped.")
+                   "Reconnect the account (Connections → Reconnect on the page, or connectService through the API) "
+                   "and the import resumes where it stopped.")
 
 
 def _source_error(ai: AutoImport, facts: _Facts, settings: Settings, now: datetime) -> Problem | None:
