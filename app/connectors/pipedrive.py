@@ -12,8 +12,11 @@ What a fetch does, and what it guarantees:
   the watermark is a minute older than Pipedrive's clock (the `Date` header), no edit can share
   its second any more, and the next traversal starts one second *after* it instead: a big group
   of equal timestamps is not read again on every sync.
-- A Pipedrive cursor the API no longer accepts restarts the traversal from the watermark (with the
-  same de-duplication); the import never needs a full retrieval for it.
+- A 400 on a persons page is never read for its wording: the page is asked again without
+  `include_fields=marketing_status` (only companies with the Campaigns add-on have it; the answer
+  is remembered in the cursor and asked again daily) and without the saved Pipedrive cursor (the
+  traversal restarts from the watermark, with the same de-duplication), and the first variant
+  accepted is kept; the import never needs a full retrieval for it.
 - `personFields` (custom field names and option labels, by key) is fetched once per sync (when the
   cached copy in the cursor is older than 15 minutes) and again when a person carries a custom
   field the cached copy does not know.
@@ -34,8 +37,7 @@ from typing import Any
 from app.connectors.base import (STANDARD_FIELDS, AuthKind, ConnectedAccount, CriterionSpec, FetchRequest,
                                  FingerprintLookup, Page, ServiceDescription, SettingSpec, SettingType,
                                  SettingsSaver, SourceContext, SourceRecord, Choice)
-from app.connectors.pipedrive_api import (CursorRejected, MarketingStatusUnavailable, NoSuchCompany,
-                                          PipedriveApi, parse_settings)
+from app.connectors.pipedrive_api import ApiAnswer, BadRequest, NoSuchCompany, PipedriveApi, parse_settings
 from app.connectors.pipedrive_mapping import (BUILT_IN_FIELDS, PersonSchema, person_to_record,
                                               schema_from_person_fields, unknown_custom_keys)
 from app.errors import Invalid, NeedsReauth, SourceError, SourceRejected
@@ -44,6 +46,8 @@ from app.text import quoted
 API_PAGE_LIMIT = 500
 CALLS_PER_FETCH = 5  # API pages one fetch may read looking for persons that match the criteria
 SCHEMA_MAX_AGE = 15 * 60.0
+MARKETING_RECHECK = 24 * 3600.0  # a company may add the Campaigns add-on: ask for the field again daily
+PERSONS_PATH = "/api/v2/persons"
 SETTLED_AFTER = timedelta(seconds=60)
 OVERLAP = timedelta(seconds=1)
 CRITERIA_KEYS = ("owner_id", "label")
@@ -141,6 +145,7 @@ class Traversal:
     high: Boundary | None = None  # greatest (update_time, id) read in the current traversal
     watermark: Boundary | None = None  # greatest (update_time, id) of the last complete one
     marketing: bool = True  # whether the company's API accepts include_fields=marketing_status
+    marketing_off_at: float = 0.0  # when it last refused it (epoch seconds)
     schema: PersonSchema = field(default_factory=PersonSchema)
     schema_at: float = 0.0
 
@@ -149,14 +154,16 @@ class Traversal:
         schema = PersonSchema(cursor.get("field_names") or {}, cursor.get("field_options") or {})
         return cls(since=cursor.get("since"), page=cursor.get("page"), high=_boundary(cursor.get("high")),
                    watermark=_boundary(cursor.get("watermark")), marketing=cursor.get("marketing", True) is not False,
-                   schema=schema, schema_at=float(cursor.get("schema_at") or 0.0))
+                   marketing_off_at=float(cursor.get("marketing_off_at") or 0.0), schema=schema,
+                   schema_at=float(cursor.get("schema_at") or 0.0))
 
     def to_cursor(self) -> dict[str, Any]:
         def dump(b: Boundary | None) -> list[Any] | None:
             return [format_time(b[0]), b[1]] if b else None
 
         return {"since": self.since, "page": self.page, "high": dump(self.high), "watermark": dump(self.watermark),
-                "marketing": self.marketing, "field_names": dict(self.schema.names),
+                "marketing": self.marketing, "marketing_off_at": self.marketing_off_at,
+                "field_names": dict(self.schema.names),
                 "field_options": {k: dict(v) for k, v in self.schema.options.items()}, "schema_at": self.schema_at}
 
     def seen_up_to(self) -> Boundary | None:
@@ -250,6 +257,8 @@ class _Fetch:
     schema_fresh: bool = False
 
     async def run(self, limit: int) -> list[SourceRecord]:
+        if not self.state.marketing and time.time() - self.state.marketing_off_at > MARKETING_RECHECK:
+            self.state.marketing = True
         if time.time() - self.state.schema_at > SCHEMA_MAX_AGE:
             await self._refresh_schema()
         records: list[SourceRecord] = []
@@ -275,32 +284,48 @@ class _Fetch:
         self.state.schema, self.state.schema_at, self.schema_fresh = schema_from_person_fields(items), time.time(), True
 
     async def _list(self, limit: int) -> tuple[list[dict[str, Any]], str | None, datetime | None]:
-        while True:
-            try:
-                answer = await self.api.get("/api/v2/persons", self._params(limit))
-            except CursorRejected:
-                if self.state.page is None:
-                    raise
-                self.state.page = None  # restart from the watermark; re-delivered persons are dropped
-                continue
-            except MarketingStatusUnavailable:
-                if not self.state.marketing:
-                    raise
-                self.state.marketing = False
-                continue
-            persons = [p for p in answer.body.get("data") or [] if isinstance(p, dict) and isinstance(p.get("id"), int)]
-            next_cursor = (answer.body.get("additional_data") or {}).get("next_cursor")
-            return persons, next_cursor if isinstance(next_cursor, str) and next_cursor else None, answer.server_time
+        try:
+            answer = await self.api.get(PERSONS_PATH, self._params(limit, self.state.marketing, self.state.page))
+        except BadRequest as refused:
+            answer = await self._list_without_what_was_refused(limit, refused)
+        persons = [p for p in answer.body.get("data") or [] if isinstance(p, dict) and isinstance(p.get("id"), int)]
+        next_cursor = (answer.body.get("additional_data") or {}).get("next_cursor")
+        return persons, next_cursor if isinstance(next_cursor, str) and next_cursor else None, answer.server_time
 
-    def _params(self, limit: int) -> dict[str, str]:
+    async def _list_without_what_was_refused(self, limit: int, refused: BadRequest) -> ApiAnswer:
+        """After a 400, the same page without the optional parts we sent, one variant at a time.
+
+        A 400 does not reliably say which parameter it refuses (its wording is not a contract),
+        but only two of ours can be refused for reasons of the account: `marketing_status`,
+        which needs the Campaigns add-on, and a saved Pipedrive cursor, which can expire. The
+        first variant Pipedrive accepts is kept: no marketing status (remembered in the cursor,
+        tried again after `MARKETING_RECHECK`), or the traversal restarted from the watermark
+        (re-delivered persons are dropped). When none is accepted, the first refusal is raised.
+        """
+        state = self.state
+        variants = [(False, state.page)] if state.marketing else []
+        variants += [(state.marketing, None)] if state.page else []
+        variants += [(False, None)] if state.marketing and state.page else []
+        for marketing, page in variants:
+            try:
+                answer = await self.api.get(PERSONS_PATH, self._params(limit, marketing, page))
+            except BadRequest:
+                continue
+            if state.marketing and not marketing:
+                state.marketing_off_at = time.time()
+            state.marketing, state.page = marketing, page
+            return answer
+        raise refused
+
+    def _params(self, limit: int, marketing: bool, page: str | None) -> dict[str, str]:
         params = {"limit": str(limit), "sort_by": "update_time", "sort_direction": "asc"}
         if self.state.since:
             params["updated_since"] = self.state.since
-        if self.state.page:
-            params["cursor"] = self.state.page
+        if page:
+            params["cursor"] = page
         if "owner_id" in self.criteria:
             params["owner_id"] = str(self.criteria["owner_id"])
-        if self.state.marketing:
+        if marketing:
             params["include_fields"] = "marketing_status"
         return params
 

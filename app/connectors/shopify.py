@@ -14,25 +14,26 @@ What a fetch does, and what it guarantees:
   customer imported without it is `unsubscribed`, so it never becomes an active contact; one this
   import brought earlier who unsubscribes later is passed on (marked unsubscribed) even with
   `subscribed_only`, so the unsubscribe reaches the contact.
-- Errors: HTTP through `SHOPIFY_ERROR_ACTIONS`; in a 200 body, THROTTLED is a rate limit whose
-  delay comes from the query cost and the bucket's restore rate (slept through when short,
-  raised as `RateLimited` otherwise), ACCESS_DENIED needs re-authorisation, INTERNAL_SERVER_ERROR
-  is retried, anything else is a refusal. A page is returned whole or not at all.
+- Errors: one path (`http.request_with_retries`, at most `retries + 1` requests a call): HTTP
+  statuses through `SHOPIFY_ERROR_ACTIONS`; in a 200 body (`classify_graphql_answer`), THROTTLED
+  is a rate limit whose delay comes from the query cost and the bucket's restore rate (slept
+  through when short, raised as `RateLimited` otherwise), ACCESS_DENIED needs
+  re-authorisation, INTERNAL_SERVER_ERROR is retried, anything else is a refusal. A page is
+  returned whole or not at all.
 """
 
 from __future__ import annotations
 
-import asyncio
 import math
 from dataclasses import dataclass
 from typing import Any
 
 from app.connectors.base import Choice, ConnectedAccount, FetchRequest, Page, SettingsSaver, SourceContext, SourceRecord
-from app.connectors.http import ERROR_ACTIONS, ErrorAction, request_with_retries
+from app.connectors.http import ACCEPTED, ERROR_ACTIONS, ErrorAction, SourceResponse, Verdict, request_with_retries
 from app.connectors.shopify_mapping import (
     API_VERSION, CUSTOMER_TAGS_QUERY, CUSTOMERS_QUERY, DESCRIPTION, PAGE_SIZE, SHOP_FIELD, SHOP_QUERY, TOKEN_FIELD, normalise_criteria,
     normalise_settings, record_from_node, search_query, wanted)
-from app.errors import Invalid, NeedsReauth, RateLimited, SourceError, SourceRejected, SourceUnavailable
+from app.errors import Invalid, NeedsReauth, SourceError, SourceRejected, SourceUnavailable
 
 ENDPOINT_NAME = "shopify"
 DEFAULT_ENDPOINT = "https://{shop}"  # the shop's admin domain is substituted for {shop}
@@ -41,7 +42,8 @@ THROTTLE_FALLBACK_WAIT = 10.0  # a full bucket refill on the Standard plan, when
 # an empty page with the cursor moved on: bounded work per fetch, and progress either way.
 MAX_SKIPPED_PAGES = 5
 
-SHOPIFY_ERROR_ACTIONS = ERROR_ACTIONS | {
+SHOPIFY_ERROR_ACTIONS = {
+    **ERROR_ACTIONS,
     402: ErrorAction.REJECT,  # the shop is frozen (unpaid): retrying changes nothing
     404: ErrorAction.REJECT,  # no such shop (closed or renamed)
     423: ErrorAction.REJECT,  # the shop is locked by Shopify
@@ -89,53 +91,42 @@ async def run_query(context: SourceContext, settings: dict[str, str], query: str
     """The `data` of one GraphQL call, errors in the body mapped to typed ones (see the module)."""
     url = graphql_url(context, settings["shop"])
     headers = {"X-Shopify-Access-Token": settings["access_token"], "Accept": "application/json"}
-    attempt = 0
-    while True:
-        response = await request_with_retries(context, "POST", url, table=SHOPIFY_ERROR_ACTIONS, headers=headers,
-                                              json={"query": query, "variables": variables})
-        body = response.json()
-        if not isinstance(body, dict):
-            raise SourceUnavailable("Shopify answered with a body that is not a GraphQL response.")
-        try:
-            return _data_of(body)
-        except _Retryable as retry:
-            if retry.wait > context.max_inline_wait or attempt >= context.retries:
-                raise retry.final from None
-            await asyncio.sleep(retry.wait)
-        attempt += 1
-
-
-class _Retryable(Exception):
-    """A body-level failure worth retrying in place after `wait` seconds; `final` if not."""
-
-    def __init__(self, wait: float, final: SourceError) -> None:
-        super().__init__(str(final))
-        self.wait, self.final = wait, final
-
-
-def _data_of(body: dict[str, Any]) -> dict[str, Any]:
-    errors = body.get("errors")
-    if isinstance(errors, str):  # REST-style `{"errors": "..."}` from the edge
-        raise SourceRejected(f"Shopify refused the request: {errors[:200]}")
-    if errors:
-        _raise_for(errors if isinstance(errors, list) else [errors], body.get("extensions") or {})
-    data = body.get("data")
-    if not isinstance(data, dict):
-        raise SourceUnavailable("Shopify answered without data or errors.")
+    response = await request_with_retries(context, "POST", url, classify=classify_graphql_answer,
+                                          table=SHOPIFY_ERROR_ACTIONS, headers=headers,
+                                          json={"query": query, "variables": variables})
+    data: dict[str, Any] = response.json()["data"]  # the classifier accepted only an object with data
     return data
 
 
-def _raise_for(errors: list[Any], extensions: dict[str, Any]) -> None:
+def classify_graphql_answer(response: SourceResponse) -> Verdict | None:
+    """Shopify's own rows, read from the body of a 2xx; other statuses are left to the table."""
+    if response.status_code >= 300:
+        return None
+    body = response.json_object()
+    if body is None:
+        return Verdict(ErrorAction.RETRY, "Shopify answered with a body that is not a GraphQL response")
+    errors = body.get("errors")
+    if isinstance(errors, str):  # REST-style `{"errors": "..."}` from the edge
+        return Verdict(ErrorAction.REJECT, f"Shopify refused the request: {errors[:200]}")
+    if errors:
+        return _verdict_for(errors if isinstance(errors, list) else [errors], body.get("extensions") or {})
+    if not isinstance(body.get("data"), dict):
+        return Verdict(ErrorAction.RETRY, "Shopify answered without data or errors")
+    return ACCEPTED
+
+
+def _verdict_for(errors: list[Any], extensions: dict[str, Any]) -> Verdict:
     codes = {str((e.get("extensions") or {}).get("code", "")) for e in errors if isinstance(e, dict)}
     message = "; ".join(str(e.get("message", "")) for e in errors if isinstance(e, dict))[:300]
     if "THROTTLED" in codes:
-        wait = throttle_wait(extensions.get("cost") or {})
-        raise _Retryable(wait, RateLimited("Throttled by Shopify (query cost above the points available).", wait))
+        return Verdict(ErrorAction.RATE_LIMITED, "Throttled by Shopify (query cost above the points available).",
+                       throttle_wait(extensions.get("cost") or {}))
     if "ACCESS_DENIED" in codes:
-        raise NeedsReauth(f"Shopify denied access: {message} Reinstall the app with the read_customers scope.")
+        return Verdict(ErrorAction.REAUTH,
+                       f"Shopify denied access: {message} Reinstall the app with the read_customers scope.")
     if "INTERNAL_SERVER_ERROR" in codes:
-        raise _Retryable(0.0, SourceUnavailable(f"Shopify failed to answer: {message}"))
-    raise SourceRejected(f"Shopify refused the query: {message}")
+        return Verdict(ErrorAction.RETRY, f"Shopify failed to answer: {message}")
+    return Verdict(ErrorAction.REJECT, f"Shopify refused the query: {message}")
 
 
 def throttle_wait(cost: dict[str, Any]) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
@@ -10,7 +11,6 @@ from typing import Any
 import httpx
 import pytest
 
-from app.connectors import shopify as shopify_module
 from app.connectors.base import SourceContext
 from app.connectors.shopify import ShopifyConnector, run_query
 from app.connectors.shopify_mapping import DESCRIPTION, PAGE_SIZE, normalise_shop
@@ -219,7 +219,7 @@ async def test_a_short_throttle_is_waited_for_in_place(monkeypatch: pytest.Monke
         slept.append(seconds)
         clock.advance(seconds)
 
-    monkeypatch.setattr(shopify_module.asyncio, "sleep", fake_sleep)
+    monkeypatch.setattr(asyncio, "sleep", fake_sleep)  # where the one retry loop sleeps
     async with simulator_client(sim) as frozen:
         context = make_context(frozen, max_inline_wait=15.0)
         first = await fetch(context, limit=500)
