@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 
+from app.connectors import pipedrive as pipedrive_module
 from app.connectors.base import FetchRequest, Page, SourceContext, SourceRecord
 from app.connectors.pipedrive import PipedriveConnector
 from app.connectors.pipedrive_mapping import PersonSchema, person_to_record
-from app.errors import Invalid, NeedsReauth, RateLimited, SourceUnavailable
+from app.errors import Invalid, NeedsReauth, RateLimited, SourceRejected, SourceUnavailable
 from tests.connectors.pipedrive_support import SETTINGS, make_client, make_context
 from tests.simulators.pipedrive import EPOCH, PipedriveSimulator
 
@@ -269,14 +270,84 @@ async def test_server_errors_are_retried_then_unavailable(sim: PipedriveSimulato
 
 # mapping -----------------------------------------------------------------------------------------
 
-async def test_without_the_campaigns_app_persons_come_without_marketing_status(
-    sim: PipedriveSimulator, engine: Engine
+@pytest.mark.parametrize("refusal", [
+    {"success": False, "error": "Validation failed", "code": "ERR_SCHEMA_VALIDATION_FAILED"},
+    {"success": False, "error": "Bad request", "error_info": "Please check developers.pipedrive.com"},
+    "<html>400 Bad Request</html>",
+], ids=["validation", "generic", "not-json"])
+async def test_without_the_campaigns_add_on_persons_come_without_marketing_status_whatever_the_400_says(
+    sim: PipedriveSimulator, engine: Engine, refusal: Any
 ) -> None:
-    sim.marketing_app = False
+    sim.marketing_app, sim.marketing_refusal = False, refusal
     sim.seed(2, marketing_status="unsubscribed")
+
     taken = await engine.sync()
+
     assert len(taken) == 2 and not any(r.unsubscribed for r in taken)
     assert engine.cursor["marketing"] is False
+    persons_calls = [params for path, params, _ in sim.requests if path.endswith("/api/v2/persons")]
+    assert [c.get("include_fields") for c in persons_calls] == ["marketing_status", None]
+
+
+async def test_the_missing_add_on_is_remembered_and_asked_again_after_a_day(
+    sim: PipedriveSimulator, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sim.marketing_app = False
+    sim.seed(2)
+    await engine.sync()
+    sim.add_person(name="New One", email="new@example.com", update_time=NOW)
+    sim.requests.clear()
+
+    assert len(await engine.sync()) == 1
+    assert [params.get("include_fields") for path, params, _ in sim.requests if path.endswith("/persons")] == [None]
+
+    sim.marketing_app = True  # the company bought Campaigns
+    sim.edit(3, update_time=NOW, marketing_status="unsubscribed")
+    later = engine.cursor["marketing_off_at"] + 24 * 3600 + 1
+    monkeypatch.setattr(pipedrive_module.time, "time", lambda: later)
+    again = await engine.sync()
+
+    assert [r.unsubscribed for r in again] == [True] and engine.cursor["marketing"] is True
+
+
+async def test_with_the_campaigns_add_on_the_marketing_status_is_asked_for_every_time(
+    sim: PipedriveSimulator, engine: Engine
+) -> None:
+    sim.seed(600, marketing_status="subscribed")
+
+    await engine.sync()
+    await engine.sync()
+
+    persons_calls = [params for path, params, _ in sim.requests if path.endswith("/api/v2/persons")]
+    assert len(persons_calls) == 2 and all(c["include_fields"] == "marketing_status" for c in persons_calls)
+    assert engine.cursor["marketing"] is True
+
+
+async def test_an_expired_cursor_restarts_from_the_watermark_whatever_the_400_says(
+    sim: PipedriveSimulator, engine: Engine
+) -> None:
+    sim.seed(700)
+    assert len((await engine.fetch(limit=500)).records) == 500
+    sim.expire_cursors()
+
+    rest = await engine.sync()
+
+    assert len(rest) == 200 and len(set(engine.imported)) == 700 and engine.cursor["marketing"] is True
+
+
+async def test_a_400_that_no_variant_avoids_is_a_refusal_and_keeps_the_marketing_status(
+    sim: PipedriveSimulator, engine: Engine
+) -> None:
+    sim.seed(2)
+    await engine.sync()
+    before = dict(engine.cursor)
+    sim.fail_next(400, times=2, body={"success": False, "error": "Something else is wrong"})
+
+    with pytest.raises(SourceRejected, match="Something else is wrong"):
+        await engine.sync()
+    assert engine.cursor == before and before["marketing"] is True
+    persons_calls = [params for path, params, _ in sim.requests if path.endswith("/api/v2/persons")]
+    assert [c.get("include_fields") for c in persons_calls[-2:]] == ["marketing_status", None]
 
 
 async def test_unsubscribed_marketing_status_marks_the_record(sim: PipedriveSimulator, engine: Engine) -> None:

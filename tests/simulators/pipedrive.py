@@ -10,7 +10,8 @@ from the `x-api-token` header (or the legacy `api_token` query parameter). Every
 
 Scripting: `add_person`, `edit`, `seed`, `seed_demo`, `add_custom_field`, `fail_next`,
 `truncate_next`, `rate_limit_next`, `exhaust_daily_budget`, `expire_cursors`, `api_token`
-(change it to refuse the connector's), `marketing_app`; `requests` records (path, params, headers).
+(change it to refuse the connector's), `marketing_app` (False: a company without the Campaigns
+add-on, refusing `include_fields=marketing_status` with `marketing_refusal`); `requests` records (path, params, headers).
 """
 
 from __future__ import annotations
@@ -61,7 +62,11 @@ class PipedriveSimulator:
     def __init__(self, company_domain: str = "acme", api_token: str = TOKEN) -> None:
         self.company_domain, self.api_token = company_domain, api_token
         self.company_name = company_domain.title() + " Ltd"
+        # A company with the Campaigns add-on answers `include_fields=marketing_status`; one without
+        # refuses it with a 400 whose body is not a contract (what it says is a test's choice).
         self.marketing_app = True
+        self.marketing_refusal: Any = {"success": False, "error": "Validation failed",
+                                       "code": "ERR_SCHEMA_VALIDATION_FAILED"}
         self.persons: dict[int, dict[str, Any]] = {}
         self.person_fields: list[dict[str, Any]] = [
             {"id": 1, "key": "name", "name": "Name", "field_type": "varchar"},
@@ -234,8 +239,7 @@ class PipedriveSimulator:
                                "code": "ERR_SCHEMA_VALIDATION_FAILED"}, 400)
         include = [f for f in q.get("include_fields", "").split(",") if f]
         if "marketing_status" in include and not self.marketing_app:
-            return self._json({"success": False, "error": "Validation failed: include_fields: marketing_status "
-                               "requires the Campaigns app", "code": "ERR_SCHEMA_VALIDATION_FAILED"}, 400)
+            return self._json(self.marketing_refusal, 400)
         sort_by, descending = q.get("sort_by", "id"), q.get("sort_direction", "asc") == "desc"
         ordered = sorted(self._filtered(q), key=lambda p: (p[sort_by], p["id"]) if sort_by != "id" else (p["id"],),
                          reverse=descending)
