@@ -188,6 +188,59 @@ async def test_label_criterion_filters_persons_and_reads_past_pages_without_matc
     assert len(taken) == 3 and all(r.fields["labels"] == "Hot lead" for r in taken)
 
 
+async def test_criteria_chosen_by_name_are_resolved_to_ids(sim: PipedriveSimulator, engine: Engine) -> None:
+    sim.seed(10)
+    sam = sim.seed(4, owner_id=2)
+    sim.edit(sam[0]["id"], update_time=EPOCH, label_ids=[2])
+    engine.criteria = PipedriveConnector().validate_criteria({"owner_id": " sam  SELLER ", "label": "hot lead"})
+
+    taken = await engine.sync()
+
+    assert [r.external_id for r in taken] == [str(sam[0]["id"])]
+    assert {params.get("owner_id") for path, params, _ in sim.requests if path.endswith("/persons")} == {"2"}
+
+
+async def test_a_name_no_owner_has_is_a_refusal_saying_so(sim: PipedriveSimulator, engine: Engine) -> None:
+    sim.seed(3)
+    engine.criteria = PipedriveConnector().validate_criteria({"owner_id": "Nobody Here"})
+
+    with pytest.raises(SourceRejected, match="no user named 'Nobody Here'"):
+        await engine.sync()
+
+
+async def test_organisation_and_owner_names_are_read_in_bulk_once_per_sync(
+    sim: PipedriveSimulator, engine: Engine
+) -> None:
+    sim.organizations |= {100 + n: f"Company {n}" for n in range(150)}
+    sim.seed(300, org_id=None)
+    for n, person in enumerate(sorted(sim.persons.values(), key=lambda p: p["id"])):
+        sim.edit(person["id"], update_time=EPOCH + timedelta(seconds=n), org_id=100 + n % 150, owner_id=1 + n % 2)
+    sim.add_person(name="Gone Org", email="gone-org@example.com", update_time=EPOCH + timedelta(hours=1), org_id=999)
+
+    first = await engine.fetch(limit=200)
+    second = await engine.sync()
+
+    by_id = {r.external_id: r for r in first.records + second}
+    assert by_id["1"].fields["organization"] == "Company 0" and by_id["1"].fields["owner"] == "Owner One"
+    assert by_id["2"].fields["owner"] == "Sam Seller"
+    assert "organization" not in by_id[str(len(sim.persons))].fields  # an organisation we cannot see: no "999"
+    calls = [(path.rsplit("/", 1)[1], params) for path, params, _ in sim.requests]
+    org_calls = [params["ids"].split(",") for name, params in calls if name == "organizations"]
+    assert [len(ids) for ids in org_calls] == [100, 50, 1]  # each organisation asked for once, 100 at a time
+    assert [name for name, _ in calls].count("users") == 1
+
+
+async def test_person_fields_are_paged_by_start_until_no_more_items(sim: PipedriveSimulator, engine: Engine) -> None:
+    keys = [sim.add_custom_field(f"Field {n}") for n in range(650)]
+    sim.seed(1, custom_fields={keys[-1]: "last page"})
+
+    record = (await engine.fetch()).records[0]
+
+    assert record.fields["field_649"] == "last page" and record.field_labels["field_649"] == "Field 649"
+    starts = [params["start"] for path, params, _ in sim.requests if path.endswith("/personFields")]
+    assert starts == ["0", "500"]
+
+
 # custom fields -----------------------------------------------------------------------------------
 
 async def test_custom_fields_are_named_from_person_fields_fetched_once(sim: PipedriveSimulator, engine: Engine) -> None:
@@ -202,7 +255,7 @@ async def test_custom_fields_are_named_from_person_fields_fetched_once(sim: Pipe
     await engine.fetch()
 
     assert record.fields == {"favourite_colour": "Teal", "company_size": "11-50", "budget": "2300 EUR",
-                             f"organization_{clash[:8]}": "x", "organization": "5", "owner": "1",
+                             f"organization_{clash[:8]}": "x", "organization": "Initech", "owner": "Owner One",
                              "labels": "Customer, Hot lead"}
     assert record.field_labels == {"favourite_colour": "Favourite colour", "company_size": "Company size",
                                    "budget": "Budget", f"organization_{clash[:8]}": "Organization"}
