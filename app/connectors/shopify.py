@@ -1,4 +1,4 @@
-"""The Shopify connector: a shop's customers through the GraphQL Admin API (version 2025-10).
+"""The Shopify connector: a shop's customers through the GraphQL Admin API (the version a setting).
 
 What a fetch does, and what it guarantees:
 - It lists `customers(sortKey: UPDATED_AT, query: "updated_at:>='W'")`, following Shopify's
@@ -20,6 +20,12 @@ What a fetch does, and what it guarantees:
   through when short, raised as `RateLimited` otherwise), ACCESS_DENIED needs
   re-authorisation, INTERNAL_SERVER_ERROR is retried, anything else is a refusal. A page is
   returned whole or not at all.
+- Protected customer data: an app Shopify has not allowed to read customers' names, email
+  addresses and phone numbers gets ACCESS_DENIED errors on those fields (or on the customers),
+  or the fields empty. Either way the fetch raises `ProtectedCustomerData` (a refusal whose
+  message says what to change in Shopify), before any record is made: no blank contact is ever
+  imported, and the import resumes by itself once access is given. Connecting already checks it
+  (the connect query reads one customer's email address).
 """
 
 from __future__ import annotations
@@ -31,8 +37,8 @@ from typing import Any
 from app.connectors.base import Choice, ConnectedAccount, FetchRequest, Page, SettingsSaver, SourceContext, SourceRecord
 from app.connectors.http import ACCEPTED, ERROR_ACTIONS, ErrorAction, SourceResponse, Verdict, request_with_retries
 from app.connectors.shopify_mapping import (
-    API_VERSION, CUSTOMER_TAGS_QUERY, CUSTOMERS_QUERY, DESCRIPTION, PAGE_SIZE, SHOP_FIELD, SHOP_QUERY, TOKEN_FIELD, normalise_criteria,
-    normalise_settings, record_from_node, search_query, wanted)
+    CUSTOMER_TAGS_QUERY, CUSTOMERS_QUERY, DESCRIPTION, PAGE_SIZE, SHOP_FIELD, SHOP_QUERY, TOKEN_FIELD, normalise_criteria,
+    api_version, normalise_settings, record_from_node, search_query, wanted)
 from app.errors import Invalid, NeedsReauth, SourceError, SourceRejected, SourceUnavailable
 
 ENDPOINT_NAME = "shopify"
@@ -81,15 +87,15 @@ class CustomersCursor:
         return {"since": self.since, "after": self.after, "watermark": self.watermark, "last_id": self.last_id}
 
 
-def graphql_url(context: SourceContext, shop: str) -> str:
-    base = context.endpoint(ENDPOINT_NAME, DEFAULT_ENDPOINT).replace("{shop}", shop)
-    return f"{base}/admin/api/{API_VERSION}/graphql.json"
+def graphql_url(context: SourceContext, settings: dict[str, str]) -> str:
+    base = context.endpoint(ENDPOINT_NAME, DEFAULT_ENDPOINT).replace("{shop}", settings["shop"])
+    return f"{base}/admin/api/{api_version(settings)}/graphql.json"
 
 
 async def run_query(context: SourceContext, settings: dict[str, str], query: str,
                     variables: dict[str, Any]) -> dict[str, Any]:
     """The `data` of one GraphQL call, errors in the body mapped to typed ones (see the module)."""
-    url = graphql_url(context, settings["shop"])
+    url = graphql_url(context, settings)
     headers = {"X-Shopify-Access-Token": settings["access_token"], "Accept": "application/json"}
     response = await request_with_retries(context, "POST", url, classify=classify_graphql_answer,
                                           table=SHOPIFY_ERROR_ACTIONS, headers=headers,
@@ -121,12 +127,51 @@ def _verdict_for(errors: list[Any], extensions: dict[str, Any]) -> Verdict:
     if "THROTTLED" in codes:
         return Verdict(ErrorAction.RATE_LIMITED, "Throttled by Shopify (query cost above the points available).",
                        throttle_wait(extensions.get("cost") or {}))
+    if _protected_data_refused(errors):
+        return Verdict(ErrorAction.REJECT, PROTECTED_DATA_REFUSED, error=ProtectedCustomerData)
     if "ACCESS_DENIED" in codes:
         return Verdict(ErrorAction.REAUTH,
                        f"Shopify denied access: {message} Reinstall the app with the read_customers scope.")
     if "INTERNAL_SERVER_ERROR" in codes:
         return Verdict(ErrorAction.RETRY, f"Shopify failed to answer: {message}")
     return Verdict(ErrorAction.REJECT, f"Shopify refused the query: {message}")
+
+
+class ProtectedCustomerData(SourceRejected):
+    """Shopify withholds the customers' protected data (names, email addresses, phone numbers,
+    addresses) from this app: nothing is imported until the app is allowed to read it."""
+
+
+PROTECTED_DATA_REFUSED = (
+    "Shopify has not allowed this app to read customers' protected data (names, email addresses, phone numbers), "
+    "so no customer was imported: a contact is never imported without them. To fix it, in the Shopify admin open "
+    "Settings > Apps and sales channels > Develop apps > your app > Configuration > Protected customer data "
+    "access, allow it with the Name, Email, Phone and Address fields and save (a public app requests this in the "
+    "Partner Dashboard and waits for Shopify's review); the next sync imports the customers.")
+PROTECTED_FIELDS = ("firstName", "lastName", "defaultEmailAddress", "defaultPhoneNumber", "defaultAddress")
+REDACTION_EVIDENCE = 3  # customers in a row with every protected field empty before it is called redaction
+
+
+def _protected_data_refused(errors: list[Any]) -> bool:
+    """Whether ACCESS_DENIED errors are about protected customer data rather than a scope: they
+    point at a customer's own field (a path into `nodes`), or at Shopify's protected data page."""
+    for error in errors:
+        if not isinstance(error, dict) or (error.get("extensions") or {}).get("code") != "ACCESS_DENIED":
+            continue
+        path = error.get("path") if isinstance(error.get("path"), list) else []
+        about = f"{error.get('message', '')} {(error.get('extensions') or {}).get('documentation', '')}".lower()
+        if "nodes" in path or "protected-customer-data" in about or "protected customer data" in about:
+            return True
+    return False
+
+
+def check_not_redacted(nodes: list[dict[str, Any]]) -> None:
+    """Raises `ProtectedCustomerData` for a page whose customers all come without any protected
+    field: Shopify's redaction of an app not approved for them, not real customers (one such
+    customer can exist; `REDACTION_EVIDENCE` of them in a page, and nothing else, cannot)."""
+    if len(nodes) >= REDACTION_EVIDENCE and all(all(n.get(f) in (None, "") for f in PROTECTED_FIELDS)
+                                                for n in nodes):
+        raise ProtectedCustomerData(PROTECTED_DATA_REFUSED)
 
 
 def throttle_wait(cost: dict[str, Any]) -> float:
@@ -168,6 +213,8 @@ class ShopifyConnector:
         clean = normalise_settings(settings)
         try:
             data = await run_query(context, clean, SHOP_QUERY, {})
+        except ProtectedCustomerData as exc:
+            raise Invalid(str(exc), TOKEN_FIELD) from exc
         except NeedsReauth as exc:
             raise Invalid(f"Shopify refused this access token for {clean['shop']}: check it, and that the app "
                           f"has the read_customers scope. ({exc})", TOKEN_FIELD) from exc
@@ -216,6 +263,7 @@ class ShopifyConnector:
         nodes, has_next, end_cursor = _customers_of(data)
         if len(nodes) > variables["first"]:
             raise SourceUnavailable("Shopify answered with more customers than asked for.")
+        check_not_redacted(nodes)
         return nodes, has_next, end_cursor
 
 
