@@ -225,8 +225,8 @@ class PipedriveConnector:
             raise Invalid(str(exc), ["settings", "company_domain"]) from exc
         except SourceError as exc:
             raise Invalid(f"Could not check the connection with Pipedrive: {exc}", ["settings"]) from exc
-        user = me.body.get("data") if isinstance(me.body.get("data"), dict) else {}
-        company = str(user.get("company_domain") or domain).strip().lower()
+        user = me.body.get("data")
+        company = str((user if isinstance(user, dict) else {}).get("company_domain") or domain).strip().lower()
         return ConnectedAccount(external_account=f"{company}.pipedrive.com",
                                 settings={"company_domain": company, "api_token": token})
 

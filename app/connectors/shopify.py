@@ -158,9 +158,9 @@ def _protected_data_refused(errors: list[Any]) -> bool:
     for error in errors:
         if not isinstance(error, dict) or (error.get("extensions") or {}).get("code") != "ACCESS_DENIED":
             continue
-        path = error.get("path") if isinstance(error.get("path"), list) else []
+        path = error.get("path")
         about = f"{error.get('message', '')} {(error.get('extensions') or {}).get('documentation', '')}".lower()
-        if "nodes" in path or "protected-customer-data" in about or "protected customer data" in about:
+        if (isinstance(path, list) and "nodes" in path) or "protected-customer-data" in about or "protected customer data" in about:
             return True
     return False
 
@@ -222,8 +222,8 @@ class ShopifyConnector:
             raise Invalid(f"Could not use the shop {clean['shop']}: {exc}", SHOP_FIELD) from exc
         except SourceError as exc:
             raise Invalid(f"Shopify could not be reached for {clean['shop']}: {exc}", SHOP_FIELD) from exc
-        shop = data.get("shop") if isinstance(data.get("shop"), dict) else {}
-        domain = str(shop.get("myshopifyDomain") or clean["shop"]).lower()
+        shop = data.get("shop")
+        domain = str((shop if isinstance(shop, dict) else {}).get("myshopifyDomain") or clean["shop"]).lower()
         return ConnectedAccount(external_account=domain, settings=clean)
 
     async def criterion_choices(self, key: str, settings: dict[str, Any], context: SourceContext,
@@ -257,11 +257,11 @@ class ShopifyConnector:
 
     async def _page(self, request: FetchRequest, settings: dict[str, str], criteria: dict[str, Any],
                     cursor: CustomersCursor) -> tuple[list[dict[str, Any]], bool, str | None]:
-        variables = {"first": max(1, min(request.limit, PAGE_SIZE)), "after": cursor.after,
-                     "query": search_query(cursor.start(), criteria)}
+        first = max(1, min(request.limit, PAGE_SIZE))
+        variables = {"first": first, "after": cursor.after, "query": search_query(cursor.start(), criteria)}
         data = await run_query(request.context, settings, CUSTOMERS_QUERY, variables)
         nodes, has_next, end_cursor = _customers_of(data)
-        if len(nodes) > variables["first"]:
+        if len(nodes) > first:
             raise SourceUnavailable("Shopify answered with more customers than asked for.")
         check_not_redacted(nodes)
         return nodes, has_next, end_cursor
