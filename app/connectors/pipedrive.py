@@ -234,7 +234,7 @@ class PipedriveConnector:
                                 save_settings: SettingsSaver) -> list[Choice]:
         """`owner_id`: the company's users (`GET /api/v1/users`, deactivated ones said so, as
         they may still own persons); `label`: the options of the person label field. Values are
-        the numeric ids the criteria take."""
+        the ids (the criteria take a name as well)."""
         if key not in CRITERIA_KEYS:
             return []
         api = PipedriveApi(context, *parse_settings(settings))
