@@ -1,8 +1,13 @@
-"""HTTP calls to sources, with provider errors mapped through a small table to an action.
+"""HTTP calls to sources: one retry loop for every connector, provider errors as data.
 
-The default table says: 401/403 need re-authorisation, 429 is a rate limit, 408/5xx and network
-failures are transient and retried with backoff and jitter (bounded), any other 4xx is a refusal.
-A connector passes its own rows to override single entries (`ERROR_ACTIONS | {400: ...}`).
+Every answer gets a `Verdict` (an `ErrorAction`, and the message, delay or error type to use):
+first from the connector's `Classifier`, which sees the status, headers and body and speaks for
+its own rows only, then from a status table. The default table says: 401/403 need
+re-authorisation, 429 is a rate limit, 408/5xx and network failures are transient and retried
+with backoff and jitter (bounded), any other 4xx is a refusal. A connector overrides single
+entries (`{**ERROR_ACTIONS, 423: ErrorAction.RETRY}`) and writes a classifier for what only the
+body tells (a THROTTLED 200, a daily budget in a 429). `request_with_retries` is the loop: at most
+`context.retries + 1` requests a call, within `context.deadline`.
 """
 
 from __future__ import annotations
