@@ -49,14 +49,14 @@ from app.connectors.base import (
 )
 from app.connectors.google_contacts_mapping import FIXED_FIELDS, group_names, is_deleted, person_to_record
 from app.connectors.http import (
-    ERROR_ACTIONS,
+    ACCEPTED,
     ErrorAction,
     SourceResponse,
-    parse_retry_after,
+    Verdict,
     redact_url,
     request_with_retries,
 )
-from app.errors import CursorExpired, Invalid, NeedsReauth, RateLimited, SourceError, SourceRejected, SourceUnavailable
+from app.errors import CursorExpired, Invalid, NeedsReauth, SourceError, SourceRejected, SourceUnavailable
 from app.text import quoted
 
 SERVICE_ID = "google_contacts"
@@ -75,9 +75,8 @@ LABEL_MAX_LENGTH = 200
 # System groups a user may want to import by; the others (all, blocked, chatBuddies) are not labels.
 SYSTEM_LABELS = ("myContacts", "starred", "friends", "family", "coworkers")
 
-# 400/403/410 say in their body what went wrong (an expired sync token, a quota, a missing
-# scope) and a 401 earns one forced refresh: they are handed back to be read here.
-PEOPLE_ERROR_ACTIONS = {**ERROR_ACTIONS, **dict.fromkeys((400, 401, 403, 410), ErrorAction.READ_BODY)}
+# 400/401/403/410 say in their body what went wrong (an expired sync token, a quota, a missing
+# scope): `classify_people_answer` reads them; a 401 first earns one forced refresh.
 RATE_LIMIT_REASONS = {"RATE_LIMIT_EXCEEDED", "rateLimitExceeded", "userRateLimitExceeded", "quotaExceeded"}
 SCOPE_REASONS = {"ACCESS_TOKEN_SCOPE_INSUFFICIENT", "insufficientPermissions"}
 
@@ -181,12 +180,10 @@ class PeopleSession:
         self.base = self.context.endpoint(PEOPLE, PEOPLE_DEFAULT)
 
     async def get(self, path: str, params: Mapping[str, str]) -> dict[str, Any]:
-        response = await self._send(path, params, await self._token())
+        response = await self._send(path, params, await self._token(), may_refresh=True)
         if response.status_code == 401:  # revoked or expired earlier than it said: refresh once
             self.request.settings["expires_at"] = 0
-            response = await self._send(path, params, await self._token())
-        if response.status_code >= 400:
-            raise_for_error(response, path, sent_sync_token="syncToken" in params)
+            response = await self._send(path, params, await self._token(), may_refresh=False)
         body = response.json()
         if not isinstance(body, dict):
             raise SourceUnavailable(f"Google answered {redact_url(self.base + path)} with something that is not an object.")
@@ -199,30 +196,40 @@ class PeopleSession:
             raise SourceRejected(exc.message) from None
         return await oauth.fresh_access_token(self.request, oauth_endpoints(self.context), client)
 
-    async def _send(self, path: str, params: Mapping[str, str], token: str) -> SourceResponse:
+    async def _send(self, path: str, params: Mapping[str, str], token: str, *, may_refresh: bool) -> SourceResponse:
+        sent_sync_token = "syncToken" in params
+
+        def classify(response: SourceResponse) -> Verdict | None:
+            if response.status_code == 401 and may_refresh:
+                return ACCEPTED  # handed back for the forced refresh
+            return classify_people_answer(response, path, sent_sync_token=sent_sync_token)
+
         return await request_with_retries(self.context, "GET", self.base + path, params=dict(params),
-                                          table=PEOPLE_ERROR_ACTIONS,
+                                          classify=classify,
                                           headers={"Authorization": f"Bearer {token}", "Accept": "application/json"})
 
 
-def raise_for_error(response: SourceResponse, path: str, *, sent_sync_token: bool) -> None:
-    """The typed error of a 4xx the table handed back; a Google error body is
-    `{"error": {"code", "message", "status", "details": [{"reason"}]}}`."""
+def classify_people_answer(response: SourceResponse, path: str, *, sent_sync_token: bool) -> Verdict | None:
+    """Google's rows for a 400/401/403/410, read from its error body `{"error": {"code",
+    "message", "status", "details": [{"reason"}]}}`; None leaves any other status to the table."""
+    if response.status_code not in (400, 401, 403, 410):
+        return None
     status, reasons, message = _google_error(response)
     where = f"HTTP {response.status_code} from {path}"
     if response.status_code in (400, 410) and sent_sync_token and (
             "EXPIRED_SYNC_TOKEN" in reasons or status == "FAILED_PRECONDITION" or response.status_code == 410):
-        raise CursorExpired(f"Google's sync token expired ({where}); a full retrieval starts again.")
+        return Verdict(ErrorAction.RESET_CURSOR, f"Google's sync token expired ({where}); a full retrieval starts again.")
     if status == "RESOURCE_EXHAUSTED" or reasons & RATE_LIMIT_REASONS:
-        raise RateLimited(f"Rate limited by Google ({where}).", parse_retry_after(response.headers.get("Retry-After")))
+        return Verdict(ErrorAction.RATE_LIMITED, f"Rate limited by Google ({where}).")
     if response.status_code == 401:
-        raise NeedsReauth(f"Google refused the access token even after a refresh ({where}); reconnect the account.")
+        return Verdict(ErrorAction.REAUTH, f"Google refused the access token even after a refresh ({where}); "
+                       "reconnect the account.")
     if response.status_code == 403 and (reasons & SCOPE_REASONS or status in ("PERMISSION_DENIED", "UNAUTHENTICATED")):
         if "SERVICE_DISABLED" in reasons:
-            raise SourceRejected(f"The People API is not enabled for this server's Google project ({where}).")
-        raise NeedsReauth(f"Google refused access to the contacts ({where}); reconnect the account and allow "
-                          "reading contacts.")
-    raise SourceRejected(f"Google refused the request ({where}{': ' + message if message else ''}).")
+            return Verdict(ErrorAction.REJECT, f"The People API is not enabled for this server's Google project ({where}).")
+        return Verdict(ErrorAction.REAUTH, f"Google refused access to the contacts ({where}); reconnect the account "
+                       "and allow reading contacts.")
+    return Verdict(ErrorAction.REJECT, f"Google refused the request ({where}{': ' + message if message else ''}).")
 
 
 def _google_error(response: SourceResponse) -> tuple[str, set[str], str]:

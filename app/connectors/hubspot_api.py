@@ -15,25 +15,23 @@ errors are replaced by plain ones.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping
 from typing import Any
 
 from app.connectors import oauth
 from app.connectors.base import ConnectedAccount, FetchRequest, SourceContext
-from app.connectors.hubspot_mapping import SERVICE_ID, SERVICE_NAME
-from app.connectors.http import (ERROR_ACTIONS, ErrorAction, SourceResponse, parse_retry_after, redact_url,
+from app.connectors.http import (ERROR_ACTIONS, ErrorAction, SourceResponse, Verdict, parse_retry_after,
                                  request_with_retries)
-from app.errors import Invalid, NeedsReauth, RateLimited, SourceError, SourceUnavailable
+from app.connectors.hubspot_mapping import SERVICE_ID, SERVICE_NAME
+from app.errors import Invalid, NeedsReauth, SourceError, SourceUnavailable
 
 API, API_DEFAULT = "hubspot", "https://api.hubapi.com"
 AUTHORIZE, AUTHORIZE_DEFAULT = "hubspot_authorize", "https://app.hubspot.com/oauth/authorize"
 SCOPE = "crm.objects.contacts.read"
 DAILY_LIMIT_WAIT = 3600.0
 
-# 423 (a record locked by a large sync) and 477 (the account is migrating) ask for a retry; a 429
-# is handed back so its body and headers say how long to wait.
-API_ERROR_ACTIONS = ERROR_ACTIONS | {423: ErrorAction.RETRY, 477: ErrorAction.RETRY, 429: ErrorAction.READ_BODY}
+# 423 (a record locked by a large sync) and 477 (the account is migrating) ask for a retry.
+API_ERROR_ACTIONS = {**ERROR_ACTIONS, 423: ErrorAction.RETRY, 477: ErrorAction.RETRY}
 
 
 def oauth_endpoints(context: SourceContext) -> oauth.OAuthEndpoints:
@@ -58,29 +56,32 @@ def rate_limit_delay(response: SourceResponse) -> float:
     return parse_retry_after(str(int(interval) / 1000) if interval.isdigit() else "1")
 
 
+def classify_api_answer(response: SourceResponse) -> Verdict | None:
+    """HubSpot's own rows: a 429 waits what `rate_limit_delay` reads, and a success whose body is
+    not JSON is transient; the rest is `API_ERROR_ACTIONS`."""
+    if response.status_code == 429:
+        return Verdict(ErrorAction.RATE_LIMITED, f"Rate limited by HubSpot ({response.where}).",
+                       rate_limit_delay(response))
+    if response.status_code < 300:
+        try:
+            response.json()
+        except SourceUnavailable:
+            return Verdict(ErrorAction.RETRY, f"HubSpot answered with a body that is not JSON ({response.where})")
+    return None
+
+
 async def call_api(context: SourceContext, method: str, url: str, token: str, **kwargs: Any) -> Any:
     """A HubSpot API call whose answer must be JSON.
 
     401/403 are `NeedsReauth`; a 429 waits inline when short (bounded), else is `RateLimited`
     with the delay `rate_limit_delay` reads; 423/477/5xx, timeouts and bodies that are not JSON
-    are retried a few times, then `SourceUnavailable`; other 4xx are `SourceRejected`.
+    are retried, at most `context.retries` times in all, then `SourceUnavailable`; other 4xx are
+    `SourceRejected`.
     """
     headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
-    attempt = 0
-    while True:
-        response = await request_with_retries(context, method, url, table=API_ERROR_ACTIONS, headers=headers, **kwargs)
-        try:
-            if response.status_code == 429:
-                wait = rate_limit_delay(response)
-                if wait > context.max_inline_wait or attempt >= context.retries:
-                    raise RateLimited(f"Rate limited by HubSpot (HTTP 429 from {redact_url(url)}).", wait)
-                await asyncio.sleep(wait)
-            else:
-                return response.json()
-        except SourceUnavailable:  # a body that is not JSON: transient, retried a few times
-            if attempt >= context.retries:
-                raise
-        attempt += 1
+    response = await request_with_retries(context, method, url, classify=classify_api_answer,
+                                          table=API_ERROR_ACTIONS, headers=headers, **kwargs)
+    return response.json()
 
 
 class NothingImported:

@@ -47,7 +47,7 @@ CLIENT_SETTINGS = {"google_contacts": "AUTOIMPORT_GOOGLE_CLIENT_ID/SECRET",
 # A token endpoint's 400/401/403 carry an RFC 6749 §5.2 error body that says what went wrong, so
 # they are handed back to be read here rather than raised blind.
 _TOKEN_ERROR_ACTIONS: Mapping[int, ErrorAction] = {
-    **ERROR_ACTIONS, 400: ErrorAction.READ_BODY, 401: ErrorAction.READ_BODY, 403: ErrorAction.READ_BODY}
+    **ERROR_ACTIONS, 400: ErrorAction.ACCEPT, 401: ErrorAction.ACCEPT, 403: ErrorAction.ACCEPT}
 
 
 @dataclass(frozen=True)
@@ -173,7 +173,7 @@ def _expires_soon(expires_at: object) -> bool:
 
 # A revocation endpoint's 4xx say whether the token was already unknown: read, not raised blind.
 _REVOKE_ERROR_ACTIONS: Mapping[int, ErrorAction] = {
-    **ERROR_ACTIONS, **dict.fromkeys((400, 401, 403, 404), ErrorAction.READ_BODY)}
+    **ERROR_ACTIONS, **dict.fromkeys((400, 401, 403, 404), ErrorAction.ACCEPT)}
 
 
 async def revoke_token(context: SourceContext, method: str, url: str, service_name: str, *,

@@ -2,8 +2,8 @@
 
 Standard fields: the primary email and phone (`emails[]` / `phones[]` items `{value, primary,
 label}`), `first_name`/`last_name` (or `name` split at its first space). Everything else the
-person brings becomes a custom field: organization, owner, labels, job title, birthday, postal
-address, and the company's own custom fields (40-hex keys under `custom_fields`), titled after
+person brings becomes a custom field: organization and owner (by name, see `pipedrive_names`),
+labels, job title, birthday, postal address, and the company's own custom fields (40-hex keys under `custom_fields`), titled after
 their names from `GET /api/v1/personFields` ("Pipedrive Favourite colour").
 
 Empty values are left out, so they never erase a stored value. Not mapped: notes (free text up to
@@ -13,11 +13,12 @@ Empty values are left out, so they never erase a stored value. Not mapped: notes
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from app.connectors.base import FieldSpec, SourceRecord, field_key
+from app.connectors.pipedrive_names import RelatedNames
 
 CUSTOM_FIELD_KEY = re.compile(r"^[0-9a-f]{40}$")
 LABEL_FIELD_KEYS = ("label_ids", "label")  # where personFields lists the person labels (new, old)
@@ -79,8 +80,10 @@ def schema_from_person_fields(items: list[Any]) -> PersonSchema:
     return PersonSchema(names, options)
 
 
-def person_to_record(person: dict[str, Any], schema: PersonSchema, keys: Mapping[str, str]) -> SourceRecord:
-    """One person as a record; `keys` is `schema.keys()`, computed once per page."""
+def person_to_record(person: dict[str, Any], schema: PersonSchema, keys: Mapping[str, str],
+                     names: RelatedNames | None = None) -> SourceRecord:
+    """One person as a record; `keys` is `schema.keys()`, computed once per page, and `names`
+    what the owner and organisation ids stand for (an id without a name is left out)."""
     first, last = _names(person)
     record = SourceRecord(
         external_id=str(person["id"]),
@@ -90,7 +93,7 @@ def person_to_record(person: dict[str, Any], schema: PersonSchema, keys: Mapping
         phone=_primary(person.get("phones")),
         unsubscribed=person.get("marketing_status") == "unsubscribed",
     )
-    values = _built_in_values(person, schema)
+    values = _built_in_values(person, schema, names or RelatedNames())
     custom = person.get("custom_fields") if isinstance(person.get("custom_fields"), dict) else {}
     for hash_key, raw in custom.items():
         if hash_key in keys:
@@ -130,12 +133,12 @@ def _primary(items: Any) -> str | None:
     return _text(chosen.get("value")) if chosen else None
 
 
-def _built_in_values(person: dict[str, Any], schema: PersonSchema) -> dict[str, str | None]:
+def _built_in_values(person: dict[str, Any], schema: PersonSchema, names: RelatedNames) -> dict[str, str | None]:
     labels = schema.label_options()
     label_ids = person.get("label_ids") if isinstance(person.get("label_ids"), list) else []
     return {
-        "organization": _related_name(person.get("org_id"), person.get("org_name")),
-        "owner": _related_name(person.get("owner_id"), person.get("owner_name")),
+        "organization": _related_name(person.get("org_id"), person.get("org_name"), names.organization),
+        "owner": _related_name(person.get("owner_id"), person.get("owner_name"), names.owner),
         "labels": ", ".join(labels.get(str(i), str(i)) for i in label_ids) or None,
         "job_title": _text(person.get("job_title")),
         "birthday": _text(person.get("birthday")),
@@ -143,11 +146,12 @@ def _built_in_values(person: dict[str, Any], schema: PersonSchema) -> dict[str, 
     }
 
 
-def _related_name(value: Any, name: Any) -> str | None:
-    """The related object's name when the payload has it (v1 style), else its id (v2 sends ids)."""
+def _related_name(value: Any, name: Any, lookup: Callable[[Any], str | None]) -> str | None:
+    """The related object's name: from the payload when it carries one (v1 style), else from the
+    names read in bulk (v2 sends bare ids). Never the id itself: a number is not a name."""
     if isinstance(value, dict):
-        return _text(value.get("name")) or _text(value.get("value")) or _text(value.get("id"))
-    return _text(name) or _text(value)
+        return _text(value.get("name")) or _text(value.get("value"))
+    return _text(name) or lookup(value)
 
 
 def _render(raw: Any, options: Mapping[str, str]) -> str | None:

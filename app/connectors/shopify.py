@@ -1,4 +1,4 @@
-"""The Shopify connector: a shop's customers through the GraphQL Admin API (version 2025-10).
+"""The Shopify connector: a shop's customers through the GraphQL Admin API (the version a setting).
 
 What a fetch does, and what it guarantees:
 - It lists `customers(sortKey: UPDATED_AT, query: "updated_at:>='W'")`, following Shopify's
@@ -14,25 +14,32 @@ What a fetch does, and what it guarantees:
   customer imported without it is `unsubscribed`, so it never becomes an active contact; one this
   import brought earlier who unsubscribes later is passed on (marked unsubscribed) even with
   `subscribed_only`, so the unsubscribe reaches the contact.
-- Errors: HTTP through `SHOPIFY_ERROR_ACTIONS`; in a 200 body, THROTTLED is a rate limit whose
-  delay comes from the query cost and the bucket's restore rate (slept through when short,
-  raised as `RateLimited` otherwise), ACCESS_DENIED needs re-authorisation, INTERNAL_SERVER_ERROR
-  is retried, anything else is a refusal. A page is returned whole or not at all.
+- Errors: one path (`http.request_with_retries`, at most `retries + 1` requests a call): HTTP
+  statuses through `SHOPIFY_ERROR_ACTIONS`; in a 200 body (`classify_graphql_answer`), THROTTLED
+  is a rate limit whose delay comes from the query cost and the bucket's restore rate (slept
+  through when short, raised as `RateLimited` otherwise), ACCESS_DENIED needs
+  re-authorisation, INTERNAL_SERVER_ERROR is retried, anything else is a refusal. A page is
+  returned whole or not at all.
+- Protected customer data: an app Shopify has not allowed to read customers' names, email
+  addresses and phone numbers gets ACCESS_DENIED errors on those fields (or on the customers),
+  or the fields empty. Either way the fetch raises `ProtectedCustomerData` (a refusal whose
+  message says what to change in Shopify), before any record is made: no blank contact is ever
+  imported, and the import resumes by itself once access is given. Connecting already checks it
+  (the connect query reads one customer's email address).
 """
 
 from __future__ import annotations
 
-import asyncio
 import math
 from dataclasses import dataclass
 from typing import Any
 
 from app.connectors.base import Choice, ConnectedAccount, FetchRequest, Page, SettingsSaver, SourceContext, SourceRecord
-from app.connectors.http import ERROR_ACTIONS, ErrorAction, request_with_retries
+from app.connectors.http import ACCEPTED, ERROR_ACTIONS, ErrorAction, SourceResponse, Verdict, request_with_retries
 from app.connectors.shopify_mapping import (
-    API_VERSION, CUSTOMER_TAGS_QUERY, CUSTOMERS_QUERY, DESCRIPTION, PAGE_SIZE, SHOP_FIELD, SHOP_QUERY, TOKEN_FIELD, normalise_criteria,
-    normalise_settings, record_from_node, search_query, wanted)
-from app.errors import Invalid, NeedsReauth, RateLimited, SourceError, SourceRejected, SourceUnavailable
+    CUSTOMER_TAGS_QUERY, CUSTOMERS_QUERY, DESCRIPTION, PAGE_SIZE, SHOP_FIELD, SHOP_QUERY, TOKEN_FIELD, normalise_criteria,
+    api_version, normalise_settings, record_from_node, search_query, wanted)
+from app.errors import Invalid, NeedsReauth, SourceError, SourceRejected, SourceUnavailable
 
 ENDPOINT_NAME = "shopify"
 DEFAULT_ENDPOINT = "https://{shop}"  # the shop's admin domain is substituted for {shop}
@@ -41,7 +48,8 @@ THROTTLE_FALLBACK_WAIT = 10.0  # a full bucket refill on the Standard plan, when
 # an empty page with the cursor moved on: bounded work per fetch, and progress either way.
 MAX_SKIPPED_PAGES = 5
 
-SHOPIFY_ERROR_ACTIONS = ERROR_ACTIONS | {
+SHOPIFY_ERROR_ACTIONS = {
+    **ERROR_ACTIONS,
     402: ErrorAction.REJECT,  # the shop is frozen (unpaid): retrying changes nothing
     404: ErrorAction.REJECT,  # no such shop (closed or renamed)
     423: ErrorAction.REJECT,  # the shop is locked by Shopify
@@ -79,63 +87,91 @@ class CustomersCursor:
         return {"since": self.since, "after": self.after, "watermark": self.watermark, "last_id": self.last_id}
 
 
-def graphql_url(context: SourceContext, shop: str) -> str:
-    base = context.endpoint(ENDPOINT_NAME, DEFAULT_ENDPOINT).replace("{shop}", shop)
-    return f"{base}/admin/api/{API_VERSION}/graphql.json"
+def graphql_url(context: SourceContext, settings: dict[str, str]) -> str:
+    base = context.endpoint(ENDPOINT_NAME, DEFAULT_ENDPOINT).replace("{shop}", settings["shop"])
+    return f"{base}/admin/api/{api_version(settings)}/graphql.json"
 
 
 async def run_query(context: SourceContext, settings: dict[str, str], query: str,
                     variables: dict[str, Any]) -> dict[str, Any]:
     """The `data` of one GraphQL call, errors in the body mapped to typed ones (see the module)."""
-    url = graphql_url(context, settings["shop"])
+    url = graphql_url(context, settings)
     headers = {"X-Shopify-Access-Token": settings["access_token"], "Accept": "application/json"}
-    attempt = 0
-    while True:
-        response = await request_with_retries(context, "POST", url, table=SHOPIFY_ERROR_ACTIONS, headers=headers,
-                                              json={"query": query, "variables": variables})
-        body = response.json()
-        if not isinstance(body, dict):
-            raise SourceUnavailable("Shopify answered with a body that is not a GraphQL response.")
-        try:
-            return _data_of(body)
-        except _Retryable as retry:
-            if retry.wait > context.max_inline_wait or attempt >= context.retries:
-                raise retry.final from None
-            await asyncio.sleep(retry.wait)
-        attempt += 1
-
-
-class _Retryable(Exception):
-    """A body-level failure worth retrying in place after `wait` seconds; `final` if not."""
-
-    def __init__(self, wait: float, final: SourceError) -> None:
-        super().__init__(str(final))
-        self.wait, self.final = wait, final
-
-
-def _data_of(body: dict[str, Any]) -> dict[str, Any]:
-    errors = body.get("errors")
-    if isinstance(errors, str):  # REST-style `{"errors": "..."}` from the edge
-        raise SourceRejected(f"Shopify refused the request: {errors[:200]}")
-    if errors:
-        _raise_for(errors if isinstance(errors, list) else [errors], body.get("extensions") or {})
-    data = body.get("data")
-    if not isinstance(data, dict):
-        raise SourceUnavailable("Shopify answered without data or errors.")
+    response = await request_with_retries(context, "POST", url, classify=classify_graphql_answer,
+                                          table=SHOPIFY_ERROR_ACTIONS, headers=headers,
+                                          json={"query": query, "variables": variables})
+    data: dict[str, Any] = response.json()["data"]  # the classifier accepted only an object with data
     return data
 
 
-def _raise_for(errors: list[Any], extensions: dict[str, Any]) -> None:
+def classify_graphql_answer(response: SourceResponse) -> Verdict | None:
+    """Shopify's own rows, read from the body of a 2xx; other statuses are left to the table."""
+    if response.status_code >= 300:
+        return None
+    body = response.json_object()
+    if body is None:
+        return Verdict(ErrorAction.RETRY, "Shopify answered with a body that is not a GraphQL response")
+    errors = body.get("errors")
+    if isinstance(errors, str):  # REST-style `{"errors": "..."}` from the edge
+        return Verdict(ErrorAction.REJECT, f"Shopify refused the request: {errors[:200]}")
+    if errors:
+        return _verdict_for(errors if isinstance(errors, list) else [errors], body.get("extensions") or {})
+    if not isinstance(body.get("data"), dict):
+        return Verdict(ErrorAction.RETRY, "Shopify answered without data or errors")
+    return ACCEPTED
+
+
+def _verdict_for(errors: list[Any], extensions: dict[str, Any]) -> Verdict:
     codes = {str((e.get("extensions") or {}).get("code", "")) for e in errors if isinstance(e, dict)}
     message = "; ".join(str(e.get("message", "")) for e in errors if isinstance(e, dict))[:300]
     if "THROTTLED" in codes:
-        wait = throttle_wait(extensions.get("cost") or {})
-        raise _Retryable(wait, RateLimited("Throttled by Shopify (query cost above the points available).", wait))
+        return Verdict(ErrorAction.RATE_LIMITED, "Throttled by Shopify (query cost above the points available).",
+                       throttle_wait(extensions.get("cost") or {}))
+    if _protected_data_refused(errors):
+        return Verdict(ErrorAction.REJECT, PROTECTED_DATA_REFUSED, error=ProtectedCustomerData)
     if "ACCESS_DENIED" in codes:
-        raise NeedsReauth(f"Shopify denied access: {message} Reinstall the app with the read_customers scope.")
+        return Verdict(ErrorAction.REAUTH,
+                       f"Shopify denied access: {message} Reinstall the app with the read_customers scope.")
     if "INTERNAL_SERVER_ERROR" in codes:
-        raise _Retryable(0.0, SourceUnavailable(f"Shopify failed to answer: {message}"))
-    raise SourceRejected(f"Shopify refused the query: {message}")
+        return Verdict(ErrorAction.RETRY, f"Shopify failed to answer: {message}")
+    return Verdict(ErrorAction.REJECT, f"Shopify refused the query: {message}")
+
+
+class ProtectedCustomerData(SourceRejected):
+    """Shopify withholds the customers' protected data (names, email addresses, phone numbers,
+    addresses) from this app: nothing is imported until the app is allowed to read it."""
+
+
+PROTECTED_DATA_REFUSED = (
+    "Shopify has not allowed this app to read customers' protected data (names, email addresses, phone numbers), "
+    "so no customer was imported: a contact is never imported without them. To fix it, in the Shopify admin open "
+    "Settings > Apps and sales channels > Develop apps > your app > Configuration > Protected customer data "
+    "access, allow it with the Name, Email, Phone and Address fields and save (a public app requests this in the "
+    "Partner Dashboard and waits for Shopify's review); the next sync imports the customers.")
+PROTECTED_FIELDS = ("firstName", "lastName", "defaultEmailAddress", "defaultPhoneNumber", "defaultAddress")
+REDACTION_EVIDENCE = 3  # customers in a row with every protected field empty before it is called redaction
+
+
+def _protected_data_refused(errors: list[Any]) -> bool:
+    """Whether ACCESS_DENIED errors are about protected customer data rather than a scope: they
+    point at a customer's own field (a path into `nodes`), or at Shopify's protected data page."""
+    for error in errors:
+        if not isinstance(error, dict) or (error.get("extensions") or {}).get("code") != "ACCESS_DENIED":
+            continue
+        path = error.get("path")
+        about = f"{error.get('message', '')} {(error.get('extensions') or {}).get('documentation', '')}".lower()
+        if (isinstance(path, list) and "nodes" in path) or "protected-customer-data" in about or "protected customer data" in about:
+            return True
+    return False
+
+
+def check_not_redacted(nodes: list[dict[str, Any]]) -> None:
+    """Raises `ProtectedCustomerData` for a page whose customers all come without any protected
+    field: Shopify's redaction of an app not approved for them, not real customers (one such
+    customer can exist; `REDACTION_EVIDENCE` of them in a page, and nothing else, cannot)."""
+    if len(nodes) >= REDACTION_EVIDENCE and all(all(n.get(f) in (None, "") for f in PROTECTED_FIELDS)
+                                                for n in nodes):
+        raise ProtectedCustomerData(PROTECTED_DATA_REFUSED)
 
 
 def throttle_wait(cost: dict[str, Any]) -> float:
@@ -177,6 +213,8 @@ class ShopifyConnector:
         clean = normalise_settings(settings)
         try:
             data = await run_query(context, clean, SHOP_QUERY, {})
+        except ProtectedCustomerData as exc:
+            raise Invalid(str(exc), TOKEN_FIELD) from exc
         except NeedsReauth as exc:
             raise Invalid(f"Shopify refused this access token for {clean['shop']}: check it, and that the app "
                           f"has the read_customers scope. ({exc})", TOKEN_FIELD) from exc
@@ -184,8 +222,8 @@ class ShopifyConnector:
             raise Invalid(f"Could not use the shop {clean['shop']}: {exc}", SHOP_FIELD) from exc
         except SourceError as exc:
             raise Invalid(f"Shopify could not be reached for {clean['shop']}: {exc}", SHOP_FIELD) from exc
-        shop = data.get("shop") if isinstance(data.get("shop"), dict) else {}
-        domain = str(shop.get("myshopifyDomain") or clean["shop"]).lower()
+        shop = data.get("shop")
+        domain = str((shop if isinstance(shop, dict) else {}).get("myshopifyDomain") or clean["shop"]).lower()
         return ConnectedAccount(external_account=domain, settings=clean)
 
     async def criterion_choices(self, key: str, settings: dict[str, Any], context: SourceContext,
@@ -219,12 +257,13 @@ class ShopifyConnector:
 
     async def _page(self, request: FetchRequest, settings: dict[str, str], criteria: dict[str, Any],
                     cursor: CustomersCursor) -> tuple[list[dict[str, Any]], bool, str | None]:
-        variables = {"first": max(1, min(request.limit, PAGE_SIZE)), "after": cursor.after,
-                     "query": search_query(cursor.start(), criteria)}
+        first = max(1, min(request.limit, PAGE_SIZE))
+        variables = {"first": first, "after": cursor.after, "query": search_query(cursor.start(), criteria)}
         data = await run_query(request.context, settings, CUSTOMERS_QUERY, variables)
         nodes, has_next, end_cursor = _customers_of(data)
-        if len(nodes) > variables["first"]:
+        if len(nodes) > first:
             raise SourceUnavailable("Shopify answered with more customers than asked for.")
+        check_not_redacted(nodes)
         return nodes, has_next, end_cursor
 
 

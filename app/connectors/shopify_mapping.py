@@ -3,9 +3,16 @@
 The GraphQL documents, the service description, settings and criteria checks, and the mapping of
 one `Customer` node. No I/O here: `app.connectors.shopify` does the calls.
 
-Fields are the API version 2025-10 ones that are not deprecated: the email address, its marketing
+The API version is a connection setting (`api_version`, `YYYY-MM` of a quarterly release); left
+empty it is `DEFAULT_API_VERSION`, the newest stable version when this was written, so moving
+every shop to a newer version is a change of that constant. Shopify supports each version for
+at least 12 months (2026-10 until October 2027) and then answers with the oldest supported one.
+
+Fields are the ones of those versions that are not deprecated: the email address, its marketing
 state and the phone number come from `defaultEmailAddress` / `defaultPhoneNumber` (the top-level
-`email`, `phone` and `emailMarketingConsent` are deprecated since 2025-04).
+`email`, `phone` and `emailMarketingConsent` are deprecated since 2025-04). Names, email
+addresses, phone numbers and addresses are Shopify's "protected customer data" (level 2): an
+app not approved for them gets errors or nulls instead (see `app.connectors.shopify`).
 """
 
 from __future__ import annotations
@@ -18,9 +25,12 @@ from app.connectors.base import (STANDARD_FIELDS, AuthKind, CriterionSpec, Field
 from app.errors import Invalid
 from app.text import quoted
 
-API_VERSION = "2025-10"
+DEFAULT_API_VERSION = "2026-10"
+API_VERSION_FIELD = ["settings", "api_version"]
 SHOP_FIELD = ["settings", "shop"]
 TOKEN_FIELD = ["settings", "access_token"]
+_API_VERSION = re.compile(r"20[0-9]{2}-(?:01|04|07|10)")
+MAX_TAGS = 20
 SUBSCRIBED = "SUBSCRIBED"
 UNSUBSCRIBED = "UNSUBSCRIBED"
 
@@ -51,11 +61,12 @@ query CustomerTags {
   shop { customerTags(first: 250) { nodes } }
 }"""
 
-# connect: names the shop, and proves the token may read customers (scope read_customers).
+# connect: names the shop, and proves the token may read customers (scope read_customers) and
+# their email addresses (protected customer data, level 2).
 SHOP_QUERY = """
 query Shop {
   shop { name myshopifyDomain }
-  customers(first: 1) { nodes { id } }
+  customers(first: 1) { nodes { id defaultEmailAddress { emailAddress } } }
 }"""
 
 DESCRIPTION = ServiceDescription(
@@ -67,7 +78,8 @@ DESCRIPTION = ServiceDescription(
                       help="On by default: customers whose email marketing state is not SUBSCRIBED are "
                            "not imported."),
         CriterionSpec("tag", "Only customers tagged", "string",
-                      help="A Shopify customer tag, e.g. VIP. Leave empty for every customer."),
+                      help="A Shopify customer tag, e.g. VIP, or several separated by commas (VIP, wholesale) for "
+                           "customers with any of them. Leave empty for every customer."),
     ),
     fields=(
         *STANDARD_FIELDS,
@@ -93,7 +105,11 @@ DESCRIPTION = ServiceDescription(
                     help="Your shop's myshopify.com address, e.g. acme or acme.myshopify.com (not a custom domain)."),
         SettingSpec("access_token", "Admin API access token", SettingType.SECRET,
                     help="In Shopify admin: Settings > Apps > Develop apps > your app > API credentials "
-                         "(starts with shpat_). The app needs the read_customers scope."),
+                         "(starts with shpat_). The app needs the read_customers scope and access to protected "
+                         "customer data (name, email, phone, address)."),
+        SettingSpec("api_version", "Admin API version", SettingType.TEXT, required=False,
+                    help=f"Leave empty for {DEFAULT_API_VERSION}. Otherwise a stable version such as 2026-07 "
+                         "(Shopify releases one each quarter and supports it for 12 months)."),
     ),
 )
 
@@ -124,10 +140,28 @@ def normalise_token(value: object) -> str:
     return token
 
 
+def normalise_api_version(value: object) -> str | None:
+    """A stable quarterly version (`2026-10`), or None for the default; `Invalid` otherwise."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if not isinstance(value, str) or not _API_VERSION.fullmatch(value.strip()):
+        raise Invalid(f"The API version is a Shopify release such as {DEFAULT_API_VERSION} (year-month, the month "
+                      "01, 04, 07 or 10).", API_VERSION_FIELD)
+    return value.strip()
+
+
 def normalise_settings(settings: object) -> dict[str, str]:
+    """`shop` and `access_token`, and `api_version` only when one was chosen (so that the default
+    moves every other connection on)."""
     if not isinstance(settings, dict):
         raise Invalid("Settings must be an object with 'shop' and 'access_token'.", ["settings"])
-    return {"shop": normalise_shop(settings.get("shop")), "access_token": normalise_token(settings.get("access_token"))}
+    clean = {"shop": normalise_shop(settings.get("shop")), "access_token": normalise_token(settings.get("access_token"))}
+    version = normalise_api_version(settings.get("api_version"))
+    return clean | ({"api_version": version} if version else {})
+
+
+def api_version(settings: dict[str, str]) -> str:
+    return settings.get("api_version") or DEFAULT_API_VERSION
 
 
 def normalise_criteria(criteria: dict[str, Any] | None) -> dict[str, Any]:
@@ -145,14 +179,25 @@ def normalise_criteria(criteria: dict[str, Any] | None) -> dict[str, Any]:
     if not isinstance(subscribed_only, bool):
         raise Invalid("'subscribed_only' must be true or false.", ["criteria", "subscribed_only"])
     normalised: dict[str, Any] = {"subscribed_only": subscribed_only}
-    tag = criteria.get("tag")
-    if tag is not None and not isinstance(tag, str):
-        raise Invalid("The tag must be text.", ["criteria", "tag"])
-    if tag and tag.strip():
-        if len(tag.strip()) > 255:
-            raise Invalid("A Shopify tag has at most 255 characters.", ["criteria", "tag"])
-        normalised["tag"] = tag.strip()
+    tags = _tags(criteria.get("tag"))
+    if tags:
+        normalised["tag"] = ", ".join(tags)
     return normalised
+
+
+def _tags(value: object) -> list[str]:
+    """The tags of the `tag` criterion: comma-separated (a Shopify tag never holds a comma),
+    each trimmed, each once."""
+    if value is None:
+        return []
+    if not isinstance(value, str):
+        raise Invalid("The tag must be text.", ["criteria", "tag"])
+    tags = list(dict.fromkeys(t.strip() for t in value.split(",") if t.strip()))
+    if any(len(t) > 255 for t in tags):
+        raise Invalid("A Shopify tag has at most 255 characters.", ["criteria", "tag"])
+    if len(tags) > MAX_TAGS:
+        raise Invalid(f"Choose at most {MAX_TAGS} tags.", ["criteria", "tag"])
+    return tags
 
 
 def _quoted(value: str) -> str:
@@ -161,12 +206,14 @@ def _quoted(value: str) -> str:
 
 
 def search_query(since: str | None, criteria: dict[str, Any]) -> str | None:
-    """The `query:` argument: `updated_at:>='…'` (inclusive) and `tag:'…'`, joined with AND."""
+    """The `query:` argument: `updated_at:>='…'` (inclusive) and the tags, joined with AND; several
+    tags are a group of `tag:'…'` terms joined with OR (any of them)."""
     terms = []
     if since:
         terms.append(f"updated_at:>={_quoted(since)}")
-    if criteria.get("tag"):
-        terms.append(f"tag:{_quoted(criteria['tag'])}")
+    tags = [f"tag:{_quoted(tag)}" for tag in _tags(criteria.get("tag"))]
+    if tags:
+        terms.append(tags[0] if len(tags) == 1 else "(" + " OR ".join(tags) + ")")
     return " AND ".join(terms) or None
 
 

@@ -32,7 +32,7 @@ GOOGLE_ACCOUNT = "owner@example.com"
 # What a person types into each service's connect form (its `Service.settings`, nothing else).
 FORM_SETTINGS: dict[str, dict[str, str]] = {
     "csv_feed": {"url": FEED},
-    "shopify": {"shop": "acme", "access_token": SHOP_TOKEN},
+    "shopify": {"shop": "acme", "access_token": SHOP_TOKEN, "api_version": "2026-07"},
     "pipedrive": {"company_domain": "acme", "api_token": PIPEDRIVE_TOKEN},
     "hubspot": {"private_app_token": hubspot_sim.PRIVATE_APP_TOKEN},
 }

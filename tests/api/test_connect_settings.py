@@ -22,7 +22,8 @@ EXPECTED = {
     "google_contacts": [],
     "hubspot": [("private_app_token", "Private app access token", "SECRET", False)],
     "pipedrive": [("company_domain", "Company domain", "TEXT", True), ("api_token", "API token", "SECRET", True)],
-    "shopify": [("shop", "Shop domain", "TEXT", True), ("access_token", "Admin API access token", "SECRET", True)],
+    "shopify": [("shop", "Shop domain", "TEXT", True), ("access_token", "Admin API access token", "SECRET", True),
+                ("api_version", "Admin API version", "TEXT", False)],
 }
 
 
@@ -97,7 +98,7 @@ async def test_each_required_setting_left_out_alone_is_named(
 
 async def test_unknown_keys_and_values_that_are_not_text_are_refused_together(
         acme: AccountUnderTest, simulated: Simulated) -> None:
-    given: dict[str, Any] = {"shop": 42, "access_token": ["shpat"], "password": "x", "api_version": "2020-01"}
+    given: dict[str, Any] = {"shop": 42, "access_token": ["shpat"], "password": "x", "api_version": 202610}
 
     payload = await connect(acme.api, "shopify", given)
 
@@ -106,7 +107,7 @@ async def test_unknown_keys_and_values_that_are_not_text_are_refused_together(
                            ("settings", "api_version")}
     assert {e["code"] for e in errors.values()} == {"INVALID"}
     assert errors[("settings", "password")]["message"] == (
-        "Shopify has no setting 'password'; its settings are: access_token, shop.")
+        "Shopify has no setting 'password'; its settings are: access_token, api_version, shop.")
     assert errors[("settings", "shop")]["message"] == "The Shop domain must be text."
     assert await Connection.all().count() == 0
     assert _requests_to_services(simulated) == 0

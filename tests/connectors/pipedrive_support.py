@@ -27,9 +27,10 @@ class PipedriveHarness:
     """The `ContractHarness` of the shared contract suite, on the simulator."""
 
     api_page_size = 500
-    valid_criteria: list[dict[str, Any]] = [{}, {"owner_id": 7}, {"owner_id": "7", "label": "2"}, {"label": ""}]
-    invalid_criteria = [({"owner_id": "seven"}, "owner_id"), ({"label": -1}, "label"), ({"stage": 1}, "stage"),
-                        ({"owner_id": True}, "owner_id")]
+    valid_criteria: list[dict[str, Any]] = [{}, {"owner_id": 7}, {"owner_id": "7", "label": "2"}, {"label": ""},
+                                            {"owner_id": "Sam Seller", "label": "Hot lead"}]
+    invalid_criteria = [({"owner_id": "x" * 201}, "owner_id"), ({"label": -1}, "label"), ({"stage": 1}, "stage"),
+                        ({"owner_id": True}, "owner_id"), ({"label": "-3"}, "label"), ({"owner_id": 0}, "owner_id")]
 
     def __init__(self, sim: PipedriveSimulator, context: SourceContext) -> None:
         self.sim, self.context = sim, context

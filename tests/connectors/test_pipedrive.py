@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 
+from app.connectors import pipedrive as pipedrive_module
 from app.connectors.base import FetchRequest, Page, SourceContext, SourceRecord
 from app.connectors.pipedrive import PipedriveConnector
 from app.connectors.pipedrive_mapping import PersonSchema, person_to_record
-from app.errors import Invalid, NeedsReauth, RateLimited, SourceUnavailable
+from app.errors import Invalid, NeedsReauth, RateLimited, SourceRejected, SourceUnavailable
 from tests.connectors.pipedrive_support import SETTINGS, make_client, make_context
 from tests.simulators.pipedrive import EPOCH, PipedriveSimulator
 
@@ -187,6 +188,59 @@ async def test_label_criterion_filters_persons_and_reads_past_pages_without_matc
     assert len(taken) == 3 and all(r.fields["labels"] == "Hot lead" for r in taken)
 
 
+async def test_criteria_chosen_by_name_are_resolved_to_ids(sim: PipedriveSimulator, engine: Engine) -> None:
+    sim.seed(10)
+    sam = sim.seed(4, owner_id=2)
+    sim.edit(sam[0]["id"], update_time=EPOCH, label_ids=[2])
+    engine.criteria = PipedriveConnector().validate_criteria({"owner_id": " sam  SELLER ", "label": "hot lead"})
+
+    taken = await engine.sync()
+
+    assert [r.external_id for r in taken] == [str(sam[0]["id"])]
+    assert {params.get("owner_id") for path, params, _ in sim.requests if path.endswith("/persons")} == {"2"}
+
+
+async def test_a_name_no_owner_has_is_a_refusal_saying_so(sim: PipedriveSimulator, engine: Engine) -> None:
+    sim.seed(3)
+    engine.criteria = PipedriveConnector().validate_criteria({"owner_id": "Nobody Here"})
+
+    with pytest.raises(SourceRejected, match="no user named 'Nobody Here'"):
+        await engine.sync()
+
+
+async def test_organisation_and_owner_names_are_read_in_bulk_once_per_sync(
+    sim: PipedriveSimulator, engine: Engine
+) -> None:
+    sim.organizations |= {100 + n: f"Company {n}" for n in range(150)}
+    sim.seed(300, org_id=None)
+    for n, person in enumerate(sorted(sim.persons.values(), key=lambda p: p["id"])):
+        sim.edit(person["id"], update_time=EPOCH + timedelta(seconds=n), org_id=100 + n % 150, owner_id=1 + n % 2)
+    sim.add_person(name="Gone Org", email="gone-org@example.com", update_time=EPOCH + timedelta(hours=1), org_id=999)
+
+    first = await engine.fetch(limit=200)
+    second = await engine.sync()
+
+    by_id = {r.external_id: r for r in first.records + second}
+    assert by_id["1"].fields["organization"] == "Company 0" and by_id["1"].fields["owner"] == "Owner One"
+    assert by_id["2"].fields["owner"] == "Sam Seller"
+    assert "organization" not in by_id[str(len(sim.persons))].fields  # an organisation we cannot see: no "999"
+    calls = [(path.rsplit("/", 1)[1], params) for path, params, _ in sim.requests]
+    org_calls = [params["ids"].split(",") for name, params in calls if name == "organizations"]
+    assert [len(ids) for ids in org_calls] == [100, 50, 1]  # each organisation asked for once, 100 at a time
+    assert [name for name, _ in calls].count("users") == 1
+
+
+async def test_person_fields_are_paged_by_start_until_no_more_items(sim: PipedriveSimulator, engine: Engine) -> None:
+    keys = [sim.add_custom_field(f"Field {n}") for n in range(650)]
+    sim.seed(1, custom_fields={keys[-1]: "last page"})
+
+    record = (await engine.fetch()).records[0]
+
+    assert record.fields["field_649"] == "last page" and record.field_labels["field_649"] == "Field 649"
+    starts = [params["start"] for path, params, _ in sim.requests if path.endswith("/personFields")]
+    assert starts == ["0", "500"]
+
+
 # custom fields -----------------------------------------------------------------------------------
 
 async def test_custom_fields_are_named_from_person_fields_fetched_once(sim: PipedriveSimulator, engine: Engine) -> None:
@@ -201,7 +255,7 @@ async def test_custom_fields_are_named_from_person_fields_fetched_once(sim: Pipe
     await engine.fetch()
 
     assert record.fields == {"favourite_colour": "Teal", "company_size": "11-50", "budget": "2300 EUR",
-                             f"organization_{clash[:8]}": "x", "organization": "5", "owner": "1",
+                             f"organization_{clash[:8]}": "x", "organization": "Initech", "owner": "Owner One",
                              "labels": "Customer, Hot lead"}
     assert record.field_labels == {"favourite_colour": "Favourite colour", "company_size": "Company size",
                                    "budget": "Budget", f"organization_{clash[:8]}": "Organization"}
@@ -269,14 +323,84 @@ async def test_server_errors_are_retried_then_unavailable(sim: PipedriveSimulato
 
 # mapping -----------------------------------------------------------------------------------------
 
-async def test_without_the_campaigns_app_persons_come_without_marketing_status(
-    sim: PipedriveSimulator, engine: Engine
+@pytest.mark.parametrize("refusal", [
+    {"success": False, "error": "Validation failed", "code": "ERR_SCHEMA_VALIDATION_FAILED"},
+    {"success": False, "error": "Bad request", "error_info": "Please check developers.pipedrive.com"},
+    "<html>400 Bad Request</html>",
+], ids=["validation", "generic", "not-json"])
+async def test_without_the_campaigns_add_on_persons_come_without_marketing_status_whatever_the_400_says(
+    sim: PipedriveSimulator, engine: Engine, refusal: Any
 ) -> None:
-    sim.marketing_app = False
+    sim.marketing_app, sim.marketing_refusal = False, refusal
     sim.seed(2, marketing_status="unsubscribed")
+
     taken = await engine.sync()
+
     assert len(taken) == 2 and not any(r.unsubscribed for r in taken)
     assert engine.cursor["marketing"] is False
+    persons_calls = [params for path, params, _ in sim.requests if path.endswith("/api/v2/persons")]
+    assert [c.get("include_fields") for c in persons_calls] == ["marketing_status", None]
+
+
+async def test_the_missing_add_on_is_remembered_and_asked_again_after_a_day(
+    sim: PipedriveSimulator, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sim.marketing_app = False
+    sim.seed(2)
+    await engine.sync()
+    sim.add_person(name="New One", email="new@example.com", update_time=NOW)
+    sim.requests.clear()
+
+    assert len(await engine.sync()) == 1
+    assert [params.get("include_fields") for path, params, _ in sim.requests if path.endswith("/persons")] == [None]
+
+    sim.marketing_app = True  # the company bought Campaigns
+    sim.edit(3, update_time=NOW, marketing_status="unsubscribed")
+    later = engine.cursor["marketing_off_at"] + 24 * 3600 + 1
+    monkeypatch.setattr(pipedrive_module.time, "time", lambda: later)
+    again = await engine.sync()
+
+    assert [r.unsubscribed for r in again] == [True] and engine.cursor["marketing"] is True
+
+
+async def test_with_the_campaigns_add_on_the_marketing_status_is_asked_for_every_time(
+    sim: PipedriveSimulator, engine: Engine
+) -> None:
+    sim.seed(600, marketing_status="subscribed")
+
+    await engine.sync()
+    await engine.sync()
+
+    persons_calls = [params for path, params, _ in sim.requests if path.endswith("/api/v2/persons")]
+    assert len(persons_calls) == 2 and all(c["include_fields"] == "marketing_status" for c in persons_calls)
+    assert engine.cursor["marketing"] is True
+
+
+async def test_an_expired_cursor_restarts_from_the_watermark_whatever_the_400_says(
+    sim: PipedriveSimulator, engine: Engine
+) -> None:
+    sim.seed(700)
+    assert len((await engine.fetch(limit=500)).records) == 500
+    sim.expire_cursors()
+
+    rest = await engine.sync()
+
+    assert len(rest) == 200 and len(set(engine.imported)) == 700 and engine.cursor["marketing"] is True
+
+
+async def test_a_400_that_no_variant_avoids_is_a_refusal_and_keeps_the_marketing_status(
+    sim: PipedriveSimulator, engine: Engine
+) -> None:
+    sim.seed(2)
+    await engine.sync()
+    before = dict(engine.cursor)
+    sim.fail_next(400, times=2, body={"success": False, "error": "Something else is wrong"})
+
+    with pytest.raises(SourceRejected, match="Something else is wrong"):
+        await engine.sync()
+    assert engine.cursor == before and before["marketing"] is True
+    persons_calls = [params for path, params, _ in sim.requests if path.endswith("/api/v2/persons")]
+    assert [c.get("include_fields") for c in persons_calls[-2:]] == ["marketing_status", None]
 
 
 async def test_unsubscribed_marketing_status_marks_the_record(sim: PipedriveSimulator, engine: Engine) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
@@ -10,16 +11,15 @@ from typing import Any
 import httpx
 import pytest
 
-from app.connectors import shopify as shopify_module
 from app.connectors.base import SourceContext
-from app.connectors.shopify import ShopifyConnector, run_query
-from app.connectors.shopify_mapping import DESCRIPTION, PAGE_SIZE, normalise_shop
+from app.connectors.shopify import ProtectedCustomerData, ShopifyConnector, run_query
+from app.connectors.shopify_mapping import DEFAULT_API_VERSION, DESCRIPTION, PAGE_SIZE, normalise_shop
 from app.errors import Invalid, NeedsReauth, RateLimited, SourceRejected, SourceUnavailable
 from tests.connectors.shopify_support import (SETTINGS, SHOP, TOKEN, KnownFingerprints, drain, fetch, make_context,
                                               make_simulator, simulator_client)
 from tests.simulators.shopify import ManualClock, ShopifySimulator
 
-GRAPHQL = f"http://shopify.test/{SHOP}/admin/api/2025-10/graphql.json"
+GRAPHQL = f"http://shopify.test/{SHOP}/admin/api/{DEFAULT_API_VERSION}/graphql.json"
 
 
 @pytest.fixture
@@ -219,7 +219,7 @@ async def test_a_short_throttle_is_waited_for_in_place(monkeypatch: pytest.Monke
         slept.append(seconds)
         clock.advance(seconds)
 
-    monkeypatch.setattr(shopify_module.asyncio, "sleep", fake_sleep)
+    monkeypatch.setattr(asyncio, "sleep", fake_sleep)  # where the one retry loop sleeps
     async with simulator_client(sim) as frozen:
         context = make_context(frozen, max_inline_wait=15.0)
         first = await fetch(context, limit=500)
@@ -318,3 +318,67 @@ async def test_the_nth_call_can_be_throttled_and_the_page_is_then_fetched_again(
     assert limited.value.retry_after == 5  # (997 - 500) / 100, rounded up
     taken, _ = await drain(context, known, first.cursor)
     assert len(first.records) + len(taken) == 450
+
+
+# API version, several tags, protected customer data ------------------------------------------------
+
+async def test_the_api_version_defaults_to_a_supported_one_and_is_a_setting(
+    sim: ShopifySimulator, context: SourceContext
+) -> None:
+    sim.add_customers(SHOP, 2)
+    await fetch(context)
+    connected = await ShopifyConnector().connect({**SETTINGS, "api_version": " 2026-07 "}, context)
+    await fetch(context, settings=connected.settings)
+
+    assert DEFAULT_API_VERSION == "2026-10" and connected.settings["api_version"] == "2026-07"
+    assert sim.versions == ["2026-10", "2026-07", "2026-07"]
+    assert "api_version" not in (await ShopifyConnector().connect(dict(SETTINGS), context)).settings
+
+
+@pytest.mark.parametrize("version", ["2026-11", "26-10", "unstable", "2026-10; drop", 202610])
+async def test_an_api_version_that_is_not_a_stable_release_is_invalid(context: SourceContext, version: Any) -> None:
+    with pytest.raises(Invalid) as refused:
+        await ShopifyConnector().connect({**SETTINGS, "api_version": version}, context)
+    assert refused.value.field == ["settings", "api_version"]
+
+
+async def test_several_comma_separated_tags_take_customers_with_any_of_them(
+    sim: ShopifySimulator, context: SourceContext
+) -> None:
+    sim.add_customer(SHOP, "vip@example.com", tags=("VIP",))
+    sim.add_customer(SHOP, "trade@example.com", tags=("wholesale", "returning"))
+    sim.add_customer(SHOP, "plain@example.com", tags=("newsletter",))
+    criteria = ShopifyConnector().validate_criteria({"tag": " VIP, wholesale ,VIP,, "})
+
+    page = await fetch(context, criteria=criteria)
+
+    assert criteria["tag"] == "VIP, wholesale"
+    assert sorted(r.email or "" for r in page.records) == ["trade@example.com", "vip@example.com"]
+    assert sim.requests[-1][1]["query"] == "(tag:'VIP' OR tag:'wholesale')"
+
+
+async def test_an_app_without_access_to_customer_data_is_refused_at_connect_saying_what_to_do(
+    sim: ShopifySimulator, context: SourceContext
+) -> None:
+    sim.protect_customer_data(SHOP, 0)
+
+    with pytest.raises(Invalid) as refused:
+        await ShopifyConnector().connect(dict(SETTINGS), context)
+
+    assert refused.value.field == ["settings", "access_token"]
+    assert "Protected customer data access" in refused.value.message
+
+
+@pytest.mark.parametrize(("level", "silent"), [(0, False), (1, False), (1, True)],
+                         ids=["no-customer-data", "fields-refused", "fields-redacted-silently"])
+async def test_withheld_protected_data_is_a_refusal_never_blank_records(
+    sim: ShopifySimulator, context: SourceContext, level: int, silent: bool
+) -> None:
+    sim.add_customers(SHOP, 5)
+    sim.protect_customer_data(SHOP, level, silent=silent)
+
+    with pytest.raises(ProtectedCustomerData, match="Protected customer data access"):
+        await fetch(context)
+
+    sim.protect_customer_data(SHOP, None)  # the merchant allowed it
+    assert len((await fetch(context)).records) == 5

@@ -3,14 +3,16 @@
 Endpoints (under `/{company}` or at the root): `GET /api/v2/persons` (limit ≤ 500, keyset
 `cursor` → `additional_data.next_cursor`, `updated_since` inclusive, `updated_until`, `owner_id`,
 `sort_by` id|update_time|add_time, `sort_direction`, `include_fields=marketing_status`),
-`GET /api/v1/personFields` (start/limit pagination), `GET /api/v1/users` (`users`) and
-`GET /api/v1/users/me`. The token is read
+`GET /api/v1/personFields` (`start`/`limit`, `additional_data.pagination` with `start`, `limit` and
+`more_items_in_collection`, no `next_start`), `GET /api/v2/organizations` (`ids`, up to 100; ids
+that do not exist are left out), `GET /api/v1/users` (`users`) and `GET /api/v1/users/me`. The token is read
 from the `x-api-token` header (or the legacy `api_token` query parameter). Every answer carries a
 `Date` header, from `clock` (settable).
 
-Scripting: `add_person`, `edit`, `seed`, `seed_demo`, `add_custom_field`, `fail_next`,
+Scripting: `add_person`, `edit`, `seed`, `seed_demo`, `add_custom_field`, `organizations` (names by id), `fail_next`,
 `truncate_next`, `rate_limit_next`, `exhaust_daily_budget`, `expire_cursors`, `api_token`
-(change it to refuse the connector's), `marketing_app`; `requests` records (path, params, headers).
+(change it to refuse the connector's), `marketing_app` (False: a company without the Campaigns
+add-on, refusing `include_fields=marketing_status` with `marketing_refusal`); `requests` records (path, params, headers).
 """
 
 from __future__ import annotations
@@ -61,7 +63,11 @@ class PipedriveSimulator:
     def __init__(self, company_domain: str = "acme", api_token: str = TOKEN) -> None:
         self.company_domain, self.api_token = company_domain, api_token
         self.company_name = company_domain.title() + " Ltd"
+        # A company with the Campaigns add-on answers `include_fields=marketing_status`; one without
+        # refuses it with a 400 whose body is not a contract (what it says is a test's choice).
         self.marketing_app = True
+        self.marketing_refusal: Any = {"success": False, "error": "Validation failed",
+                                       "code": "ERR_SCHEMA_VALIDATION_FAILED"}
         self.persons: dict[int, dict[str, Any]] = {}
         self.person_fields: list[dict[str, Any]] = [
             {"id": 1, "key": "name", "name": "Name", "field_type": "varchar"},
@@ -73,6 +79,7 @@ class PipedriveSimulator:
             {"id": 2, "name": "Sam Seller", "email": "sam@acme.example", "active_flag": True, "is_admin": 0},
             {"id": 3, "name": "Former Colleague", "email": "gone@acme.example", "active_flag": False, "is_admin": 0},
         ]
+        self.organizations: dict[int, str] = {5: "Initech", 10: "Globex Corporation", 11: "Umbrella Ltd"}
         self.requests: list[tuple[str, dict[str, str], dict[str, str]]] = []
         self.clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc).replace(microsecond=0)
         self._next_id = 1
@@ -80,7 +87,8 @@ class PipedriveSimulator:
         self._faults: deque[Fault] = deque()
         self._cursor_generation = 0
         routes = [Route("/api/v2/persons", self._persons), Route("/api/v1/personFields", self._person_fields),
-                  Route("/api/v1/users/me", self._me), Route("/api/v1/users", self._users)]
+                  Route("/api/v1/users/me", self._me), Route("/api/v1/users", self._users),
+                  Route("/api/v2/organizations", self._organizations)]
         self._app = Starlette(routes=routes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -219,9 +227,21 @@ class PipedriveSimulator:
         items = self.person_fields[start:start + limit]
         more = start + limit < len(self.person_fields)
         pagination = {"start": start, "limit": limit, "more_items_in_collection": more}
-        if more:
-            pagination["next_start"] = start + limit
         return self._json({"success": True, "data": items, "additional_data": {"pagination": pagination}})
+
+    async def _organizations(self, request: Request) -> Response:
+        """`GET /api/v2/organizations?ids=1,2`: the ones that exist, `{id, name, ...}`."""
+        refused = self._answer(request)
+        if refused is not None:
+            return refused
+        ids = [int(i) for i in request.query_params.get("ids", "").split(",") if i.strip().isdigit()]
+        if len(ids) > 100:
+            return self._json({"success": False, "error": "Validation failed: ids: Must contain at most 100 items",
+                               "code": "ERR_SCHEMA_VALIDATION_FAILED"}, 400)
+        chosen = ids or sorted(self.organizations)[:int(request.query_params.get("limit", 100))]
+        data = [{"id": i, "name": self.organizations[i], "owner_id": 1, "is_deleted": False}
+                for i in chosen if i in self.organizations]
+        return self._json({"success": True, "data": data, "additional_data": {"next_cursor": None}})
 
     async def _persons(self, request: Request) -> Response:
         refused = self._answer(request)
@@ -234,8 +254,7 @@ class PipedriveSimulator:
                                "code": "ERR_SCHEMA_VALIDATION_FAILED"}, 400)
         include = [f for f in q.get("include_fields", "").split(",") if f]
         if "marketing_status" in include and not self.marketing_app:
-            return self._json({"success": False, "error": "Validation failed: include_fields: marketing_status "
-                               "requires the Campaigns app", "code": "ERR_SCHEMA_VALIDATION_FAILED"}, 400)
+            return self._json(self.marketing_refusal, 400)
         sort_by, descending = q.get("sort_by", "id"), q.get("sort_direction", "asc") == "desc"
         ordered = sorted(self._filtered(q), key=lambda p: (p[sort_by], p["id"]) if sort_by != "id" else (p["id"],),
                          reverse=descending)

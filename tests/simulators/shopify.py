@@ -1,14 +1,15 @@
 """A local Shopify GraphQL Admin API for many shops, with cost-based throttling and scripted faults.
 
-`ShopifySimulator` is an ASGI (Starlette) app serving `POST /{shop}/admin/api/2025-10/graphql.json`
-(tests point the connector's endpoint `http://shopify.test/{shop}` at it). It answers like Shopify:
+`ShopifySimulator` is an ASGI (Starlette) app serving `POST /{shop}/admin/api/{version}/graphql.json`
+for any stable version (`YYYY-MM`, recorded in `versions`; tests point the connector's endpoint
+`http://shopify.test/{shop}` at it). It answers like Shopify:
 - `X-Shopify-Access-Token` checked per shop: 401 `{"errors": "[API] Invalid API key or access
   token ..."}`; an unknown shop is a 404.
 - The query is parsed (graphql-core) and resolved field by field against the stored customers: a
   field the connector asks for that Shopify does not have is an `undefinedField` error, so a typo
   in the connector's query fails here as it would there.
 - `customers(first ≤ 250, after, sortKey: UPDATED_AT, query)` with `updated_at:>=` / `:>` and
-  `tag:` terms joined by AND, sorted by (updatedAt, id); cursors are opaque and re-evaluated
+  `tag:` terms joined by AND, a parenthesised group of `tag:` terms joined by OR, sorted by (updatedAt, id); cursors are opaque and re-evaluated
   against the current data, so a customer edited during a traversal shows up again later in it.
 - Cost: a connection costs 2 + first × (1 + one per nested object of a node), any other object
   1 per nested object; over 1,000 is MAX_COST_EXCEEDED. A leaky bucket per shop (1,000 points,
@@ -20,7 +21,11 @@
 Scripting: `fail_next(shop, status, times, headers, body)`, `rate_limit_next(shop, retry_after)`
 (HTTP 429), `throttle_next(shop)` (a THROTTLED body), `truncate_next(shop)`, `error_next(shop,
 code)` (a GraphQL error such as INTERNAL_SERVER_ERROR), any of them on the Nth call with
-`on_call=N`; `deny_customers(shop)` (ACCESS_DENIED); `requests` counts every call.
+`on_call=N`; `deny_customers(shop)` (ACCESS_DENIED: the read_customers scope);
+`protect_customer_data(shop, level)`, an app not approved for protected customer data: level 0
+(no customer data: ACCESS_DENIED on `customers`), level 1 (no names, emails, phones or addresses:
+those fields null, with an ACCESS_DENIED error per field unless `silent`); `requests` counts
+every call.
 It is thread-safe, so it can also be served with `serve_in_thread`.
 """
 
@@ -29,6 +34,7 @@ from __future__ import annotations
 import base64
 import json
 import random
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -43,7 +49,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-API_PATH = "/{shop}/admin/api/2025-10/graphql.json"
+API_PATH = "/{shop}/admin/api/{version}/graphql.json"
+PROTECTED_DOCS = "https://shopify.dev/docs/apps/launch/protected-customer-data"
+PROTECTED_FIELDS = {"firstName": "name", "lastName": "name", "displayName": "name", "email": "email",
+                    "phone": "phone", "defaultEmailAddress": "email", "defaultPhoneNumber": "phone",
+                    "defaultAddress": "address"}
 MAX_PAGE = 250
 MAX_COST = 1000
 BUCKET = 1000.0
@@ -125,6 +135,8 @@ class Shop:
     on_call: dict[int, Fault] = field(default_factory=dict)
     calls: int = 0
     customers_denied: bool = False
+    protected_level: int | None = None  # None: approved; 0 or 1: what an unapproved app may read
+    protected_silent: bool = False
 
 
 def _iso(moment: datetime) -> str:
@@ -138,6 +150,7 @@ class ShopifySimulator:
         self.clock = clock
         self.shops: dict[str, Shop] = {}
         self.requests: list[tuple[str, dict[str, Any]]] = []  # (shop, variables)
+        self.versions: list[str] = []  # the API version of each call
         self._lock = threading.Lock()
         self._next_number = 1001
         self._time = datetime(2025, 1, 1, tzinfo=timezone.utc)
@@ -266,13 +279,18 @@ class ShopifySimulator:
     def deny_customers(self, shop: str, denied: bool = True) -> None:
         self.shops[shop].customers_denied = denied
 
+    def protect_customer_data(self, shop: str, level: int | None, silent: bool = False) -> None:
+        self.shops[shop].protected_level, self.shops[shop].protected_silent = level, silent
+
     def calls(self, shop: str) -> int:
         return self.shops[shop].calls
 
     # --- serving ------------------------------------------------------------------------------------
 
     async def _serve(self, request: Request) -> Response:
-        domain = request.path_params["shop"]
+        domain, version = request.path_params["shop"], request.path_params["version"]
+        if not re.fullmatch(r"20[0-9]{2}-(01|04|07|10)", version):
+            return JSONResponse({"errors": "Not Found"}, status_code=404)
         raw = await request.body()
         with self._lock:
             shop = self.shops.get(domain)
@@ -288,6 +306,7 @@ class ShopifySimulator:
             except (ValueError, KeyError, TypeError):
                 return JSONResponse({"errors": [{"message": "Parameter Missing or Invalid"}]}, status_code=400)
             self.requests.append((domain, variables))
+            self.versions.append(version)
             if fault is not None and fault.kind == "http":
                 return Response(fault.body, status_code=fault.status, headers=fault.headers,
                                 media_type="application/json")
@@ -322,7 +341,9 @@ class ShopifySimulator:
             return {"errors": [{"message": "Internal error. Looks like something went wrong on our end.",
                                 "extensions": {"code": fault.code}}]}
         data, errors, actual = {}, [], 0
+        self._field_errors: list[dict[str, Any]] = []
         for f in fields:
+            self._customers_field = f
             try:
                 value, cost = self._resolve_root(shop, f, arguments[f.name.value])
             except _QueryError as exc:
@@ -332,6 +353,7 @@ class ShopifySimulator:
         shop.available = min(BUCKET, shop.available + max(0, requested - actual))
         body: dict[str, Any] = {"data": data, "extensions": {"cost": self._cost_block(requested, actual,
                                                                                        shop.available)}}
+        errors += self._field_errors
         if errors:
             body["errors"] = errors
         return body
@@ -360,12 +382,32 @@ class ShopifySimulator:
         if shop.customers_denied:
             raise _QueryError("Access denied for customers field. Required access: `read_customers` access scope.",
                               "ACCESS_DENIED", path=[name])
+        if shop.protected_level == 0:
+            raise _QueryError("This app is not approved to access the Customer object. See "
+                              f"{PROTECTED_DOCS} for more details.", "ACCESS_DENIED", path=[name],
+                              documentation=PROTECTED_DOCS)
         nodes, has_next, end = _page(list(shop.customers.values()), args)
-        connection = {"nodes": [c.data for c in nodes],
+        connection = {"nodes": [self._shown(shop, c.data, index) for index, c in enumerate(nodes)],
                       "pageInfo": {"hasNextPage": has_next, "hasPreviousPage": bool(args.get("after")),
                                    "endCursor": end, "startCursor": _encode(nodes[0]) if nodes else None}}
         per_node = _node_cost(node)
         return _select(node, connection, "CustomerConnection"), 2 + len(nodes) * per_node
+
+
+    def _shown(self, shop: Shop, data: dict[str, Any], index: int) -> dict[str, Any]:
+        """A customer as an app at `shop.protected_level` sees it: level 1 gets the protected
+        fields null, each one it asks for reported as an error (unless the shop is `silent`)."""
+        if shop.protected_level != 1:
+            return data
+        nodes = next(f for f in _fields(self._customers_field.selection_set) if f.name.value == "nodes")
+        if not shop.protected_silent:
+            for child in _fields(nodes.selection_set):
+                if child.name.value in PROTECTED_FIELDS:
+                    self._field_errors.append(_QueryError(
+                        f"This app is not approved to use the {child.name.value} field. See {PROTECTED_DOCS} for "
+                        "more details.", "ACCESS_DENIED", path=["customers", "nodes", index, child.name.value],
+                        documentation=PROTECTED_DOCS).body())
+        return {k: (None if k in PROTECTED_FIELDS else v) for k, v in data.items()}
 
 
 def _customer_tags(shop: Shop, args: dict[str, Any]) -> dict[str, Any]:
@@ -381,12 +423,14 @@ def _customer_tags(shop: Shop, args: dict[str, Any]) -> dict[str, Any]:
 
 
 class _QueryError(Exception):
-    def __init__(self, message: str, code: str, path: list[str] | None = None) -> None:
+    def __init__(self, message: str, code: str, path: list[Any] | None = None, documentation: str = "") -> None:
         super().__init__(message)
-        self.message, self.code, self.path = message, code, path
+        self.message, self.code, self.path, self.documentation = message, code, path, documentation
 
     def body(self) -> dict[str, Any]:
         error: dict[str, Any] = {"message": self.message, "extensions": {"code": self.code}}
+        if self.documentation:
+            error["extensions"]["documentation"] = self.documentation
         if self.path:
             error["path"] = self.path
         return error
@@ -489,8 +533,16 @@ def _page(customers: list[Customer], args: dict[str, Any]) -> tuple[list[Custome
     return page, len(matching) > len(page), _encode(page[-1]) if page else None
 
 
+def _alternatives(group: str) -> list[str]:
+    """`tag:'a' OR tag:'b'` (a parenthesised group) as its terms; only tag terms are served."""
+    parts = _terms(group.replace(" OR ", " AND "))
+    if not all(part.startswith("tag:") for part in parts):
+        raise _QueryError(f"Unsupported group {group!r} in this simulator.", "badRequest")
+    return parts
+
+
 def _terms(query: str) -> list[str]:
-    """Splits `a AND b` outside quotes."""
+    """Splits `a AND b` outside quotes (a parenthesised group stays one term)."""
     terms, current, quote, escaped = [], "", "", False
     for char in query:
         if escaped:
@@ -525,6 +577,10 @@ def _matches(customer: Customer, query: object) -> bool:
     if not query:
         return True
     for term in _terms(str(query)):
+        if term.startswith("(") and term.endswith(")"):
+            if not any(_matches(customer, alternative) for alternative in _alternatives(term[1:-1])):
+                return False
+            continue
         name, _, value = term.partition(":")
         if name == "tag":
             if _unquote(value).lower() not in {t.lower() for t in customer.data["tags"]}:

@@ -15,7 +15,7 @@ from app.connections.models import Connection
 from app.connections.service import connect_service
 from app.connectors.base import SourceContext
 from app.connectors.pipedrive import PipedriveConnector
-from app.contacts.models import Contact, ContactStatus, CustomField
+from app.contacts.models import Contact, ContactStatus, CustomField, FieldValue
 from app.errors import Invalid
 from app.web import Services
 from tests.conftest import AccountUnderTest, Sync
@@ -123,6 +123,9 @@ async def test_custom_fields_are_titled_from_person_fields_and_unsubscribed_is_k
                       "Pipedrive Organization": "%PIPEDRIVE_ORGANIZATION%", "Pipedrive Owner": "%PIPEDRIVE_OWNER%"}
     ann = await Contact.get(account_id=acme.account.id, email="ann@example.com")
     assert ann.status is ContactStatus.UNSUBSCRIBED and (ann.first_name, ann.last_name) == ("Ann", "Bell")
+    values = dict(await FieldValue.filter(contact_id=ann.id).values_list("field__title", "value"))
+    assert values == {"Pipedrive Favourite colour": "Teal", "Pipedrive Organization": "Initech",
+                      "Pipedrive Owner": "Owner One"}  # names, not the ids v2 sends
 
 
 async def test_a_wrong_token_at_connect_is_invalid_and_stores_nothing(

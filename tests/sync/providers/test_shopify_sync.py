@@ -230,3 +230,20 @@ async def test_a_wrong_token_at_connect_is_a_user_error_and_stores_nothing(
 
     data = (await acme.api(CONNECT, settings={"shop": "Acme", "access_token": ACME_TOKEN}))["connectService"]
     assert not data["userErrors"] and data["connection"]["externalAccount"] == ACME_SHOP
+
+
+async def test_withheld_protected_customer_data_is_a_problem_with_an_action_and_imports_nothing(
+        acme: AccountUnderTest, shopify: ShopifySimulator, services: Services, sync: Sync) -> None:
+    shopify.add_customers(ACME_SHOP, 40)
+    import_id = await _shopify_import(services, acme, ACME_SHOP, ACME_TOKEN)
+    shopify.protect_customer_data(ACME_SHOP, 1)  # the app lost its approval for names and emails
+
+    await sync.due()
+
+    state = await import_state(acme.api, import_id)
+    refused = problem(state, "SOURCE_ERROR")
+    assert refused is not None and "Protected customer data access" in refused["message"]
+    assert await _count(acme) == 0  # no blank contact
+
+    shopify.protect_customer_data(ACME_SHOP, None)
+    assert await sync_again(sync, import_id) == 40 and await _count(acme) == 40
