@@ -31,7 +31,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 OFFICIAL_DIR := $(VENV)/official
 SHOPIFY_SCHEMAS := @shopify/dev-mcp@1.16.0
 PIPEDRIVE_CLIENT := pipedrive@33.7.0
-OFFICIAL := $(OFFICIAL_DIR)/.installed-dev-mcp-1.16.0-pipedrive-33.7.0
+OFFICIAL := $(OFFICIAL_DIR)/.installed-dev-mcp-1.16.0-pipedrive-33.7.0-v1-v2
 
 $(OFFICIAL): | $(BIN)/python
 	rm -rf $(OFFICIAL_DIR) && mkdir -p $(OFFICIAL_DIR)/shopify $(OFFICIAL_DIR)/pipedrive
@@ -39,7 +39,7 @@ $(OFFICIAL): | $(BIN)/python
 	tar -xzf $(OFFICIAL_DIR)/shopify-dev-mcp-*.tgz -C $(OFFICIAL_DIR)/shopify --strip-components=3 \
 		--wildcards 'package/dist/data/admin_*.json.gz' package/dist/data/supported-versions-schema.json
 	tar -xzf $(OFFICIAL_DIR)/pipedrive-*.tgz -C $(OFFICIAL_DIR)/pipedrive --strip-components=2 \
-		--wildcards 'package/dist/versions/v2/api/*.d.ts' 'package/dist/versions/v2/models/*.d.ts'
+		--wildcards 'package/dist/versions/v[12]/api/*.d.ts' 'package/dist/versions/v[12]/models/*.d.ts'
 	rm -f $(OFFICIAL_DIR)/*.tgz
 	touch $@
 
