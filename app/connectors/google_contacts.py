@@ -307,10 +307,11 @@ class GoogleContactsConnector(oauth.OAuthConsent):
         for _ in range(CALLS_PER_FETCH):
             body = await session.get(CONNECTIONS, cursor.params())
             people = [p for p in body.get("connections") or [] if isinstance(p, dict)]
-            consumed, wanted = _consume(cursor.unread(people), request.limit - len(records), group)
+            unread = cursor.unread(people)
+            consumed, wanted = _consume(unread, request.limit - len(records), group)
             records += [person_to_record(p) for p in wanted]
             total = body.get("totalItems") if isinstance(body.get("totalItems"), int) else None
-            if len(consumed) < len(cursor.unread(people)):
+            if len(consumed) < len(unread):
                 cursor = cursor.partway(consumed)  # the budget ended inside this page
                 break
             cursor = cursor.after(body, len(people))
