@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-embedded test-services bench schema clean web web-check
+.PHONY: run test test-embedded test-services bench schema clean web web-check official-specs
 
 # The import page (web/): Node.js 20+ builds it; the API runs without it.
 NPM ?= npm
@@ -23,6 +23,28 @@ $(BIN)/python:
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
+
+# The services' own published material that tests/connectors/official checks against, from packages
+# the npm registry serves (pinned; fetched once into .venv/official by `npm pack`, no dependencies):
+# Shopify's Admin GraphQL schema per API version ships in @shopify/dev-mcp, and Pipedrive's client
+# generated from its OpenAPI (with its request and model declarations) is `pipedrive`.
+OFFICIAL_DIR := $(VENV)/official
+SHOPIFY_SCHEMAS := @shopify/dev-mcp@1.16.0
+PIPEDRIVE_CLIENT := pipedrive@33.7.0
+OFFICIAL := $(OFFICIAL_DIR)/.installed-dev-mcp-1.16.0-pipedrive-33.7.0-v1-v2
+
+$(OFFICIAL): | $(BIN)/python
+	rm -rf $(OFFICIAL_DIR) && mkdir -p $(OFFICIAL_DIR)/shopify $(OFFICIAL_DIR)/pipedrive
+	cd $(OFFICIAL_DIR) && $(NPM) pack --silent $(SHOPIFY_SCHEMAS) $(PIPEDRIVE_CLIENT) > /dev/null
+	tar -xzf $(OFFICIAL_DIR)/shopify-dev-mcp-*.tgz -C $(OFFICIAL_DIR)/shopify --strip-components=3 \
+		--wildcards 'package/dist/data/admin_*.json.gz' package/dist/data/supported-versions-schema.json
+	tar -xzf $(OFFICIAL_DIR)/pipedrive-*.tgz -C $(OFFICIAL_DIR)/pipedrive --strip-components=2 \
+		--wildcards 'package/dist/versions/v[12]/api/*.d.ts' 'package/dist/versions/v[12]/models/*.d.ts'
+	rm -f $(OFFICIAL_DIR)/*.tgz
+	touch $@
+
+## The published specifications the connectors are checked against (part of `make test`).
+official-specs: $(OFFICIAL)
 
 # npm ci when node_modules is missing or older than the lock file.
 $(WEB_DEPS): web/package-lock.json
@@ -50,7 +72,7 @@ run: $(STAMP)
 
 ## The whole suite: on SQLite + embedded Redis, then on PostgreSQL + Redis when
 ## AUTOIMPORT_TEST_DATABASE_URL and AUTOIMPORT_TEST_REDIS_URL are set.
-test: $(STAMP)
+test: $(STAMP) $(OFFICIAL)
 	@$(NODE_OK) || { echo "make test needs $(NODE_HOW)"; exit 1; }
 	$(MAKE) --no-print-directory web-check
 	AUTOIMPORT_TEST_BACKEND=embedded $(BIN)/pytest

@@ -1,18 +1,22 @@
 """The Google Contacts connector: the People API's `people.connections.list`, OAuth 2.0.
 
 What a fetch does, and what it guarantees:
-- A first retrieval lists every contact with `requestSyncToken=true`, `pageSize` at most the
-  budget left (1..1000), following `nextPageToken`. The page token is saved with each page, so a
-  backlog drains from where it stopped. Google gives the `nextSyncToken` only on the last page;
-  it becomes the cursor then, and later syncs ask only for what changed since (`syncToken`,
-  paged the same way). Every call sends the same `personFields` and `requestSyncToken`: with a
-  page or sync token the API refuses any other parameter that differs from the first call
-  (`pageSize` may change, AIP-158).
-- The cursor is `{"page_token", "sync_token", "listed"}` during a listing and `{"sync_token"}`
-  once it is done. It always points at the start of an API page never consumed in part (we ask
-  for no more than we may take), so a sync killed after any committed page resumes there,
-  skipping and repeating nothing. An edit made while a long backlog drains is covered by the
-  sync token the listing ends with (the simulator issues it as of the listing's first page).
+- A first retrieval lists every contact with `requestSyncToken=true` and `pageSize=PAGE_SIZE`,
+  following `nextPageToken`. Google gives the `nextSyncToken` only on the last page; it becomes
+  the cursor then, and later syncs ask only for what changed since (`syncToken`, paged the same
+  way). With a page or sync token "all other request parameters must match the first call" (the
+  People API's discovery document): every call of a listing, and of the incremental listings
+  that descend from it, sends the same `personFields`, `requestSyncToken` and `pageSize` (the
+  page size is saved in the cursor, so a later change of `PAGE_SIZE` cannot break a chain).
+- The cursor is `{"page_token", "sync_token", "listed", "page_size", "taken"}` during a listing
+  and `{"sync_token", "page_size"}` once it is done. `page_token` asks for the API page being
+  read (none: the listing's first page) and `taken` holds `[resourceName, etag]` of the people
+  of that page already consumed: when the budget ends mid-page, the next sync asks for the same
+  page again and skips exactly those, so nothing is lost and nothing repeats (a person edited
+  since, whose etag changed, is read again, as it should be). A sync killed after any committed
+  page resumes there. An edit made while a long backlog drains is covered by the sync token the
+  listing ends with (the simulator issues it as of the listing's first page). A cursor saved
+  before the page size was kept (no `page_size`) starts a full retrieval again.
 - A sync token older than 7 days is refused (400 `EXPIRED_SYNC_TOKEN`, status
   FAILED_PRECONDITION): `CursorExpired`, and the engine starts a full retrieval again. Contacts
   are upserted by email, so nothing is duplicated.
@@ -31,7 +35,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from app.connectors import oauth
@@ -47,6 +50,7 @@ from app.connectors.base import (
     SourceContext,
     SourceRecord,
 )
+from app.connectors.google_contacts_cursor import API_PAGE_MAX, ListingCursor
 from app.connectors.google_contacts_mapping import FIXED_FIELDS, group_names, is_deleted, person_to_record
 from app.connectors.http import (
     ACCEPTED,
@@ -65,10 +69,8 @@ PEOPLE, PEOPLE_DEFAULT = "google_people", "https://people.googleapis.com"
 OAUTH, OAUTH_DEFAULT = "google_oauth", "https://oauth2.googleapis.com"
 ACCOUNTS, ACCOUNTS_DEFAULT = "google_accounts", "https://accounts.google.com/o/oauth2/v2/auth"
 SCOPE = "https://www.googleapis.com/auth/contacts.readonly"
-PERSON_FIELDS = ("names,emailAddresses,phoneNumbers,memberships,birthdays,organizations,userDefined,"
-                 "metadata,addresses,biographies")
-API_PAGE_MAX = 1000
-CALLS_PER_FETCH = 5
+CALLS_PER_FETCH = 10  # API pages one fetch may read looking for members of the label
+CONNECTIONS = "/v1/people/me/connections"
 GROUP_PAGES_MAX = 10
 GROUP_RESOURCE = re.compile(r"contactGroups/[A-Za-z0-9_-]{1,100}")
 LABEL_MAX_LENGTH = 200
@@ -125,50 +127,6 @@ def oauth_endpoints(context: SourceContext) -> oauth.OAuthEndpoints:
         scopes=(SCOPE,),
         extra_authorize_params={"access_type": "offline", "prompt": "consent"},
     )
-
-
-@dataclass(frozen=True)
-class ListingCursor:
-    """Where a listing stands: see the module docstring. `listed` counts the people read in the
-    current listing, for the backlog estimate."""
-
-    sync_token: str | None = None
-    page_token: str | None = None
-    listed: int = 0
-
-    @classmethod
-    def load(cls, cursor: Mapping[str, Any]) -> ListingCursor:
-        sync_token, page_token, listed = (cursor.get(k) for k in ("sync_token", "page_token", "listed"))
-        if not all(token is None or (isinstance(token, str) and token) for token in (sync_token, page_token)):
-            raise CursorExpired("The saved Google Contacts position is unreadable; starting over.")
-        return cls(sync_token, page_token, listed if isinstance(listed, int) and listed >= 0 else 0)
-
-    def params(self, page_size: int) -> dict[str, str]:
-        params = {"personFields": PERSON_FIELDS, "pageSize": str(page_size), "requestSyncToken": "true"}
-        if self.sync_token:
-            params["syncToken"] = self.sync_token
-        if self.page_token:
-            params["pageToken"] = self.page_token
-        return params
-
-    def after(self, body: Mapping[str, Any], people: int) -> ListingCursor:
-        """The position after a fully read API page."""
-        next_page = body.get("nextPageToken")
-        if isinstance(next_page, str) and next_page:
-            return ListingCursor(self.sync_token, next_page, self.listed + people)
-        next_sync = body.get("nextSyncToken")
-        # Without a sync token (never seen, but not promised) the next sync lists everything
-        # again: fingerprints make the repeat cost no writes.
-        return ListingCursor(next_sync if isinstance(next_sync, str) and next_sync else None, None, 0)
-
-    @property
-    def in_listing(self) -> bool:
-        return self.page_token is not None
-
-    def to_json(self) -> dict[str, Any]:
-        if self.page_token is None:
-            return {"sync_token": self.sync_token} if self.sync_token else {}
-        return {"page_token": self.page_token, "sync_token": self.sync_token, "listed": self.listed}
 
 
 class PeopleSession:
@@ -354,16 +312,37 @@ class GoogleContactsConnector(oauth.OAuthConsent):
         records: list[SourceRecord] = []
         total: int | None = None
         for _ in range(CALLS_PER_FETCH):
-            body = await session.get("/v1/people/me/connections", cursor.params(min(API_PAGE_MAX, request.limit - len(records))))
+            body = await session.get(CONNECTIONS, cursor.params())
             people = [p for p in body.get("connections") or [] if isinstance(p, dict)]
-            records += [person_to_record(p) for p in people if _wanted(p, group)]
+            unread = cursor.unread(people)
+            consumed, wanted = _consume(unread, request.limit - len(records), group)
+            records += [person_to_record(p) for p in wanted]
             total = body.get("totalItems") if isinstance(body.get("totalItems"), int) else None
+            if len(consumed) < len(unread):
+                cursor = cursor.partway(consumed)  # the budget ended inside this page
+                break
             cursor = cursor.after(body, len(people))
             if not cursor.in_listing or len(records) >= request.limit:
                 break
-        estimate = max(total - cursor.listed, 0) if cursor.in_listing and total is not None else None
+        read = cursor.listed + len(cursor.taken)
+        estimate = max(total - read, 0) if cursor.in_listing and total is not None else None
         return Page(records=records, cursor=cursor.to_json(), has_more=cursor.in_listing,
                     backlog_estimate=estimate if cursor.in_listing else 0)
+
+
+def _consume(people: Sequence[Mapping[str, Any]], room: int,
+             group: str | None) -> tuple[list[Mapping[str, Any]], list[Mapping[str, Any]]]:
+    """The people read in order until `room` of them are wanted (those not wanted are consumed
+    as they are passed), and the wanted ones among them."""
+    consumed: list[Mapping[str, Any]] = []
+    wanted: list[Mapping[str, Any]] = []
+    for person in people:
+        if len(wanted) >= room:
+            break
+        consumed.append(person)
+        if _wanted(person, group):
+            wanted.append(person)
+    return consumed, wanted
 
 
 def _wanted(person: Mapping[str, Any], group: str | None) -> bool:

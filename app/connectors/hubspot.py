@@ -38,14 +38,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from urllib.parse import quote
 from dataclasses import dataclass, field
 from typing import Any
 
 from app.connectors import oauth
 from app.connectors.base import Choice, ConnectedAccount, FetchRequest, Page, SettingsSaver, SourceContext, SourceRecord
-from app.connectors.hubspot_api import (API, API_DEFAULT, NothingImported, call_api, connect_oauth, connect_private_app,
-                                        oauth_endpoints)
+from app.connectors.hubspot_api import (API, API_DEFAULT, REVOKE_PATH, NothingImported, call_api, connect_oauth,
+                                        connect_private_app, oauth_endpoints)
 from app.connectors.hubspot_mapping import (DESCRIPTION, MODIFIED, OBJECT_ID, SEARCH_PROPERTIES, SERVICE_ID,
                                             SERVICE_NAME, contact_id, modified_ms, normalise_criteria,
                                             record_from_contact)
@@ -197,14 +196,21 @@ class HubSpotConnector(oauth.OAuthConsent):
                 if isinstance(o, dict) and o.get("value") and not o.get("hidden")]
 
     async def revoke_credentials(self, settings: dict[str, Any], context: SourceContext) -> None:
-        """Revokes an OAuth grant (`DELETE /oauth/v1/refresh-tokens/{token}`; a token HubSpot no
-        longer knows, 404, counts as revoked). A private app token is the user's own app's, which
-        only they can rotate: forgetting our copy is all there is to do."""
+        """Revokes an OAuth grant (`POST /oauth/2026-03/token/revoke` with the refresh token and
+        our client's credentials in the form; a token HubSpot no longer knows, 400 or 404, counts
+        as revoked). A private app token is the user's own app's, which only they can rotate:
+        forgetting our copy is all there is to do."""
         token = settings.get("refresh_token")
         if not isinstance(token, str) or not token:
             return
-        url = f"{context.endpoint(API, API_DEFAULT)}/oauth/v1/refresh-tokens/{quote(token, safe='')}"
-        await oauth.revoke_token(context, "DELETE", url, SERVICE_NAME, already_gone=(404,))
+        try:
+            client = oauth.oauth_client(context, SERVICE_ID, SERVICE_NAME)
+        except Invalid as exc:
+            raise SourceRejected(f"The grant could not be revoked: {exc.message}") from None
+        form = {"token": token, "token_type_hint": "refresh_token",
+                "client_id": client.client_id, "client_secret": client.client_secret}
+        await oauth.revoke_token(context, "POST", context.endpoint(API, API_DEFAULT) + REVOKE_PATH, SERVICE_NAME,
+                                 already_gone=(400, 404), data=form)
 
     # -- fetch -------------------------------------------------------------------------------
 

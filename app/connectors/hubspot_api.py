@@ -4,13 +4,15 @@ check of a connection's credentials (`connect`).
 A connection is either a private app token (`{"private_app_token": "pat-..."}`, checked with
 `GET /account-info/v3/details` and one contacts read) or an OAuth token set (`{"access_token",
 "refresh_token", "expires_at"}`, refreshed first if it is about to expire, then checked with
-`GET /oauth/v1/access-tokens/{token}`, which names the portal and lists the granted scopes).
+the token introspection endpoint, which names the portal and lists the granted scopes).
 Either way the external account is the portal, "portal 12345678": the same name whichever way
 it was connected, so every import reading one portal shares its sync budget (a private app token
 does not tell the portal's domain, so the domain stays out of the name).
 
-Tokens never appear in messages: the token metadata endpoint has the token in its path, so its
-errors are replaced by plain ones.
+OAuth speaks HubSpot's date-versioned OAuth API (`OAUTH_VERSION`): `POST .../token`, `.../token/introspect`
+and `.../token/revoke`, every secret in the form body. The v1 paths (`/oauth/v1/token`,
+`GET /oauth/v1/access-tokens/{token}` with the token in its path, `/oauth/v1/refresh-tokens/{token}`)
+are deprecated in HubSpot's spec and end on 16 February 2027. Tokens never appear in messages.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from app.connectors import oauth
-from app.connectors.base import ConnectedAccount, FetchRequest, SourceContext
+from app.connectors.base import ConnectedAccount, FetchRequest, OAuthClient, SourceContext
 from app.connectors.http import (ERROR_ACTIONS, ErrorAction, SourceResponse, Verdict, parse_retry_after,
                                  request_with_retries)
 from app.connectors.hubspot_mapping import SERVICE_ID, SERVICE_NAME
@@ -29,6 +31,10 @@ API, API_DEFAULT = "hubspot", "https://api.hubapi.com"
 AUTHORIZE, AUTHORIZE_DEFAULT = "hubspot_authorize", "https://app.hubspot.com/oauth/authorize"
 SCOPE = "crm.objects.contacts.read"
 DAILY_LIMIT_WAIT = 3600.0
+OAUTH_VERSION = "2026-03"  # HubSpot's date-based OAuth API (spec: Auth/Oauth/Rollouts/279897/2026-03)
+TOKEN_PATH = f"/oauth/{OAUTH_VERSION}/token"
+INTROSPECT_PATH = f"/oauth/{OAUTH_VERSION}/token/introspect"
+REVOKE_PATH = f"/oauth/{OAUTH_VERSION}/token/revoke"
 
 # 423 (a record locked by a large sync) and 477 (the account is migrating) ask for a retry.
 API_ERROR_ACTIONS = {**ERROR_ACTIONS, 423: ErrorAction.RETRY, 477: ErrorAction.RETRY}
@@ -37,7 +43,7 @@ API_ERROR_ACTIONS = {**ERROR_ACTIONS, 423: ErrorAction.RETRY, 477: ErrorAction.R
 def oauth_endpoints(context: SourceContext) -> oauth.OAuthEndpoints:
     return oauth.OAuthEndpoints(
         authorize_url=context.endpoint(AUTHORIZE, AUTHORIZE_DEFAULT),
-        token_url=context.endpoint(API, API_DEFAULT) + "/oauth/v1/token",
+        token_url=context.endpoint(API, API_DEFAULT) + TOKEN_PATH,
         scopes=(SCOPE,),
     )
 
@@ -137,7 +143,7 @@ async def connect_oauth(settings: Mapping[str, Any], context: SourceContext) -> 
         access_token = await oauth.fresh_access_token(request, oauth_endpoints(context), client)
     except SourceError:
         raise Invalid("HubSpot refused to renew this access; connect the account again.", ["settings"]) from None
-    metadata = await _token_metadata(context, access_token)
+    metadata = await _introspect(context, client, access_token)
     scopes = metadata.get("scopes")
     if not isinstance(scopes, list) or SCOPE not in scopes:
         raise Invalid(f"HubSpot did not grant the {SCOPE} scope; connect again and allow it.", ["settings"])
@@ -147,14 +153,19 @@ async def connect_oauth(settings: Mapping[str, Any], context: SourceContext) -> 
     return ConnectedAccount(external_account=f"portal {portal}", settings={**request.settings, "hub_id": portal})
 
 
-async def _token_metadata(context: SourceContext, access_token: str) -> dict[str, Any]:
-    url = f"{context.endpoint(API, API_DEFAULT)}/oauth/v1/access-tokens/{access_token}"
+async def _introspect(context: SourceContext, client: OAuthClient, access_token: str) -> dict[str, Any]:
+    """The access token's metadata (`PublicAccessTokenInfoResponse`: `active`, `hub_id`, `scopes`,
+    `token_use`...); `Invalid` unless HubSpot says the token is active."""
+    url = context.endpoint(API, API_DEFAULT) + INTROSPECT_PATH
+    form = {"token": access_token, "token_type_hint": "access_token"}
     try:
-        metadata = await call_api(context, "GET", url, access_token)
-    except SourceError as exc:  # its message would hold the URL, hence the token
-        refused = isinstance(exc, NeedsReauth) or "HTTP 404" in str(exc)
-        reason = "refused this access token" if refused else "could not be reached to check the access token"
-        raise Invalid(f"HubSpot {reason}; connect the account again.", ["settings"]) from None
-    if not isinstance(metadata, dict):
-        raise Invalid("HubSpot answered the token check with something unreadable.", ["settings"])
+        response = await oauth.post_client_form(context, url, client, form)
+        metadata = response.json()
+    except SourceError:
+        raise Invalid("HubSpot could not be reached to check the access token; connect the account again.",
+                      ["settings"]) from None
+    if response.status_code >= 400 or not isinstance(metadata, dict) or metadata.get("active") is not True:
+        raise Invalid("HubSpot refused this access token; connect the account again.", ["settings"])
+    if metadata.get("token_use", "access_token") != "access_token":
+        raise Invalid("HubSpot described this token as something other than an access token.", ["settings"])
     return metadata

@@ -124,8 +124,16 @@ async def fresh_access_token(request: FetchRequest, endpoints: OAuthEndpoints, c
 
 async def _post_token(context: SourceContext, endpoints: OAuthEndpoints, client: OAuthClient,
                       form: dict[str, str]) -> SourceResponse:
+    return await post_client_form(context, endpoints.token_url, client, form)
+
+
+async def post_client_form(context: SourceContext, url: str, client: OAuthClient,
+                           form: Mapping[str, str]) -> SourceResponse:
+    """A form POST authenticated by the client's id and secret in the body (RFC 6749 §2.3.1), as
+    token, introspection (RFC 7662) and revocation (RFC 7009) endpoints take it: the secrets stay
+    out of URLs. A 400/401/403 is handed back for its body to be read."""
     data = {**form, "client_id": client.client_id, "client_secret": client.client_secret}
-    return await request_with_retries(context, "POST", endpoints.token_url, data=data,
+    return await request_with_retries(context, "POST", url, data=data,
                                       table=_TOKEN_ERROR_ACTIONS, headers={"Accept": "application/json"})
 
 

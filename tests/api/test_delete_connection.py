@@ -120,7 +120,9 @@ async def test_hubspot_oauth_tokens_are_revoked_and_a_private_app_token_is_only_
     assert (await delete(acme, connection_id))["deletedId"] == connection_id
 
     assert simulated.hubspot.oauth.revoked == [tokens["refresh_token"]]
-    assert ("DELETE", "/oauth/v1/refresh-tokens/***", "", None) in simulated.hubspot.requests
+    assert ("POST", "/oauth/2026-03/token/revoke", "", {"token": "***", "token_type_hint": "refresh_token",
+                                                        "client_id": "hubspot-client-id", "client_secret": "***"}) \
+        in simulated.hubspot.requests
 
 
 @pytest.mark.usefixtures("no_backoff")

@@ -9,7 +9,8 @@ import httpx
 import pytest
 
 from app.connectors.base import SourceContext
-from app.connectors.google_contacts import PERSON_FIELDS, GoogleContactsConnector
+from app.connectors.google_contacts import GoogleContactsConnector
+from app.connectors.google_contacts_cursor import PAGE_SIZE, PERSON_FIELDS
 from app.connectors.google_contacts_mapping import person_to_record
 from app.errors import CursorExpired, Invalid, NeedsReauth, RateLimited, SourceRejected
 from tests.connectors.google_contacts_support import Fetcher, google, google_context, google_http, listing_calls  # noqa: F401
@@ -29,22 +30,84 @@ def emails(pages: Any) -> list[str]:
 # -- listing, page tokens, sync tokens ---------------------------------------------------------
 
 
-async def test_a_full_listing_saves_the_page_token_then_the_sync_token_of_the_last_page(
+async def test_a_full_listing_saves_its_position_then_the_sync_token_of_the_last_page(
         google: GoogleContactsSimulator, google_context: SourceContext) -> None:  # noqa: F811
-    google.seed(25)
+    google.seed(250)
     f = fetcher(google, google_context)
 
-    first = await f.fetch(10)
-    assert len(first.records) == 10 and first.has_more and first.backlog_estimate == 15
-    assert f.cursor["page_token"] and f.cursor["sync_token"] is None
-    pages = [first, *await f.drain(10)]
+    first = await f.fetch(100)
+    assert len(first.records) == 100 and first.has_more and first.backlog_estimate == 150
+    assert f.cursor["page_token"] and f.cursor["sync_token"] is None and f.cursor["taken"] == []
+    pages = [first, *await f.drain(100)]
 
-    assert [len(p.records) for p in pages] == [10, 10, 5]
-    assert set(f.cursor) == {"sync_token"} and f.cursor["sync_token"]
+    assert [len(p.records) for p in pages] == [100, 100, 50]
+    assert f.cursor == {"sync_token": f.cursor["sync_token"], "page_size": PAGE_SIZE} and f.cursor["sync_token"]
     calls = listing_calls(google)
-    assert [c["pageSize"] for c in calls] == ["10", "10", "10"]
+    assert [c["pageSize"] for c in calls] == ["100", "100", "100"]
     assert all(c["personFields"] == PERSON_FIELDS and c["requestSyncToken"] == "true" for c in calls)
     assert "pageToken" not in calls[0] and calls[1]["pageToken"] and "syncToken" not in calls[2]
+
+
+async def test_the_page_size_stays_the_same_whatever_the_budget_left(
+        google: GoogleContactsSimulator, google_context: SourceContext) -> None:  # noqa: F811
+    names = google.seed(260)
+    f = fetcher(google, google_context)
+    for budget in (120, 72, 38, 17, 11, 500):  # the sizes the audit saw sent within one chain
+        await f.fetch(budget)
+    for name in names[:3]:
+        google.edit_person(name, given="Changed")
+    await f.fetch(2)
+    await f.fetch(500)
+
+    assert {c["pageSize"] for c in listing_calls(google)} == {str(PAGE_SIZE)}
+    assert all(status == 200 for status in google.statuses)
+
+
+async def test_a_budget_ending_mid_page_resumes_exactly_there(
+        google: GoogleContactsSimulator, google_context: SourceContext) -> None:  # noqa: F811
+    names = google.seed(250)
+    f = fetcher(google, google_context)
+
+    first = await f.fetch(130)
+    assert len(first.records) == 130 and len(f.cursor["taken"]) == 30 and first.backlog_estimate == 120
+    second = await f.fetch(130)
+
+    taken = [r.external_id for r in first.records + second.records]
+    assert len(second.records) == 120 and not second.has_more
+    assert taken == names  # in order: nothing lost, nothing twice
+    tokens = [c.get("pageToken") for c in listing_calls(google)]
+    assert tokens[1] == tokens[2]  # the page the budget ended in is asked for again
+
+
+async def test_a_first_page_left_mid_way_is_resumed_by_identity_and_an_edit_there_is_read_again(
+        google: GoogleContactsSimulator, google_context: SourceContext) -> None:  # noqa: F811
+    names = google.seed(30)
+    f = fetcher(google, google_context)
+    first = await f.fetch(10)
+    assert "page_token" in f.cursor and f.cursor["page_token"] is None and len(f.cursor["taken"]) == 10
+    google.edit_person(names[3], given="Edited")  # taken already: its new version must still arrive
+    google.add_person("new@example.com", "New")
+
+    rest = await f.drain(500)
+
+    later = [r for page in rest for r in page.records]
+    assert [r.external_id for r in later].count(names[3]) == 1
+    assert {r.external_id for r in first.records} & {r.external_id for r in later} == {names[3]}
+    assert {r.email for r in first.records + later} == {f"person{n}@example.com" for n in range(30)} | \
+        {"new@example.com"}
+    assert next(r for r in later if r.external_id == names[3]).first_name == "Edited"
+
+
+@pytest.mark.parametrize("saved", [
+    {"sync_token": "sync.old"},
+    {"page_token": "abc.10", "sync_token": None, "listed": 10},
+    {"page_token": None, "sync_token": None, "listed": 0, "page_size": 100, "taken": [["people/c1"]]},
+])
+async def test_a_position_saved_by_an_earlier_version_starts_over(
+        google: GoogleContactsSimulator, google_context: SourceContext, saved: dict[str, Any]) -> None:  # noqa: F811
+    with pytest.raises(CursorExpired):
+        await fetcher(google, google_context, cursor=saved).fetch()
+    assert listing_calls(google) == []
 
 
 async def test_an_edit_arrives_through_the_sync_token_alone(
@@ -100,28 +163,40 @@ async def test_an_incremental_listing_longer_than_the_budget_is_paged_on_its_syn
 
     first = await f.fetch(3)
     assert len(first.records) == 3 and first.has_more
-    assert f.cursor["sync_token"] == token and f.cursor["page_token"]
+    assert f.cursor["sync_token"] == token and f.cursor["page_token"] is None and len(f.cursor["taken"]) == 3
     second = await f.fetch(3)
 
     assert len(second.records) == 2 and not second.has_more and f.cursor["sync_token"] != token
+    assert {r.external_id for r in first.records + second.records} == set(names[:5])
     assert all(c["syncToken"] == token for c in listing_calls(google)[-2:])
 
 
-async def test_changed_parameters_with_a_page_token_are_refused_by_the_simulator(
+async def test_changed_parameters_with_a_page_or_sync_token_are_refused_by_the_simulator(
         google: GoogleContactsSimulator, google_http: httpx.AsyncClient) -> None:  # noqa: F811
     google.seed(3)
     token = google.issue_token_set()["access_token"]
     headers = {"Authorization": f"Bearer {token}"}
     url = "http://people.test/v1/people/me/connections"
     first = (await google_http.get(url, params={"personFields": "names", "pageSize": 1}, headers=headers)).json()
+    page = {"pageToken": first["nextPageToken"]}
 
-    changed = await google_http.get(url, params={"personFields": "names,emailAddresses", "pageSize": 1,
-                                                 "pageToken": first["nextPageToken"]}, headers=headers)
-    resized = await google_http.get(url, params={"personFields": "names", "pageSize": 2,
-                                                 "pageToken": first["nextPageToken"]}, headers=headers)
+    changed = await google_http.get(url, params={"personFields": "names,emailAddresses", "pageSize": 1, **page},
+                                    headers=headers)
+    resized = await google_http.get(url, params={"personFields": "names", "pageSize": 2, **page}, headers=headers)
+    default = await google_http.get(url, params={"personFields": "names", **page}, headers=headers)
+    same = await google_http.get(url, params={"personFields": "names", "pageSize": 1, **page}, headers=headers)
+    again = await google_http.get(url, params={"personFields": "names", "pageSize": 1, **page}, headers=headers)
+    listing = (await google_http.get(url, params={"personFields": "names", "pageSize": 3, "requestSyncToken": "true"},
+                                     headers=headers)).json()
+    sync = {"syncToken": listing["nextSyncToken"], "personFields": "names"}
+    sync_resized = await google_http.get(url, params={**sync, "pageSize": 2}, headers=headers)
+    sync_same = await google_http.get(url, params={**sync, "pageSize": 3}, headers=headers)
 
-    assert changed.status_code == 400 and changed.json()["error"]["status"] == "INVALID_ARGUMENT"
-    assert resized.status_code == 200 and len(resized.json()["connections"]) == 2
+    for refused in (changed, resized, default, sync_resized):
+        assert refused.status_code == 400 and refused.json()["error"]["status"] == "INVALID_ARGUMENT"
+    assert "must match" in resized.json()["error"]["message"]
+    assert same.status_code == again.status_code == sync_same.status_code == 200
+    assert same.json() == again.json() and len(same.json()["connections"]) == 1
 
 
 # -- labels -------------------------------------------------------------------------------------

@@ -98,7 +98,7 @@ async def test_an_expiring_token_set_is_refreshed_at_connect(
 
     assert connected.settings["access_token"] != tokens["access_token"]
     assert connected.settings["expires_at"] > time.time() + 600
-    assert hubspot.oauth.count("/oauth/v1/token", "refresh_token") == 1
+    assert hubspot.oauth.count("/oauth/2026-03/token", "refresh_token") == 1
 
 
 async def test_a_revoked_or_unscoped_token_set_does_not_connect(
@@ -112,7 +112,7 @@ async def test_a_revoked_or_unscoped_token_set_does_not_connect(
     hubspot.oauth.revoke_refresh_tokens()
     with pytest.raises(Invalid) as refused:
         await HubSpotConnector().connect(tokens, hubspot_context)
-    assert tokens["access_token"] not in refused.value.message  # the token is in the checked URL's path
+    assert tokens["access_token"] not in refused.value.message
 
 
 async def test_without_an_oauth_client_configured_oauth_is_refused(
@@ -169,3 +169,68 @@ async def test_a_private_app_token_is_used_as_it_is(
     hubspot.seed(2)
     assert len(await private_app_engine(hubspot_context).sync(500)) == 2
     assert hubspot.oauth.count() == 0
+
+
+# -- HubSpot's date-versioned OAuth API (the v1 paths are deprecated in its spec) ---------------
+
+
+def oauth_calls(sim: HubSpotSimulator) -> list[tuple[str, str]]:
+    api = [(method, path) for method, path, _, _ in sim.requests if path.startswith("/oauth")]
+    return api + [(method, path) for method, path, _ in sim.oauth.requests]
+
+
+async def test_connect_introspects_the_token_with_the_client_credentials_in_the_form(
+    hubspot: HubSpotSimulator, hubspot_context: SourceContext  # noqa: F811
+) -> None:
+    tokens = token_set(hubspot)
+    await HubSpotConnector().connect(tokens, hubspot_context)
+
+    forms = [form for _, path, _, form in hubspot.requests if path == "/oauth/2026-03/token/introspect"]
+    assert forms == [{"token": "***", "token_type_hint": "access_token", "client_id": "hubspot-client-id",
+                      "client_secret": "***"}]
+    assert not any("/oauth/v1/" in path for _, path in oauth_calls(hubspot))
+
+
+async def test_a_refresh_connect_and_revocation_never_use_a_deprecated_v1_path(
+    hubspot: HubSpotSimulator, hubspot_context: SourceContext  # noqa: F811
+) -> None:
+    tokens = token_set(hubspot, expires_in=-10)
+    connected = await HubSpotConnector().connect(tokens, hubspot_context)
+    await HubSpotConnector().revoke_credentials(connected.settings, hubspot_context)
+
+    assert hubspot.oauth.revoked == [tokens["refresh_token"]]
+    assert sorted(set(oauth_calls(hubspot))) == [("POST", "/oauth/2026-03/token"),
+                                                  ("POST", "/oauth/2026-03/token/introspect"),
+                                                  ("POST", "/oauth/2026-03/token/revoke")]
+
+
+async def test_an_introspection_that_does_not_say_active_does_not_connect(
+    hubspot: HubSpotSimulator, hubspot_context: SourceContext  # noqa: F811
+) -> None:
+    tokens = token_set(hubspot)
+    info = hubspot.oauth.token_info
+    hubspot.oauth.token_info = lambda token, app_id=0: {**(info(token) or {}), "active": False}  # type: ignore[method-assign]
+
+    with pytest.raises(Invalid, match="refused this access token") as refused:
+        await HubSpotConnector().connect(tokens, hubspot_context)
+    assert tokens["access_token"] not in refused.value.message
+
+
+async def test_the_simulated_oauth_api_answers_what_its_spec_declares(
+    hubspot: HubSpotSimulator, hubspot_http: httpx.AsyncClient  # noqa: F811
+) -> None:
+    tokens = hubspot.oauth.issue_tokens()
+    client = {"client_id": "hubspot-client-id", "client_secret": "hubspot-client-secret"}
+    refreshed = (await hubspot_http.post("/oauth/2026-03/token", data={
+        **client, "grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]})).json()
+    refused = await hubspot_http.post("/oauth/2026-03/token", data={
+        **client, "grant_type": "refresh_token", "refresh_token": "unknown"})
+    unscoped = await hubspot_http.post(SEARCH_PATH, json={},
+                                       headers={"Authorization": f"Bearer {hubspot.oauth.issue_tokens(scope='oauth')['access_token']}"})
+
+    assert refreshed["refresh_token"] == tokens["refresh_token"] and refreshed["token_use"] == "access_token"
+    assert refused.status_code == 400
+    assert {"category", "correlationId", "message", "error", "error_description"} <= set(refused.json())
+    assert refused.json()["error"] == "invalid_grant" and refused.json()["status"] == "BAD_REFRESH_TOKEN"
+    assert unscoped.status_code == 403 and unscoped.json()["category"] == "MISSING_SCOPES"
+    assert all(entry["message"] for entry in unscoped.json()["errors"])

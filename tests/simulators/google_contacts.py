@@ -5,8 +5,10 @@ it is mounted on (tests give each endpoint name its own host on one in-process t
 - `GET /v1/people/me/connections`: `personFields` required (and filters the answer), `pageSize`
   1..1000 (0 or absent: 100), `pageToken` -> `nextPageToken`, `requestSyncToken=true` ->
   `nextSyncToken` on the last page only, `syncToken` -> only people changed since, deleted ones
-  as `metadata.deleted`; with a page or sync token every parameter but `pageSize` must match
-  the first call (400 INVALID_ARGUMENT; AIP-158 lets the page size change); sync tokens expire
+  as `metadata.deleted`; with a page or sync token every other parameter, `pageSize` included,
+  must match the first call ("When the `page_token` or `sync_token` is specified, all other
+  request parameters must match the first call", people.v1.json: 400 INVALID_ARGUMENT
+  otherwise); a page token may be asked for again (the same page); sync tokens expire
   7 days after the full sync they descend from (400 FAILED_PRECONDITION, reason
   EXPIRED_SYNC_TOKEN); an optional quota on first pages of full
   listings (429 RESOURCE_EXHAUSTED). `totalItems` on full listings.
@@ -21,7 +23,7 @@ Scripting: `add_person`, `edit_person`, `delete_person`, `seed(n)`, `seed_demo(n
 `add_group`, `fail_next(status, times, body, headers)`, `fail_on_call(n, status)`,
 `rate_limit_next(retry_after)`, `truncate_next(times)`, `expire_sync_tokens()`,
 `expire_access_tokens()`, `revoke_refresh_tokens()`, `issue_token_set()`; `requests` records
-(method, path, query) of every call. Thread-safe, for `serve_in_thread`.
+(method, path, query) of every call, `statuses` the status of each listing answered. Thread-safe, for `serve_in_thread`.
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ PERSON_FIELDS = {"addresses", "ageRanges", "biographies", "birthdays", "calendar
                  "locations", "memberships", "metadata", "miscKeywords", "names", "nicknames", "occupations",
                  "organizations", "phoneNumbers", "photos", "relations", "sipAddresses", "skills", "urls",
                  "userDefined"}
-MATCHED_PARAMS = ("personFields", "requestSyncToken", "sortOrder", "sources", "syncToken")
+MATCHED_PARAMS = ("pageSize", "personFields", "requestSyncToken", "sortOrder", "sources", "syncToken")
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,7 @@ class GoogleContactsSimulator:
         self.first_page_quota = first_page_quota
         self.clock = clock
         self.requests: list[tuple[str, str, dict[str, str]]] = []
+        self.statuses: list[int] = []  # of every `connections.list` answer, in order
         self._lock = threading.Lock()
         self._faults: deque[ScriptedFault] = deque()
         self._faults_on_call: dict[int, ScriptedFault] = {}
@@ -306,9 +309,9 @@ class GoogleContactsSimulator:
 
     async def _connections(self, request: Request) -> Response:
         refused = self._begin(request)
-        if refused is None:
-            return self._list(request)
-        return await _finish(refused, lambda: self._list(request))
+        response = self._list(request) if refused is None else await _finish(refused, lambda: self._list(request))
+        self.statuses.append(response.status_code)
+        return response
 
     def _list(self, request: Request) -> Response:
         query = dict(request.query_params)
@@ -316,7 +319,7 @@ class GoogleContactsSimulator:
         size = _page_size(query.get("pageSize"))
         if problem or size is None:
             return google_error(400, "INVALID_ARGUMENT", problem or "pageSize must be between 1 and 1000.")
-        params = {key: query.get(key, "") for key in MATCHED_PARAMS}
+        params = {key: query.get(key, "") for key in MATCHED_PARAMS} | {"pageSize": str(size)}
         with self._lock:
             if query.get("pageToken"):
                 listing_id, _, offset_text = query["pageToken"].rpartition(".")

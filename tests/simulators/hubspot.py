@@ -8,16 +8,23 @@
   10,000 results (`after + limit > 10000` is a 400), and orders contacts sharing a sort value in
   no particular (but stable) order: a connector that assumes id order within a timestamp fails.
   `search_requests_per_second` (off by default) answers 429 past that rate, as HubSpot does.
-- `GET /crm/v3/objects/contacts?limit=&after=` (list by id), `GET /account-info/v3/details`,
-  `GET /oauth/v1/access-tokens/{token}` (token metadata: `hub_id`, `hub_domain`, `scopes`).
-- OAuth: `GET /oauth/authorize` (auto-approves) and `POST /oauth/v1/token` (code and refresh
-  grants, expiring access tokens, rotation when `rotate_refresh_tokens`, `revoke_refresh_tokens()`),
-  from the generic `OAuthSimulator`, with HubSpot's answers: `hub_id` and `scopes` in a token
-  set; a refused code or refresh token is 400 `BAD_AUTH_CODE` / `BAD_REFRESH_TOKEN`.
+- `GET /crm/v3/objects/contacts?limit=&after=` (list by id), `GET /account-info/v3/details`.
+- OAuth, HubSpot's date-versioned OAuth API (`/oauth/2026-03/...`, its published spec
+  `Auth/Oauth/Rollouts/279897/2026-03/oauth.json`): `GET /oauth/authorize` (auto-approves) and
+  `POST /oauth/2026-03/token` (code and refresh grants, expiring access tokens, rotation when
+  `rotate_refresh_tokens`, `revoke_refresh_tokens()`) from the generic `OAuthSimulator`, answering
+  `AccessTokenResponse` (`refresh_token` and `token_use` on every answer, refreshes included,
+  `hub_id`, `scopes`, `user_id`); `POST /oauth/2026-03/token/introspect` (client credentials and
+  `token` in the form: `PublicAccessTokenInfoResponse` for a live access token,
+  `PublicRefreshTokenInfoResponse` for a live refresh token, else a 400 error);
+  `POST /oauth/2026-03/token/revoke` (200, for an unknown token too, as RFC 7009 has it). Refusals
+  are the spec's `Error` (`category`, `correlationId`, `message`) with RFC 6749's `error` and
+  `error_description` and the legacy `status` (`BAD_AUTH_CODE`, `BAD_REFRESH_TOKEN`...).
 
 API calls take `Authorization: Bearer` with a private app token (`private_app_tokens`) or a live
 OAuth access token; others get 401 (`EXPIRED_AUTHENTICATION` / `INVALID_AUTHENTICATION`), a
-token without the contacts scope 403 `MISSING_SCOPES`. `requests` lists every API call
+token without the contacts scope 403 `MISSING_SCOPES` (each `errors[]` entry with its `message`,
+as the spec's `ErrorDetail` requires). `requests` lists every API call
 (method, path, bearer token, JSON body). Thread-safe (the demo serves it on a socket).
 """
 
@@ -48,6 +55,8 @@ PORTAL_ID = 12345678
 HUB_DOMAIN = "example.hubspot.com"
 CLIENT_ID, CLIENT_SECRET = "hubspot-client-id", "hubspot-client-secret"
 PRIVATE_APP_TOKEN = "pat-na1-11111111-2222-3333-4444-555555555555"
+OAUTH_BASE = "/oauth/2026-03"
+APP_ID, USER_ID, USER = 456789, 123, "owner@example.com"
 CONTACTS_SCOPE = "crm.objects.contacts.read"
 SEARCH_PATH = "/crm/v3/objects/contacts/search"
 SEARCH_RESULTS_CAP = 10_000
@@ -111,17 +120,20 @@ class Fault:
 
 
 class HubSpotOAuth(OAuthSimulator):
-    """The generic authorization server, answering like HubSpot's `/oauth/v1/token`."""
+    """The generic authorization server, answering like HubSpot's `/oauth/2026-03/token`."""
 
     def __init__(self, portal_id: int, **kwargs: Any) -> None:
         super().__init__(CLIENT_ID, CLIENT_SECRET, authorize_path="/oauth/authorize",
-                         token_path="/oauth/v1/token", next_account=str(portal_id), **kwargs)
+                         token_path=f"{OAUTH_BASE}/token", next_account=str(portal_id), **kwargs)
 
     def _token_set(self, grant: Any, include_refresh: bool = True) -> dict[str, Any]:
-        answer = super()._token_set(grant, include_refresh)
+        # `refresh_token` is required in an AccessTokenResponse: a refresh that does not rotate
+        # answers the same one.
+        answer = super()._token_set(grant, include_refresh=True)
         scopes = (grant.scope or CONTACTS_SCOPE).split()
         answer.pop("scope", None)
-        return {**answer, "token_type": "bearer", "hub_id": int(grant.account), "scopes": scopes}
+        return {**answer, "token_type": "bearer", "token_use": "access_token", "hub_id": int(grant.account),
+                "user_id": USER_ID, "scopes": scopes}
 
     async def _token(self, request: Request) -> Response:
         response = await super()._token(request)
@@ -132,18 +144,55 @@ class HubSpotOAuth(OAuthSimulator):
         if error == "invalid_client":
             status, message = "BAD_CLIENT_ID", "missing or invalid client id"
         elif grant_type == "refresh_token":
-            status, message = "BAD_REFRESH_TOKEN", "missing or invalid refresh token"
+            status, message = "BAD_REFRESH_TOKEN", "refresh token is invalid, expired or revoked"
         elif grant_type == "authorization_code":
             status, message = "BAD_AUTH_CODE", "missing or invalid auth code"
         else:
             status, message = "BAD_GRANT_TYPE", "missing or invalid grant type"
-        return JSONResponse({"status": status, "message": message, "correlationId": str(uuid.uuid4())},
-                            status_code=400)
+        return oauth_error(error or "invalid_request", status, message)
+
+    def token_info(self, token: str, app_id: int = APP_ID) -> dict[str, Any] | None:
+        """What introspection says of a live access or refresh token, as the spec's
+        `PublicAccessTokenInfoResponse` / `PublicRefreshTokenInfoResponse`; None otherwise."""
+        with self._lock:
+            access, grant = self._access.get(token), self._refresh.get(token)
+            if access is not None and not access.grant.revoked and access.expires_at > self.now():
+                expires_in = int(access.expires_at - self.now())
+                return {**self._token_info(access.grant, token, app_id), "token_use": "access_token",
+                        "expires_in": expires_in, "is_private_distribution": False,
+                        "signed_access_token": _signed_access_token(access.grant, app_id, access.expires_at)}
+            if grant is not None and not grant.revoked:
+                return {**self._token_info(grant, token, app_id), "token_use": "refresh_token"}
+            return None
+
+    def _token_info(self, grant: Any, token: str, app_id: int) -> dict[str, Any]:
+        return {"active": True, "token": token, "token_type": "bearer", "client_id": self.client_id,
+                "app_id": app_id, "hub_id": int(grant.account), "hub_domain": HUB_DOMAIN, "user": USER,
+                "user_id": USER_ID, "scopes": (grant.scope or CONTACTS_SCOPE).split()}
+
+    def client_authenticated(self, request: Request, form: dict[str, str]) -> bool:
+        return self._client_authenticated(request, form)
 
     def scopes_of(self, access_token: str) -> list[str] | None:
         with self._lock:
             token = self._access.get(access_token)
             return (token.grant.scope or CONTACTS_SCOPE).split() if token else None
+
+
+def _signed_access_token(grant: Any, app_id: int, expires_at: float) -> dict[str, Any]:
+    scopes = grant.scope or CONTACTS_SCOPE
+    return {"appId": app_id, "appInstallId": f"{app_id}-{grant.account}", "audience": "api.hubapi.com",
+            "expiresAt": int(expires_at * 1000), "hubId": int(grant.account), "hublet": "na1",
+            "installingUserId": USER_ID, "isPrivateDistribution": False, "isServiceAccount": False,
+            "isUserLevel": False, "newSignature": "sim", "scopeToScopeGroupPks": "", "scopes": scopes,
+            "signature": "sim", "trialScopeToScopeGroupPks": "", "trialScopes": "", "userId": USER_ID}
+
+
+def oauth_error(error: str, status: str, message: str, code: int = 400) -> JSONResponse:
+    """A refusal of the OAuth API: the spec's `Error` with RFC 6749's fields and the legacy ones."""
+    return JSONResponse({"error": error, "error_description": message, "status": status, "message": message,
+                         "category": "BAD_REQUEST" if code == 400 else "INVALID_AUTHENTICATION",
+                         "correlationId": str(uuid.uuid4())}, status_code=code)
 
 
 def hubspot_error(status: int, category: str, message: str, **extra: Any) -> JSONResponse:
@@ -181,8 +230,8 @@ class HubSpotSimulator:
             Route(SEARCH_PATH, self._search, methods=["POST"]),
             Route("/crm/v3/objects/contacts", self._list, methods=["GET"]),
             Route("/account-info/v3/details", self._details, methods=["GET"]),
-            Route("/oauth/v1/access-tokens/{token}", self._token_metadata, methods=["GET"]),
-            Route("/oauth/v1/refresh-tokens/{token}", self._revoke_refresh_token, methods=["DELETE"]),
+            Route(f"{OAUTH_BASE}/token/introspect", self._introspect, methods=["POST"]),
+            Route(f"{OAUTH_BASE}/token/revoke", self._revoke, methods=["POST"]),
             Route("/crm/v3/properties/contacts/{name}", self._property, methods=["GET"]),
             *self.oauth.routes(),
         ]
@@ -303,11 +352,8 @@ class HubSpotSimulator:
                 fault = self._search_faults.pop(self.search_count, None)
         if fault is not None and not fault.truncate:
             return _fault_response(fault)
-        if request.url.path.startswith("/oauth/v1/access-tokens/"):
-            answer = handler(body, token)
-        else:
-            refused = self._refuse(token, needs_contacts=request.url.path.startswith("/crm/"))
-            answer = refused or self._throttle(request) or handler(body, token)
+        refused = self._refuse(token, needs_contacts=request.url.path.startswith("/crm/"))
+        answer = refused or self._throttle(request) or handler(body, token)
         if fault is not None:  # truncated: the full Content-Length, half the bytes
             content = bytes(answer.body)
             return Response(content[: len(content) // 2], status_code=answer.status_code,
@@ -325,7 +371,8 @@ class HubSpotSimulator:
             return hubspot_error(401, "INVALID_AUTHENTICATION", "Authentication credentials not found.")
         if needs_contacts and CONTACTS_SCOPE not in scopes:
             return hubspot_error(403, "MISSING_SCOPES", "This app hasn't been granted all required scopes to "
-                                 "make this call.", errors=[{"context": {"requiredGranularScopes": [CONTACTS_SCOPE]}}])
+                                 "make this call.", errors=[{"message": "One or more of the following scopes are required.",
+                                                      "context": {"requiredGranularScopes": [CONTACTS_SCOPE]}}])
         return None
 
     def _throttle(self, request: Request) -> Response | None:
@@ -395,29 +442,35 @@ class HubSpotSimulator:
                                  "calculated": False, "hasUniqueValue": False, "hidden": False})
         return await self._api(request, definition)
 
-    async def _revoke_refresh_token(self, request: Request) -> Response:
-        """`DELETE /oauth/v1/refresh-tokens/{token}`: 204 once revoked, 404 for an unknown token."""
-        token = request.path_params["token"]
+    async def _oauth_form(self, request: Request) -> tuple[dict[str, str], Response | None]:
+        """The form of an introspection or revocation, recorded (secrets masked); a refusal when
+        the client is not authenticated."""
+        form = {key: str(value) for key, value in (await request.form()).items()}
+        masked = {key: "***" if key in ("token", "client_secret") else value for key, value in form.items()}
         with self._lock:
-            self.requests.append((request.method, "/oauth/v1/refresh-tokens/***", "", None))
-        status = self.oauth.revoke(token)
-        if status == 200:
-            return Response(status_code=204)
-        if status == 400:
-            return hubspot_error(404, "OBJECT_NOT_FOUND", "refresh token not found")
+            self.requests.append((request.method, request.url.path, "", masked))
+        if not self.oauth.client_authenticated(request, form):
+            return form, oauth_error("invalid_client", "BAD_CLIENT_ID", "missing or invalid client id", 401)
+        return form, None
+
+    async def _introspect(self, request: Request) -> Response:
+        form, refused = await self._oauth_form(request)
+        if refused is not None:
+            return refused
+        info = self.oauth.token_info(form.get("token", ""))
+        if info is None:
+            return oauth_error("invalid_token", "BAD_TOKEN", "token is invalid, expired or revoked")
+        return JSONResponse(info)
+
+    async def _revoke(self, request: Request) -> Response:
+        """200 once revoked, and for a token it does not know (RFC 7009 §2.2)."""
+        form, refused = await self._oauth_form(request)
+        if refused is not None:
+            return refused
+        status = self.oauth.revoke(form.get("token", ""))
+        if status in (200, 400):
+            return Response(status_code=200)
         return hubspot_error(status, "INTERNAL_ERROR", "Scripted failure.")
-
-    async def _token_metadata(self, request: Request) -> Response:
-        token = request.path_params["token"]
-
-        def metadata(_: Any, __: str) -> Response:
-            account = self.oauth.account_for(token)
-            if account is None:
-                return hubspot_error(404, "OBJECT_NOT_FOUND", "Token not found")
-            return JSONResponse({"token": token, "user": "owner@example.com", "hub_domain": self.hub_domain,
-                                 "scopes": self.oauth.scopes_of(token), "hub_id": int(account), "app_id": 456789,
-                                 "expires_in": 1800, "user_id": 123, "token_type": "access"})
-        return await self._api(request, metadata)
 
 
 @dataclass

@@ -86,11 +86,12 @@ async def test_1234_people_arrive_500_500_234_from_a_saved_page_token(
     assert backlogs == [734, 234, 0, 0]
     assert cursors[0]["page_token"] and cursors[0]["sync_token"] is None
     assert cursors[1]["page_token"] != cursors[0]["page_token"]
-    assert set(cursors[2]) == {"sync_token"} and cursors[3]["sync_token"]
+    assert set(cursors[2]) == {"sync_token", "page_size"} and cursors[3]["sync_token"]
     calls = listing_calls(google)
-    assert [c["pageSize"] for c in calls[:3]] == ["500", "500", "500"]
-    assert "pageToken" not in calls[0] and calls[1]["pageToken"] == cursors[0]["page_token"]
-    assert calls[3]["syncToken"] == cursors[2]["sync_token"]
+    assert {c["pageSize"] for c in calls} == {"100"}  # one page size through the whole chain
+    assert len(calls) == 5 + 5 + 3 + 1 and "pageToken" not in calls[0]
+    assert calls[5]["pageToken"] == cursors[0]["page_token"]
+    assert calls[13]["syncToken"] == cursors[2]["sync_token"]
     assert await Contact.filter(account_id=acme.account.id).count() == 1234
 
 
@@ -108,7 +109,7 @@ async def test_an_expired_sync_token_means_a_full_retrieval_without_duplicates(
     contacts = await Contact.filter(account_id=acme.account.id)
     assert len(contacts) == 31 and len({c.email_key for c in contacts}) == 31
     assert {c.first_name for c in contacts if c.email == "person3@example.com"} == {"Edited"}
-    assert set(await cursor_of(auto_import)) == {"sync_token"}
+    assert set(await cursor_of(auto_import)) == {"sync_token", "page_size"}
     state = await AutoImport.get(id=auto_import.id)
     assert state.failure_streak == 0 and state.last_error is None
 
