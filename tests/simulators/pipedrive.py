@@ -3,7 +3,7 @@
 Endpoints (under `/{company}` or at the root): `GET /api/v2/persons` (limit ≤ 500, keyset
 `cursor` → `additional_data.next_cursor`, `updated_since` inclusive, `updated_until`, `owner_id`,
 `sort_by` id|update_time|add_time, `sort_direction`, `include_fields=marketing_status`),
-`GET /api/v1/personFields` (`start`/`limit`, `additional_data.pagination` with `start`, `limit` and
+`GET /api/v1/personFields` (`start`/`limit`, `additional_data` with `start`, `limit` and
 `more_items_in_collection`, no `next_start`), `GET /api/v2/organizations` (`ids`, up to 100; ids
 that do not exist are left out), `GET /api/v1/users` (`users`) and `GET /api/v1/users/me`. The token is read
 from the `x-api-token` header (or the legacy `api_token` query parameter). Every answer carries a
@@ -75,9 +75,9 @@ class PipedriveSimulator:
              "options": [{"id": 1, "label": "Customer"}, {"id": 2, "label": "Hot lead"}]},
         ]
         self.users: list[dict[str, Any]] = [
-            {"id": 1, "name": "Owner One", "email": "owner@acme.example", "active_flag": True, "is_admin": 1},
-            {"id": 2, "name": "Sam Seller", "email": "sam@acme.example", "active_flag": True, "is_admin": 0},
-            {"id": 3, "name": "Former Colleague", "email": "gone@acme.example", "active_flag": False, "is_admin": 0},
+            {"id": 1, "name": "Owner One", "email": "owner@acme.example", "active_flag": True},
+            {"id": 2, "name": "Sam Seller", "email": "sam@acme.example", "active_flag": True},
+            {"id": 3, "name": "Former Colleague", "email": "gone@acme.example", "active_flag": False},
         ]
         self.organizations: dict[int, str] = {5: "Initech", 10: "Globex Corporation", 11: "Umbrella Ltd"}
         self.requests: list[tuple[str, dict[str, str], dict[str, str]]] = []
@@ -226,8 +226,9 @@ class PipedriveSimulator:
         start, limit = int(request.query_params.get("start", 0)), min(int(request.query_params.get("limit", 100)), 500)
         items = self.person_fields[start:start + limit]
         more = start + limit < len(self.person_fields)
+        # The shape the official client declares (GetFieldsResponseAllOfAdditionalData).
         pagination = {"start": start, "limit": limit, "more_items_in_collection": more}
-        return self._json({"success": True, "data": items, "additional_data": {"pagination": pagination}})
+        return self._json({"success": True, "data": items, "additional_data": pagination})
 
     async def _organizations(self, request: Request) -> Response:
         """`GET /api/v2/organizations?ids=1,2`: the ones that exist, `{id, name, ...}`."""

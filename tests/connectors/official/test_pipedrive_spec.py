@@ -23,6 +23,7 @@ from tests.simulators.pipedrive import PipedriveSimulator
 # path (after the company's host) -> (API version, request interface or None, response type)
 OPERATIONS = {
     "/api/v2/persons": ("v2", "PersonsApiGetPersonsRequest", "GetPersonsResponse"),
+    "/api/v2/organizations": ("v2", "OrganizationsApiGetOrganizationsRequest", "GetOrganizationsResponse"),
     "/api/v1/users/me": ("v1", None, "GetCurrentUserResponse"),
     "/api/v1/users": ("v1", None, "GetUsersResponse"),
     "/api/v1/personFields": ("v1", "PersonFieldsApiGetPersonFieldsRequest", "GetFieldsResponse"),
@@ -87,10 +88,6 @@ async def harness_saver(settings: dict[str, object]) -> None:
     return None
 
 
-@pytest.mark.xfail(strict=True, reason="what the audit found (issue 10, item 2, H1's): `personFields` answers "
-                   "`additional_data.pagination` with `next_start`, where the client declares `additional_data "
-                   "{start, limit, more_items_in_collection}`; and the simulator's users carry `is_admin`, which "
-                   "`BaseUser` does not declare. Strict: it fails once they are fixed, so the mark goes then.")
 async def test_every_request_and_answer_of_a_connector_life_matches_the_client_declarations(
         pipedrive: PipedriveSimulator, recorder: Recorder, context: SourceContext) -> None:
     await connector_life(pipedrive, context)
