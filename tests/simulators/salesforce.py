@@ -21,7 +21,9 @@ instance (`instance_url` points back at `instance_url`, by default the same base
   `INVALID_SESSION_ID` for an unknown, expired or revoked token, 403 `REQUEST_LIMIT_EXCEEDED`
   (`rate_limit_next`), 400 `MALFORMED_QUERY` / `INVALID_FIELD`, 404 `NOT_FOUND` for an unknown
   path or version.
-`requests` lists (method, path, query params) of every API call. Thread-safe (the demo serves it).
+`requests` lists (method, path, query params) of every API call. Thread-safe (the demo serves it,
+behind a path prefix: `mount_prefix` makes `instance_url` the address its token endpoint was
+reached at, plus that prefix).
 """
 
 from __future__ import annotations
@@ -74,6 +76,12 @@ class SalesforceOAuth(OAuthSimulator):
                          token_path="/services/oauth2/token", next_account=USER_ID, **kwargs)
         self.simulator = simulator
 
+    async def _token(self, request: Request) -> Response:
+        if self.simulator.mount_prefix is not None:  # served behind a prefix: the org is where it was reached
+            base = f"{request.url.scheme}://{request.headers.get('host', '127.0.0.1')}{self.simulator.mount_prefix}"
+            self.simulator.login_url = self.simulator.instance_url = base
+        return await super()._token(request)
+
     def _token_set(self, grant: Any, include_refresh: bool = True) -> dict[str, Any]:
         answer = super()._token_set(grant, include_refresh)
         answer.pop("expires_in")  # Salesforce does not say when a session ends
@@ -116,8 +124,9 @@ class SalesforceSimulator:
     `malform_next`, `expire_locators`, `end_sessions`, and `oauth`."""
 
     def __init__(self, base_url: str = "http://salesforce.test", *, session_seconds: int = 7200,
-                 batch_size: int = 2000) -> None:
+                 batch_size: int = 2000, mount_prefix: str | None = None) -> None:
         self.login_url = self.instance_url = base_url.rstrip("/")
+        self.mount_prefix = mount_prefix  # set: instance_url follows the address the token endpoint is reached at
         self.oauth = SalesforceOAuth(self, expires_in=session_seconds)
         self.batch_size = batch_size
         self.versions = VERSIONS
@@ -139,6 +148,7 @@ class SalesforceSimulator:
         routes = [
             Route("/services/data/", self._versions, methods=["GET"]),
             Route(prefix + "/query", self._query, methods=["GET"]),
+            Route(prefix + "/query/", self._query, methods=["GET"]),  # simple-salesforce's spelling
             Route(prefix + "/query/{locator}", self._more, methods=["GET"]),
             Route(prefix + "/sobjects/{sobject}/describe", self._describe, methods=["GET"]),
             Route(prefix + "/sobjects/{sobject}/listviews", self._list_views, methods=["GET"]),
