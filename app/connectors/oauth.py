@@ -43,7 +43,8 @@ DEFAULT_EXPIRES_IN = 3600  # RFC 6749 makes `expires_in` only RECOMMENDED
 # The environment variables that configure each service's OAuth client (see app/config.py).
 CLIENT_SETTINGS = {"google_contacts": "AUTOIMPORT_GOOGLE_CLIENT_ID/SECRET",
                    "hubspot": "AUTOIMPORT_HUBSPOT_CLIENT_ID/SECRET",
-                   "salesforce": "AUTOIMPORT_SALESFORCE_CLIENT_ID/SECRET"}
+                   "salesforce": "AUTOIMPORT_SALESFORCE_CLIENT_ID/SECRET",
+                   "mailchimp": "AUTOIMPORT_MAILCHIMP_CLIENT_ID/SECRET"}
 
 # A token endpoint's 400/401/403 carry an RFC 6749 §5.2 error body that says what went wrong, so
 # they are handed back to be read here rather than raised blind.

@@ -6,6 +6,7 @@ from app.connectors.base import Connector
 from app.connectors.csv_feed import CsvFeedConnector
 from app.connectors.google_contacts import GoogleContactsConnector
 from app.connectors.hubspot import HubSpotConnector
+from app.connectors.mailchimp import MailchimpConnector
 from app.connectors.pipedrive import PipedriveConnector
 from app.connectors.salesforce import SalesforceConnector
 from app.connectors.shopify import ShopifyConnector
@@ -16,7 +17,7 @@ CONNECTORS: dict[str, Connector] = {
     connector.description.id: connector
     for connector in (
         CsvFeedConnector(), GoogleContactsConnector(), HubSpotConnector(), PipedriveConnector(), ShopifyConnector(),
-        SalesforceConnector(),
+        SalesforceConnector(), MailchimpConnector(),
     )
 }
 

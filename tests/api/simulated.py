@@ -22,6 +22,8 @@ from tests.simulators.google_contacts import GoogleContactsSimulator
 from tests.simulators.hubspot import HubSpotSimulator
 from tests.simulators.pipedrive import TOKEN as PIPEDRIVE_TOKEN
 from tests.simulators.pipedrive import PipedriveSimulator
+from tests.simulators import mailchimp as mailchimp_sim
+from tests.simulators.mailchimp import MailchimpSimulator
 from tests.simulators import salesforce as salesforce_sim
 from tests.simulators.salesforce import SalesforceSimulator
 from tests.simulators.shopify import ShopifySimulator
@@ -37,6 +39,7 @@ FORM_SETTINGS: dict[str, dict[str, str]] = {
     "shopify": {"shop": "acme", "access_token": SHOP_TOKEN},
     "pipedrive": {"company_domain": "acme", "api_token": PIPEDRIVE_TOKEN},
     "hubspot": {"private_app_token": hubspot_sim.PRIVATE_APP_TOKEN},
+    "mailchimp": {"api_key": mailchimp_sim.API_KEY},
 }
 
 
@@ -48,10 +51,12 @@ class Simulated:
     hubspot: HubSpotSimulator
     pipedrive: PipedriveSimulator
     salesforce: SalesforceSimulator
+    mailchimp: MailchimpSimulator
 
     def app(self) -> ByPrefix:
         return ByPrefix({"feed": self.feed, "google": self.google, "shopify": self.shopify,
-                         "hubspot": self.hubspot, "pipedrive": self.pipedrive, "salesforce": self.salesforce})
+                         "hubspot": self.hubspot, "pipedrive": self.pipedrive, "salesforce": self.salesforce,
+                         "mailchimp": self.mailchimp})
 
 
 @pytest.fixture
@@ -60,7 +65,8 @@ def simulated(feed: CsvFeedSimulator) -> Simulated:
     shopify = ShopifySimulator()
     shopify.add_shop(SHOP, SHOP_TOKEN)
     return Simulated(feed, GoogleContactsSimulator(account_email=GOOGLE_ACCOUNT), shopify, HubSpotSimulator(),
-                     PipedriveSimulator(company_domain="acme"), SalesforceSimulator(f"{BASE}/salesforce"))
+                     PipedriveSimulator(company_domain="acme"), SalesforceSimulator(f"{BASE}/salesforce"),
+                     MailchimpSimulator())
 
 
 @pytest.fixture
@@ -76,10 +82,12 @@ def source(http: httpx.AsyncClient, settings: Settings) -> SourceContext:
         "google_accounts": f"{BASE}/google/o/oauth2/v2/auth", "shopify": f"{BASE}/shopify/{{shop}}",
         "hubspot": f"{BASE}/hubspot", "hubspot_authorize": f"{BASE}/hubspot/oauth/authorize",
         "pipedrive": f"{BASE}/pipedrive/{{company}}", "salesforce_login": f"{BASE}/salesforce",
+        "mailchimp": f"{BASE}/mailchimp/{{dc}}/3.0", "mailchimp_login": f"{BASE}/mailchimp",
     }
     clients = {"google_contacts": OAuthClient(*GOOGLE_CLIENT),
                "hubspot": OAuthClient(hubspot_sim.CLIENT_ID, hubspot_sim.CLIENT_SECRET),
-               "salesforce": OAuthClient(salesforce_sim.CLIENT_ID, salesforce_sim.CLIENT_SECRET)}
+               "salesforce": OAuthClient(salesforce_sim.CLIENT_ID, salesforce_sim.CLIENT_SECRET),
+               "mailchimp": OAuthClient(mailchimp_sim.CLIENT_ID, mailchimp_sim.CLIENT_SECRET)}
     return SourceContext(http=http, production=False, max_bytes=settings.csv_max_bytes, retries=1,
                          max_inline_wait=0.01, endpoints=endpoints, oauth_clients=clients,
                          public_url="http://api.test")
