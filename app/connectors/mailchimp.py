@@ -33,7 +33,7 @@ from app.connectors.mailchimp_api import (LOGIN, LOGIN_DEFAULT, STATUS_ACTIONS, 
                                           data_centre_of_key, oauth_data_centre)
 from app.connectors.mailchimp_mapping import (DESCRIPTION, MEMBER_FIELDS, SERVICE_ID, SERVICE_NAME,
                                               normalise_criteria, record_from_member)
-from app.connectors.oauth import build_authorize_url, oauth_client, OAuthEndpoints
+from app.connectors.oauth import OAuthEndpoints, build_authorize_url, oauth_client
 from app.errors import CursorExpired, Invalid, SourceError, SourceRejected, SourceUnavailable
 
 CURSOR_VERSION = 1

@@ -43,8 +43,8 @@ LOGIN, LOGIN_DEFAULT = "mailchimp_login", "https://login.mailchimp.com"
 CONNECTION_LIMIT_WAIT = 10.0
 _DATA_CENTRE = re.compile(r"^[a-z]{2,4}[0-9]{1,3}$")
 
-STATUS_ACTIONS: Mapping[int, ErrorAction] = ERROR_ACTIONS | dict.fromkeys(
-    (400, 401, 403, 404, 405, 414, 422, 429), ErrorAction.READ_BODY)
+STATUS_ACTIONS: Mapping[int, ErrorAction] = {
+    **ERROR_ACTIONS, **dict.fromkeys((400, 401, 403, 404, 405, 414, 422, 429), ErrorAction.READ_BODY)}
 
 
 class ResponseAction(str, Enum):

@@ -34,7 +34,7 @@ from app.connectors import oauth
 from app.connectors.base import (Choice, ConnectedAccount, FetchRequest, Page, SettingsSaver, SourceContext,
                                  SourceRecord)
 from app.connectors.http import request_with_retries
-from app.connectors.salesforce_api import (LOGIN, LOGIN_DEFAULT, SCOPES, LocatorExpired, SessionRefused, api_base,
+from app.connectors.salesforce_api import (DEFAULT_API_VERSION, LOGIN, LOGIN_DEFAULT, SCOPES, LocatorExpired, SessionRefused, api_base,
                                            call_api, org_and_user, pick_version)
 from app.connectors.salesforce_list_views import list_view_where
 from app.connectors.salesforce_mapping import (DESCRIPTION, MODSTAMP, SERVICE_ID, SERVICE_NAME, SOBJECT,
@@ -224,8 +224,11 @@ class SalesforceConnector(oauth.OAuthConsent):
         """A GET on the org's REST API (`path` after `/services/data/vNN.0`, or a path from the root
         of the instance such as a `nextRecordsUrl`), refreshing the session once when refused."""
         settings = request.settings
-        instance = str(settings["instance_url"]).rstrip("/")
-        url = instance + path if absolute_path else api_base(instance, str(settings["api_version"])) + path
+        instance = settings.get("instance_url")
+        if not isinstance(instance, str) or not instance:
+            raise NeedsReauth("The connection does not say where the Salesforce org lives; reconnect the account.")
+        version = str(settings.get("api_version") or DEFAULT_API_VERSION)
+        url = instance.rstrip("/") + path if absolute_path else api_base(instance, version) + path
         try:
             return await call_api(request.context, "GET", url, await self._bearer(request), **kwargs)
         except SessionRefused:

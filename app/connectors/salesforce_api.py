@@ -38,7 +38,8 @@ DAILY_LIMIT_WAIT = 3600.0
 SCOPES = ("api", "refresh_token")
 
 # Statuses whose body says what went wrong: handed back by `request_with_retries` unraised.
-STATUS_ACTIONS: Mapping[int, ErrorAction] = ERROR_ACTIONS | dict.fromkeys((400, 401, 403, 404), ErrorAction.READ_BODY)
+STATUS_ACTIONS: Mapping[int, ErrorAction] = {
+    **ERROR_ACTIONS, **dict.fromkeys((400, 401, 403, 404), ErrorAction.READ_BODY)}
 
 
 class ResponseAction(str, Enum):

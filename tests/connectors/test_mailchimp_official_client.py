@@ -61,7 +61,8 @@ async def connector_calls(served: tuple[MailchimpSimulator, str, Any]) -> AsyncI
     async with httpx.AsyncClient(base_url=base) as http:
         context = make_context(http)
         context.endpoints = {"mailchimp": f"{base}/{{dc}}/3.0", "mailchimp_login": base}
-        driver = EngineLike(MailchimpHarness(sim, context), criteria={"audience": AUDIENCE, "status": "subscribed"})
+        driver = EngineLike(MailchimpHarness(sim, context),  # type: ignore[arg-type]
+                            criteria={"audience": AUDIENCE, "status": "subscribed"})
         for _ in range(8):
             await driver.sync(300)
     yield sim.member_calls()

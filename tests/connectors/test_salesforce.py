@@ -126,7 +126,7 @@ async def test_an_expired_locator_is_replaced_by_a_query_from_the_last_record(
         answer = original(*args)
         sim.expire_locators()
         return answer
-    sim._batch = expiring  # type: ignore[method-assign]
+    sim._batch = expiring  # type: ignore[method-assign, assignment]
     resumed = await driver.sync(450)
     assert len(resumed) == 450 and len(set(emails(resumed))) == 450
     assert len(queries(sim)) > 3  # new queries from the last record instead of the dead locator
@@ -178,11 +178,11 @@ async def test_records_read_before_a_failure_are_kept_and_the_error_comes_next(
     original = sim._batch
 
     def failing_after_first(*args: Any) -> Any:
-        sim._batch = original  # type: ignore[method-assign]
+        sim._batch = original  # type: ignore[method-assign, assignment]
         answer = original(*args)
         sim.fail_next(400, "MALFORMED_QUERY", "scripted")
         return answer
-    sim._batch = failing_after_first  # type: ignore[method-assign]
+    sim._batch = failing_after_first  # type: ignore[method-assign, assignment]
 
     page = await driver.fetch(300)
     assert len(page.records) == 200 and page.has_more
