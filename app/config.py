@@ -50,6 +50,10 @@ class Settings(BaseSettings):
     google_client_secret: SecretStr = Field(default=SecretStr(""), alias="AUTOIMPORT_GOOGLE_CLIENT_SECRET")
     hubspot_client_id: str = Field(default="", alias="AUTOIMPORT_HUBSPOT_CLIENT_ID")
     hubspot_client_secret: SecretStr = Field(default=SecretStr(""), alias="AUTOIMPORT_HUBSPOT_CLIENT_SECRET")
+    salesforce_client_id: str = Field(default="", alias="AUTOIMPORT_SALESFORCE_CLIENT_ID")
+    salesforce_client_secret: SecretStr = Field(default=SecretStr(""), alias="AUTOIMPORT_SALESFORCE_CLIENT_SECRET")
+    mailchimp_client_id: str = Field(default="", alias="AUTOIMPORT_MAILCHIMP_CLIENT_ID")
+    mailchimp_client_secret: SecretStr = Field(default=SecretStr(""), alias="AUTOIMPORT_MAILCHIMP_CLIENT_SECRET")
 
     @model_validator(mode="after")
     def _require_secret_in_production(self) -> Settings:
@@ -71,6 +75,8 @@ class Settings(BaseSettings):
         pairs = {
             "google_contacts": (self.google_client_id, self.google_client_secret.get_secret_value()),
             "hubspot": (self.hubspot_client_id, self.hubspot_client_secret.get_secret_value()),
+            "salesforce": (self.salesforce_client_id, self.salesforce_client_secret.get_secret_value()),
+            "mailchimp": (self.mailchimp_client_id, self.mailchimp_client_secret.get_secret_value()),
         }
         return {service: pair for service, pair in pairs.items() if pair[0] and pair[1]}
 

@@ -86,7 +86,7 @@ class ServiceFieldType:
                  "connected, which criteria its imports take and which fields it brings.")
 class ServiceType:
     id: strawberry.ID = strawberry.field(description="The service's stable slug, e.g. `csv_feed`, "
-                                         "`google_contacts`, `shopify`, `hubspot`, `pipedrive`.")
+                                         "`google_contacts`, `shopify`, `hubspot`, `pipedrive`, `salesforce`, `mailchimp`.")
     name: str = strawberry.field(description="The service's name for people, e.g. \"Google Contacts\"; custom "
                                  "fields are titled after it.")
     auth: ServiceAuthEnum = strawberry.field(description="How the service is connected.")
@@ -201,7 +201,8 @@ class ConnectServiceInput:
         description="A JSON object of the service's settings: `csv_feed` `{\"url\": ...}` (a CSV over HTTP(S)); "
         "`shopify` `{\"shop\": ..., \"access_token\": ...}`; `pipedrive` `{\"company_domain\": ..., "
         "\"api_token\": ...}`; `hubspot` `{\"private_app_token\": ...}`, or `{}` to sign in through OAuth; "
-        "`google_contacts` `{}` (OAuth). With OAuth, `{\"connectionId\": ...}` names the connection to renew. "
+        "`google_contacts` `{}` (OAuth); `salesforce` `{}` (OAuth); `mailchimp` `{\"api_key\": ...}`, or `{}` to "
+        "sign in through OAuth. With OAuth, `{\"connectionId\": ...}` names the connection to renew. "
         "Stored encrypted, never returned.")
     name: str | None = strawberry.field(default=None, description="A name for the connection, at most 200 "
                                         "characters; null or blank: the external account's name.")

@@ -36,7 +36,7 @@ from app.sync.schedule import SyncQueue
 
 STATE_LIFETIME = timedelta(minutes=10)
 STATE_KEPT = timedelta(days=1)  # used and expired states are deleted after this
-CREDENTIAL_KEYS = ("access_token", "private_app_token")
+CREDENTIAL_KEYS = ("access_token", "private_app_token", "api_key")  # given: connect at once, no consent
 STATE_FIELD = ["state"]
 
 

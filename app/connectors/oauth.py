@@ -42,7 +42,9 @@ DEFAULT_EXPIRES_IN = 3600  # RFC 6749 makes `expires_in` only RECOMMENDED
 
 # The environment variables that configure each service's OAuth client (see app/config.py).
 CLIENT_SETTINGS = {"google_contacts": "AUTOIMPORT_GOOGLE_CLIENT_ID/SECRET",
-                   "hubspot": "AUTOIMPORT_HUBSPOT_CLIENT_ID/SECRET"}
+                   "hubspot": "AUTOIMPORT_HUBSPOT_CLIENT_ID/SECRET",
+                   "salesforce": "AUTOIMPORT_SALESFORCE_CLIENT_ID/SECRET",
+                   "mailchimp": "AUTOIMPORT_MAILCHIMP_CLIENT_ID/SECRET"}
 
 # A token endpoint's 400/401/403 carry an RFC 6749 §5.2 error body that says what went wrong, so
 # they are handed back to be read here rather than raised blind.
@@ -77,8 +79,9 @@ def build_authorize_url(endpoints: OAuthEndpoints, client: OAuthClient, redirect
 
 
 async def exchange_code(context: SourceContext, endpoints: OAuthEndpoints, client: OAuthClient,
-                        code: str, redirect_uri: str) -> dict[str, Any]:
-    """Trades an authorization code for a token set; a refused code is `Invalid`."""
+                        code: str, redirect_uri: str, keep: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Trades an authorization code for a token set; a refused code is `Invalid`. The answer's
+    members named in `keep` (Salesforce's `instance_url`) are kept in the token set."""
     form = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri}
     response = await _post_token(context, endpoints, client, form)
     if response.status_code >= 400:
@@ -91,12 +94,18 @@ async def exchange_code(context: SourceContext, endpoints: OAuthEndpoints, clien
         raise Invalid("The service granted access without a refresh token, so the connection could not "
                       "stay valid; remove this app's access in the service's settings and connect again.",
                       ["code"])
-    return {"access_token": answer["access_token"], "refresh_token": refresh_token,
+    return {**_kept(answer, keep), "access_token": answer["access_token"], "refresh_token": refresh_token,
             "expires_at": _expires_at(answer)}
 
 
-async def fresh_access_token(request: FetchRequest, endpoints: OAuthEndpoints, client: OAuthClient) -> str:
-    """An access token valid for at least `REFRESH_AHEAD` seconds, refreshing it when needed.
+def _kept(answer: Mapping[str, Any], keep: tuple[str, ...]) -> dict[str, str]:
+    return {key: answer[key] for key in keep if isinstance(answer.get(key), str) and answer[key]}
+
+
+async def fresh_access_token(request: FetchRequest, endpoints: OAuthEndpoints, client: OAuthClient,
+                             keep: tuple[str, ...] = ()) -> str:
+    """An access token valid for at least `REFRESH_AHEAD` seconds, refreshing it when needed
+    (a refresh answer's members named in `keep` replace the stored ones).
 
     A refreshed token set is saved with `request.save_settings` before it is returned, and
     `request.settings` is updated in place. Raises `NeedsReauth` when the refresh is refused.
@@ -114,7 +123,8 @@ async def fresh_access_token(request: FetchRequest, endpoints: OAuthEndpoints, c
         _raise_refresh_refused(response)
     answer = _token_answer(response)
     rotated = answer.get("refresh_token")
-    new_settings = {**settings, "access_token": answer["access_token"], "expires_at": _expires_at(answer),
+    new_settings = {**settings, **_kept(answer, keep), "access_token": answer["access_token"],
+                    "expires_at": _expires_at(answer),
                     "refresh_token": rotated if isinstance(rotated, str) and rotated else refresh_token}
     await request.save_settings(new_settings)
     settings.clear()

@@ -6,7 +6,9 @@ from app.connectors.base import Connector
 from app.connectors.csv_feed import CsvFeedConnector
 from app.connectors.google_contacts import GoogleContactsConnector
 from app.connectors.hubspot import HubSpotConnector
+from app.connectors.mailchimp import MailchimpConnector
 from app.connectors.pipedrive import PipedriveConnector
+from app.connectors.salesforce import SalesforceConnector
 from app.connectors.shopify import ShopifyConnector
 from app.errors import NotFound
 from app.text import quoted
@@ -14,7 +16,8 @@ from app.text import quoted
 CONNECTORS: dict[str, Connector] = {
     connector.description.id: connector
     for connector in (
-        CsvFeedConnector(), GoogleContactsConnector(), HubSpotConnector(), PipedriveConnector(), ShopifyConnector()
+        CsvFeedConnector(), GoogleContactsConnector(), HubSpotConnector(), PipedriveConnector(), ShopifyConnector(),
+        SalesforceConnector(), MailchimpConnector(),
     )
 }
 

@@ -22,6 +22,10 @@ from tests.simulators.google_contacts import GoogleContactsSimulator
 from tests.simulators.hubspot import HubSpotSimulator
 from tests.simulators.pipedrive import TOKEN as PIPEDRIVE_TOKEN
 from tests.simulators.pipedrive import PipedriveSimulator
+from tests.simulators import mailchimp as mailchimp_sim
+from tests.simulators.mailchimp import MailchimpSimulator
+from tests.simulators import salesforce as salesforce_sim
+from tests.simulators.salesforce import SalesforceSimulator
 from tests.simulators.shopify import ShopifySimulator
 
 BASE = "http://services.test"
@@ -35,6 +39,7 @@ FORM_SETTINGS: dict[str, dict[str, str]] = {
     "shopify": {"shop": "acme", "access_token": SHOP_TOKEN, "api_version": "2026-07"},
     "pipedrive": {"company_domain": "acme", "api_token": PIPEDRIVE_TOKEN},
     "hubspot": {"private_app_token": hubspot_sim.PRIVATE_APP_TOKEN},
+    "mailchimp": {"api_key": mailchimp_sim.API_KEY},
 }
 
 
@@ -45,10 +50,13 @@ class Simulated:
     shopify: ShopifySimulator
     hubspot: HubSpotSimulator
     pipedrive: PipedriveSimulator
+    salesforce: SalesforceSimulator
+    mailchimp: MailchimpSimulator
 
     def app(self) -> ByPrefix:
         return ByPrefix({"feed": self.feed, "google": self.google, "shopify": self.shopify,
-                         "hubspot": self.hubspot, "pipedrive": self.pipedrive})
+                         "hubspot": self.hubspot, "pipedrive": self.pipedrive, "salesforce": self.salesforce,
+                         "mailchimp": self.mailchimp})
 
 
 @pytest.fixture
@@ -57,7 +65,8 @@ def simulated(feed: CsvFeedSimulator) -> Simulated:
     shopify = ShopifySimulator()
     shopify.add_shop(SHOP, SHOP_TOKEN)
     return Simulated(feed, GoogleContactsSimulator(account_email=GOOGLE_ACCOUNT), shopify, HubSpotSimulator(),
-                     PipedriveSimulator(company_domain="acme"))
+                     PipedriveSimulator(company_domain="acme"), SalesforceSimulator(f"{BASE}/salesforce"),
+                     MailchimpSimulator())
 
 
 @pytest.fixture
@@ -72,10 +81,13 @@ def source(http: httpx.AsyncClient, settings: Settings) -> SourceContext:
         "google_people": f"{BASE}/google", "google_oauth": f"{BASE}/google",
         "google_accounts": f"{BASE}/google/o/oauth2/v2/auth", "shopify": f"{BASE}/shopify/{{shop}}",
         "hubspot": f"{BASE}/hubspot", "hubspot_authorize": f"{BASE}/hubspot/oauth/authorize",
-        "pipedrive": f"{BASE}/pipedrive/{{company}}",
+        "pipedrive": f"{BASE}/pipedrive/{{company}}", "salesforce_login": f"{BASE}/salesforce",
+        "mailchimp": f"{BASE}/mailchimp/{{dc}}/3.0", "mailchimp_login": f"{BASE}/mailchimp",
     }
     clients = {"google_contacts": OAuthClient(*GOOGLE_CLIENT),
-               "hubspot": OAuthClient(hubspot_sim.CLIENT_ID, hubspot_sim.CLIENT_SECRET)}
+               "hubspot": OAuthClient(hubspot_sim.CLIENT_ID, hubspot_sim.CLIENT_SECRET),
+               "salesforce": OAuthClient(salesforce_sim.CLIENT_ID, salesforce_sim.CLIENT_SECRET),
+               "mailchimp": OAuthClient(mailchimp_sim.CLIENT_ID, mailchimp_sim.CLIENT_SECRET)}
     return SourceContext(http=http, production=False, max_bytes=settings.csv_max_bytes, retries=1,
                          max_inline_wait=0.01, endpoints=endpoints, oauth_clients=clients,
                          public_url="http://api.test")

@@ -14,6 +14,8 @@ from app.connectors.registry import CONNECTORS
 from tests.api.simulated import (FORM_SETTINGS, GOOGLE_ACCOUNT, Simulated, browser, connect,  # noqa: F401
                                  connect_through_consent, connect_with_form, http, no_backoff, simulated, source)
 from tests.conftest import AccountUnderTest
+from tests.simulators import mailchimp as mailchimp_sim
+from tests.simulators import salesforce as salesforce_sim
 
 SETTINGS = """{ services { id auth settings { key label type required help } } }"""
 
@@ -22,6 +24,8 @@ EXPECTED = {
     "google_contacts": [],
     "hubspot": [("private_app_token", "Private app access token", "SECRET", False)],
     "pipedrive": [("company_domain", "Company domain", "TEXT", True), ("api_token", "API token", "SECRET", True)],
+    "salesforce": [],
+    "mailchimp": [("api_key", "API key", "SECRET", False)],
     "shopify": [("shop", "Shop domain", "TEXT", True), ("access_token", "Admin API access token", "SECRET", True),
                 ("api_version", "Admin API version", "TEXT", False)],
 }
@@ -37,7 +41,9 @@ async def test_each_service_lists_its_settings_with_labels_and_help(acme: Accoun
 
 def _requests_to_services(sim: Simulated) -> int:
     return (len(sim.feed.requests) + len(sim.google.requests) + len(sim.google.oauth.requests)
-            + len(sim.shopify.requests) + len(sim.hubspot.requests) + len(sim.pipedrive.requests))
+            + len(sim.shopify.requests) + len(sim.hubspot.requests) + len(sim.pipedrive.requests)
+            + len(sim.salesforce.requests) + len(sim.salesforce.oauth.requests)
+            + len(sim.mailchimp.requests) + len(sim.mailchimp.oauth.requests))
 
 
 @pytest.mark.parametrize("service_id", sorted(FORM_SETTINGS))
@@ -56,7 +62,7 @@ async def test_a_service_connects_with_only_what_its_settings_list(
     assert listed[0]["id"] == connection_id and created == row.created_at and created >= before - timedelta(seconds=1)
 
 
-@pytest.mark.parametrize("service_id", ["google_contacts", "hubspot"])
+@pytest.mark.parametrize("service_id", ["google_contacts", "hubspot", "salesforce", "mailchimp"])
 async def test_an_oauth_service_connects_with_empty_settings_through_its_sign_in_page(
         acme: AccountUnderTest, browser: httpx.AsyncClient, client: httpx.AsyncClient, service_id: str) -> None:
     connection_id = await connect_through_consent(acme.api, browser, client, service_id)
@@ -65,6 +71,10 @@ async def test_an_oauth_service_connects_with_empty_settings_through_its_sign_in
     assert row.service_id == service_id
     if service_id == "google_contacts":
         assert row.external_account.name == GOOGLE_ACCOUNT
+    if service_id == "salesforce":  # the token answer's instance_url and id came through the callback
+        assert row.external_account.name == f"Salesforce org {salesforce_sim.ORG_ID}"
+    if service_id == "mailchimp":  # the same account as its API key names
+        assert row.external_account.name == f"Mailchimp account {mailchimp_sim.ACCOUNT_ID}"
 
 
 REQUIRED = {sid: [key for key, _, _, required in keys if required] for sid, keys in EXPECTED.items()}

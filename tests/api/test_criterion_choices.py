@@ -183,3 +183,29 @@ async def test_another_accounts_connection_is_answered_as_missing(
     assert data == {"connection": None}
     assert (await other.api("{ connections { id } }"))["connections"] == []
     assert len(simulated.pipedrive.requests) == calls
+
+
+async def test_salesforce_lead_statuses_and_list_views_come_from_the_org_and_are_accepted(
+        acme: AccountUnderTest, simulated: Simulated, browser: httpx.AsyncClient, client: httpx.AsyncClient) -> None:
+    connection_id = await connect_through_consent(acme.api, browser, client, "salesforce")
+
+    statuses = await choices(acme, connection_id, "lead_status")
+    views = await choices(acme, connection_id, "list_view")
+
+    assert ("Working - Contacted", "Working - Contacted") in statuses and len(statuses) == 4
+    assert [label for _, label in views] == ["Contacts: All Contacts", "Leads: All Open Leads", "Leads: My Leads"]
+    criteria = {"object": "lead", "lead_status": statuses[1][0], "list_view": views[1][0]}
+    assert await accepted(acme, "salesforce", connection_id, criteria) == criteria
+
+
+async def test_mailchimp_audiences_and_tags_come_from_the_account_and_are_accepted(
+        acme: AccountUnderTest, simulated: Simulated) -> None:
+    simulated.mailchimp.add_member("ann@example.com", tags=("vip",))
+    connection_id = await connect_with_form(acme.api, "mailchimp")
+
+    audiences = await choices(acme, connection_id, "audience")
+    tags = await choices(acme, connection_id, "tag")
+
+    assert audiences == [("a1b2c3d4e5", "Newsletter")] and tags == [("vip", "vip (Newsletter)")]
+    criteria = {"audience": audiences[0][0], "tag": tags[0][0], "status": "subscribed"}
+    assert await accepted(acme, "mailchimp", connection_id, criteria) == criteria

@@ -125,6 +125,22 @@ async def test_hubspot_oauth_tokens_are_revoked_and_a_private_app_token_is_only_
         in simulated.hubspot.requests
 
 
+async def test_salesforce_grants_are_revoked_at_the_org_and_mailchimp_connections_only_forgotten(
+        acme: AccountUnderTest, simulated: Simulated, browser: httpx.AsyncClient, client: httpx.AsyncClient,
+        services: Services) -> None:
+    connection_id = await connect_through_consent(acme.api, browser, client, "salesforce")
+    tokens = decrypt_connection_settings(await Connection.get(id=int(connection_id)), services.cipher)
+
+    assert (await delete(acme, connection_id))["deletedId"] == connection_id
+
+    assert simulated.salesforce.oauth.revoked == [tokens["refresh_token"]]
+    assert simulated.salesforce.oauth.account_for(tokens["access_token"]) is None
+    mailchimp = await connect_with_form(acme.api, "mailchimp")  # Mailchimp has no revocation endpoint
+    calls = len(simulated.mailchimp.requests)
+    assert (await delete(acme, mailchimp))["deletedId"] == mailchimp
+    assert len(simulated.mailchimp.requests) == calls and await Connection.all().count() == 0
+
+
 @pytest.mark.usefixtures("no_backoff")
 async def test_a_failing_revocation_is_logged_without_the_token_and_does_not_block(
         acme: AccountUnderTest, simulated: Simulated, browser: httpx.AsyncClient, client: httpx.AsyncClient,

@@ -1,7 +1,8 @@
 """The simulators of every external service on one port, with believable demo data, for `make run`.
 
 `python -m tests.simulators.demo_server --port 9100` serves Google Contacts under /google,
-Shopify under /shopify/{shop}, HubSpot under /hubspot and Pipedrive under /pipedrive/{company}.
+Shopify under /shopify/{shop}, HubSpot under /hubspot, Pipedrive under /pipedrive/{company} a
+Salesforce org under /salesforce and Mailchimp under /mailchimp (data centre us21).
 `demo_environment(base_url)` is what the API and worker need to talk to it instead of the real
 services. Development only: production code never imports this module.
 """
@@ -15,10 +16,12 @@ import uvicorn
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from tests.simulators import hubspot, pipedrive, shopify
+from tests.simulators import hubspot, mailchimp, pipedrive, salesforce, shopify
 from tests.simulators.google_contacts import GoogleContactsSimulator
 from tests.simulators.hubspot import HubSpotSimulator
+from tests.simulators.mailchimp import MailchimpSimulator
 from tests.simulators.pipedrive import PipedriveSimulator
+from tests.simulators.salesforce import SalesforceSimulator
 from tests.simulators.shopify import ShopifySimulator
 
 GOOGLE_CLIENT = ("sim-client-id", "sim-client-secret")
@@ -51,7 +54,12 @@ def demo_app() -> ByPrefix:
     crm.seed_demo(300)
     deals = PipedriveSimulator(company_domain="demo")
     deals.seed_demo(300)
-    return ByPrefix({"google": google, "shopify": shop, "hubspot": crm, "pipedrive": deals})
+    org = SalesforceSimulator(mount_prefix="/salesforce")
+    org.seed_demo(300)
+    newsletter = MailchimpSimulator()
+    newsletter.seed_demo(300)
+    return ByPrefix({"google": google, "shopify": shop, "hubspot": crm, "pipedrive": deals, "salesforce": org,
+                     "mailchimp": newsletter})
 
 
 def demo_environment(base_url: str) -> dict[str, str]:
@@ -64,6 +72,9 @@ def demo_environment(base_url: str) -> dict[str, str]:
         "hubspot": f"{base_url}/hubspot",
         "hubspot_authorize": f"{base_url}/hubspot/oauth/authorize",
         "pipedrive": f"{base_url}/pipedrive/{{company}}",
+        "salesforce_login": f"{base_url}/salesforce",
+        "mailchimp": f"{base_url}/mailchimp/{{dc}}/3.0",
+        "mailchimp_login": f"{base_url}/mailchimp",
     }
     return {
         "AUTOIMPORT_ENDPOINTS": json.dumps(endpoints),
@@ -71,6 +82,10 @@ def demo_environment(base_url: str) -> dict[str, str]:
         "AUTOIMPORT_GOOGLE_CLIENT_SECRET": GOOGLE_CLIENT[1],
         "AUTOIMPORT_HUBSPOT_CLIENT_ID": hubspot.CLIENT_ID,
         "AUTOIMPORT_HUBSPOT_CLIENT_SECRET": hubspot.CLIENT_SECRET,
+        "AUTOIMPORT_SALESFORCE_CLIENT_ID": salesforce.CLIENT_ID,
+        "AUTOIMPORT_SALESFORCE_CLIENT_SECRET": salesforce.CLIENT_SECRET,
+        "AUTOIMPORT_MAILCHIMP_CLIENT_ID": mailchimp.CLIENT_ID,
+        "AUTOIMPORT_MAILCHIMP_CLIENT_SECRET": mailchimp.CLIENT_SECRET,
     }
 
 
@@ -80,8 +95,12 @@ def how_to_connect() -> str:
   mutation {{ connectService(input: {{serviceId: "shopify", settings: {{shop: "demo", access_token: "{shopify.DEMO_TOKEN}"}}}}) {{ connection {{ id externalAccount }} userErrors {{ message }} }} }}
   mutation {{ connectService(input: {{serviceId: "pipedrive", settings: {{company_domain: "demo", api_token: "{pipedrive.TOKEN}"}}}}) {{ connection {{ id externalAccount }} userErrors {{ message }} }} }}
   mutation {{ connectService(input: {{serviceId: "hubspot", settings: {{private_app_token: "{hubspot.PRIVATE_APP_TOKEN}"}}}}) {{ connection {{ id externalAccount }} userErrors {{ message }} }} }}
+  mutation {{ connectService(input: {{serviceId: "mailchimp", settings: {{api_key: "{mailchimp.API_KEY}"}}}}) {{ connection {{ id externalAccount }} userErrors {{ message }} }} }}
+    (Mailchimp criteria: {{audience: "a1b2c3d4e5"}}, optionally status and tag; settings {{}} signs in instead)
   mutation {{ connectService(input: {{serviceId: "google_contacts", settings: {{}}}}) {{ authorizeUrl userErrors {{ message }} }} }}
-    (open the authorizeUrl in a browser: the simulator approves at once and returns to the callback)
+  mutation {{ connectService(input: {{serviceId: "salesforce", settings: {{}}}}) {{ authorizeUrl userErrors {{ message }} }} }}
+    (open an authorizeUrl in a browser: the simulator approves at once and returns to the callback;
+     Salesforce criteria: {{object: "lead", lead_status: "Working - Contacted"}} or {{object: "contact"}})
   then: mutation {{ createAutoImport(input: {{serviceId: "shopify", connectionId: "<id>"}}) {{ autoImport {{ id status }} }} }}"""
 
 

@@ -29,7 +29,7 @@ export type ConnectServiceInput = {
   name?: string | null | undefined;
   /** The service's id (`Service.id`), e.g. `shopify`. */
   serviceId: string;
-  /** A JSON object of the service's settings: `csv_feed` `{"url": ...}` (a CSV over HTTP(S)); `shopify` `{"shop": ..., "access_token": ...}`; `pipedrive` `{"company_domain": ..., "api_token": ...}`; `hubspot` `{"private_app_token": ...}`, or `{}` to sign in through OAuth; `google_contacts` `{}` (OAuth). With OAuth, `{"connectionId": ...}` names the connection to renew. Stored encrypted, never returned. */
+  /** A JSON object of the service's settings: `csv_feed` `{"url": ...}` (a CSV over HTTP(S)); `shopify` `{"shop": ..., "access_token": ...}`; `pipedrive` `{"company_domain": ..., "api_token": ...}`; `hubspot` `{"private_app_token": ...}`, or `{}` to sign in through OAuth; `google_contacts` `{}` (OAuth); `salesforce` `{}` (OAuth); `mailchimp` `{"api_key": ...}`, or `{}` to sign in through OAuth. With OAuth, `{"connectionId": ...}` names the connection to renew. Stored encrypted, never returned. */
   settings: unknown;
 };
 
