@@ -60,7 +60,7 @@ from app.connectors.http import (
     redact_url,
     request_with_retries,
 )
-from app.errors import CursorExpired, Invalid, NeedsReauth, SourceError, SourceRejected, SourceUnavailable
+from app.errors import Invalid, NeedsReauth, SourceError, SourceRejected, SourceUnavailable
 from app.text import quoted
 
 SERVICE_ID = "google_contacts"

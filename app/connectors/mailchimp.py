@@ -28,8 +28,8 @@ from typing import Any
 
 from app.connectors.base import (Choice, ConnectedAccount, FetchRequest, Page, SettingsSaver, SourceContext,
                                  SourceRecord)
-from app.connectors.http import request_with_retries
-from app.connectors.mailchimp_api import (LOGIN, LOGIN_DEFAULT, STATUS_ACTIONS, call_api, connected_account,
+from app.connectors.http import ERROR_ACTIONS, ErrorAction, request_with_retries
+from app.connectors.mailchimp_api import (LOGIN, LOGIN_DEFAULT, call_api, connected_account,
                                           data_centre_of_key, oauth_data_centre)
 from app.connectors.mailchimp_mapping import (DESCRIPTION, MEMBER_FIELDS, SERVICE_ID, SERVICE_NAME,
                                               normalise_criteria, record_from_member)
@@ -40,6 +40,8 @@ CURSOR_VERSION = 1
 PAGE_MAX = 1000  # Mailchimp's largest `count`
 CALLS_PER_FETCH = 6
 SECOND = timedelta(seconds=1)
+# A refused code answers 400/401 with an OAuth error body: read here, not raised by the loop.
+TOKEN_ANSWERS = {**ERROR_ACTIONS, **dict.fromkeys((400, 401, 403, 404), ErrorAction.ACCEPT)}
 
 
 def mc_time(moment: datetime) -> str:
@@ -137,7 +139,7 @@ class MailchimpConnector:
         form = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri,
                 "client_id": client.client_id, "client_secret": client.client_secret}
         response = await request_with_retries(context, "POST", self._endpoints(context).token_url, data=form,
-                                              table=STATUS_ACTIONS, headers={"Accept": "application/json"})
+                                              table=TOKEN_ANSWERS, headers={"Accept": "application/json"})
         answer = response.json() if response.status_code < 500 else None
         token = answer.get("access_token") if isinstance(answer, dict) else None
         if response.status_code >= 400 or not isinstance(token, str) or not token:

@@ -107,7 +107,7 @@ async def call_api(context: SourceContext, settings: Mapping[str, Any], path: st
 def mailchimp_verdict(response: SourceResponse) -> Verdict:
     """`classify_mailchimp_response` as the retry loop's verdict, with Mailchimp's words."""
     action = classify_mailchimp_response(response.status_code, response.headers, response.content)
-    failure = f"HTTP {response.status_code} {title_of(response.content)} from {response.where}".replace("  ", " ")
+    failure = f"HTTP {response.status_code} {title_of(response.content)} from {response.url}".replace("  ", " ")
     if action is ResponseAction.RATE_LIMITED:
         retry_after = response.headers.get("Retry-After")
         return Verdict(ErrorAction.RATE_LIMITED, f"Mailchimp asked us to slow down ({failure}).",

@@ -2,8 +2,8 @@
 
 Errors are data. Salesforce answers an error with a JSON list of `{"errorCode", "message"}`, and
 the code, not the status alone, says what to do; `classify_salesforce_response` (a pure function
-of status, headers and body) returns the action and `STATUS_ACTIONS` is the table that hands
-those statuses back from `request_with_retries` to be classified:
+of status, headers and body) returns the action, and `salesforce_verdict` hands it to the one
+retry loop (`request_with_retries`) as its verdict:
 
 | answer | action |
 | --- | --- |
@@ -103,7 +103,7 @@ async def call_api(context: SourceContext, method: str, url: str, token: str, **
 def salesforce_verdict(response: SourceResponse) -> Verdict:
     """`classify_salesforce_response` as the retry loop's verdict, with Salesforce's words."""
     action = classify_salesforce_response(response.status_code, response.headers, response.content)
-    failure = f"HTTP {response.status_code} {error_code(response.content) or ''} from {response.where}".replace(
+    failure = f"HTTP {response.status_code} {error_code(response.content) or ''} from {response.url}".replace(
         "  ", " ")
     if action is ResponseAction.RATE_LIMITED:
         retry_after = response.headers.get("Retry-After")
