@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from enum import Enum
-from typing import Any
+from typing import Any, cast
 
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
@@ -174,7 +174,8 @@ async def update_auto_import(
     if changes.tags is not None and (tags := clean_tags(changes.tags)) != auto_import.tags:
         update["tags"] = tags
     lists = await owned_lists(account_id, changes.list_ids) if changes.list_ids is not None else None
-    current = set(await AutoImportList.filter(auto_import_id=auto_import.id).values_list("list_id", flat=True))
+    current = set(cast("list[int]", await AutoImportList.filter(auto_import_id=auto_import.id).values_list(
+        "list_id", flat=True)))
     lists_changed = lists is not None and {lst.id for lst in lists} != current
     restart = lists_changed or "criteria" in update or "tags" in update
     async with in_transaction():

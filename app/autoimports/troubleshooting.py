@@ -6,7 +6,6 @@ Computed from real state for any number of imports with a fixed number of querie
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from enum import Enum
@@ -70,8 +69,10 @@ class _Facts:
     contacts: dict[int, int]
 
 
-async def _grouped(query: Any, *keys: str) -> list[tuple[Any, ...]]:
-    return await query.annotate(n=Count("id")).group_by(*keys).values_list(*keys, "n")
+async def _grouped(query: Any, *keys: str) -> list[Any]:
+    """Rows of (*keys, count): tuples whose length the type cannot say, hence Any."""
+    rows: list[Any] = await query.annotate(n=Count("id")).group_by(*keys).values_list(*keys, "n")
+    return rows
 
 
 async def _load_facts(imports: list[AutoImport]) -> _Facts:
@@ -88,12 +89,12 @@ async def _load_facts(imports: list[AutoImport]) -> _Facts:
     contacts = await _grouped(Contact.filter(account_id__in=account_ids), "account_id")
     return _Facts(
         skipped={(i, str(getattr(r, "value", r))): n for i, r, n in skipped},
-        deferred=dict(deferred),  # type: ignore[arg-type]
+        deferred=dict(deferred),
         per_service={(a, s): n for a, s, n in per_service},
-        sharing=dict(sharing),  # type: ignore[arg-type]
+        sharing=dict(sharing),
         connections={c.id: c for c in connections},
         accounts={a.id: a for a in await Account.filter(id__in=account_ids)},
-        contacts=dict(contacts),  # type: ignore[arg-type]
+        contacts=dict(contacts),
     )
 
 
@@ -199,7 +200,7 @@ def _backlog(ai: AutoImport, facts: _Facts, settings: Settings, now: datetime) -
         return None
     waiting = ai.backlog_estimate
     syncs = math.ceil(waiting / settings.sync_limit) if waiting else None
-    if syncs:
+    if waiting and syncs:
         hours = syncs * settings.sync_interval / 3600
         detail = (f"About {_counted(waiting, 'contact')} {'is' if waiting == 1 else 'are'} still waiting at the "
                   f"source: about {_counted(syncs, 'more sync', 'more syncs')}, ~{hours:.1f} h.")

@@ -38,17 +38,33 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from urllib.parse import quote
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 from app.connectors import oauth
 from app.connectors.base import Choice, ConnectedAccount, FetchRequest, Page, SettingsSaver, SourceContext, SourceRecord
-from app.connectors.hubspot_api import (API, API_DEFAULT, NothingImported, call_api, connect_oauth, connect_private_app,
-                                        oauth_endpoints)
-from app.connectors.hubspot_mapping import (DESCRIPTION, MODIFIED, OBJECT_ID, SEARCH_PROPERTIES, SERVICE_ID,
-                                            SERVICE_NAME, contact_id, modified_ms, normalise_criteria,
-                                            record_from_contact)
+from app.connectors.hubspot_api import (
+    API,
+    API_DEFAULT,
+    NothingImported,
+    call_api,
+    connect_oauth,
+    connect_private_app,
+    oauth_endpoints,
+)
+from app.connectors.hubspot_mapping import (
+    DESCRIPTION,
+    MODIFIED,
+    OBJECT_ID,
+    SEARCH_PROPERTIES,
+    SERVICE_ID,
+    SERVICE_NAME,
+    contact_id,
+    modified_ms,
+    normalise_criteria,
+    record_from_contact,
+)
 from app.errors import CursorExpired, Invalid, NeedsReauth, SourceError, SourceRejected, SourceUnavailable
 
 SEARCH_PATH = "/crm/v3/objects/contacts/search"

@@ -21,9 +21,15 @@ from typing import Any
 
 from app.connectors import oauth
 from app.connectors.base import ConnectedAccount, FetchRequest, SourceContext
+from app.connectors.http import (
+    ERROR_ACTIONS,
+    ErrorAction,
+    SourceResponse,
+    parse_retry_after,
+    redact_url,
+    request_with_retries,
+)
 from app.connectors.hubspot_mapping import SERVICE_ID, SERVICE_NAME
-from app.connectors.http import (ERROR_ACTIONS, ErrorAction, SourceResponse, parse_retry_after, redact_url,
-                                 request_with_retries)
 from app.errors import Invalid, NeedsReauth, RateLimited, SourceError, SourceUnavailable
 
 API, API_DEFAULT = "hubspot", "https://api.hubapi.com"
@@ -33,7 +39,7 @@ DAILY_LIMIT_WAIT = 3600.0
 
 # 423 (a record locked by a large sync) and 477 (the account is migrating) ask for a retry; a 429
 # is handed back so its body and headers say how long to wait.
-API_ERROR_ACTIONS = ERROR_ACTIONS | {423: ErrorAction.RETRY, 477: ErrorAction.RETRY, 429: ErrorAction.READ_BODY}
+API_ERROR_ACTIONS = {**ERROR_ACTIONS, 423: ErrorAction.RETRY, 477: ErrorAction.RETRY, 429: ErrorAction.READ_BODY}
 
 
 def oauth_endpoints(context: SourceContext) -> oauth.OAuthEndpoints:
@@ -85,6 +91,9 @@ async def call_api(context: SourceContext, method: str, url: str, token: str, **
 
 class NothingImported:
     async def unchanged_ids(self, records: Any) -> set[str]:
+        return set()
+
+    async def known_ids(self, external_ids: Any) -> set[str]:
         return set()
 
 

@@ -31,13 +31,36 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from app.connectors.base import (STANDARD_FIELDS, AuthKind, ConnectedAccount, CriterionSpec, FetchRequest,
-                                 FingerprintLookup, Page, ServiceDescription, SettingSpec, SettingType,
-                                 SettingsSaver, SourceContext, SourceRecord, Choice)
-from app.connectors.pipedrive_api import (CursorRejected, MarketingStatusUnavailable, NoSuchCompany,
-                                          PipedriveApi, parse_settings)
-from app.connectors.pipedrive_mapping import (BUILT_IN_FIELDS, PersonSchema, person_to_record,
-                                              schema_from_person_fields, unknown_custom_keys)
+from app.connectors.base import (
+    STANDARD_FIELDS,
+    AuthKind,
+    Choice,
+    ConnectedAccount,
+    CriterionSpec,
+    FetchRequest,
+    FingerprintLookup,
+    Page,
+    ServiceDescription,
+    SettingSpec,
+    SettingsSaver,
+    SettingType,
+    SourceContext,
+    SourceRecord,
+)
+from app.connectors.pipedrive_api import (
+    CursorRejected,
+    MarketingStatusUnavailable,
+    NoSuchCompany,
+    PipedriveApi,
+    parse_settings,
+)
+from app.connectors.pipedrive_mapping import (
+    BUILT_IN_FIELDS,
+    PersonSchema,
+    person_to_record,
+    schema_from_person_fields,
+    unknown_custom_keys,
+)
 from app.errors import Invalid, NeedsReauth, SourceError, SourceRejected
 from app.text import quoted
 
@@ -200,7 +223,7 @@ class PipedriveConnector:
             raise Invalid(str(exc), ["settings", "company_domain"]) from exc
         except SourceError as exc:
             raise Invalid(f"Could not check the connection with Pipedrive: {exc}", ["settings"]) from exc
-        user = me.body.get("data") if isinstance(me.body.get("data"), dict) else {}
+        user = found if isinstance(found := me.body.get("data"), dict) else {}
         company = str(user.get("company_domain") or domain).strip().lower()
         return ConnectedAccount(external_account=f"{company}.pipedrive.com",
                                 settings={"company_domain": company, "api_token": token})

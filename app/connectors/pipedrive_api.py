@@ -37,7 +37,7 @@ from app.errors import Invalid, NeedsReauth, RateLimited, SourceRejected, Source
 
 ENDPOINT_NAME = "pipedrive"
 DEFAULT_ENDPOINT = "https://{company}.pipedrive.com"
-ERRORS = ERROR_ACTIONS | {402: ErrorAction.REAUTH}
+ERRORS = {**ERROR_ACTIONS, 402: ErrorAction.REAUTH}
 _DOMAIN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 _TOKEN = re.compile(r"^[\x21-\x7e]{1,200}$")  # printable, header-safe
 _DAILY = re.compile(r"daily|budget|per day", re.IGNORECASE)

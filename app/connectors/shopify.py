@@ -30,8 +30,20 @@ from typing import Any
 from app.connectors.base import Choice, ConnectedAccount, FetchRequest, Page, SettingsSaver, SourceContext, SourceRecord
 from app.connectors.http import ERROR_ACTIONS, ErrorAction, request_with_retries
 from app.connectors.shopify_mapping import (
-    API_VERSION, CUSTOMER_TAGS_QUERY, CUSTOMERS_QUERY, DESCRIPTION, PAGE_SIZE, SHOP_FIELD, SHOP_QUERY, TOKEN_FIELD, normalise_criteria,
-    normalise_settings, record_from_node, search_query, wanted)
+    API_VERSION,
+    CUSTOMER_TAGS_QUERY,
+    CUSTOMERS_QUERY,
+    DESCRIPTION,
+    PAGE_SIZE,
+    SHOP_FIELD,
+    SHOP_QUERY,
+    TOKEN_FIELD,
+    normalise_criteria,
+    normalise_settings,
+    record_from_node,
+    search_query,
+    wanted,
+)
 from app.errors import Invalid, NeedsReauth, RateLimited, SourceError, SourceRejected, SourceUnavailable
 
 ENDPOINT_NAME = "shopify"
@@ -41,7 +53,8 @@ THROTTLE_FALLBACK_WAIT = 10.0  # a full bucket refill on the Standard plan, when
 # an empty page with the cursor moved on: bounded work per fetch, and progress either way.
 MAX_SKIPPED_PAGES = 5
 
-SHOPIFY_ERROR_ACTIONS = ERROR_ACTIONS | {
+SHOPIFY_ERROR_ACTIONS = {
+    **ERROR_ACTIONS,
     402: ErrorAction.REJECT,  # the shop is frozen (unpaid): retrying changes nothing
     404: ErrorAction.REJECT,  # no such shop (closed or renamed)
     423: ErrorAction.REJECT,  # the shop is locked by Shopify
@@ -184,7 +197,7 @@ class ShopifyConnector:
             raise Invalid(f"Could not use the shop {clean['shop']}: {exc}", SHOP_FIELD) from exc
         except SourceError as exc:
             raise Invalid(f"Shopify could not be reached for {clean['shop']}: {exc}", SHOP_FIELD) from exc
-        shop = data.get("shop") if isinstance(data.get("shop"), dict) else {}
+        shop = found if isinstance(found := data.get("shop"), dict) else {}
         domain = str(shop.get("myshopifyDomain") or clean["shop"]).lower()
         return ConnectedAccount(external_account=domain, settings=clean)
 
@@ -219,11 +232,11 @@ class ShopifyConnector:
 
     async def _page(self, request: FetchRequest, settings: dict[str, str], criteria: dict[str, Any],
                     cursor: CustomersCursor) -> tuple[list[dict[str, Any]], bool, str | None]:
-        variables = {"first": max(1, min(request.limit, PAGE_SIZE)), "after": cursor.after,
-                     "query": search_query(cursor.start(), criteria)}
+        first = max(1, min(request.limit, PAGE_SIZE))
+        variables = {"first": first, "after": cursor.after, "query": search_query(cursor.start(), criteria)}
         data = await run_query(request.context, settings, CUSTOMERS_QUERY, variables)
         nodes, has_next, end_cursor = _customers_of(data)
-        if len(nodes) > variables["first"]:
+        if len(nodes) > first:
             raise SourceUnavailable("Shopify answered with more customers than asked for.")
         return nodes, has_next, end_cursor
 
@@ -233,9 +246,9 @@ async def _wanted_records(nodes: list[dict[str, Any]], criteria: dict[str, Any],
     """The customers the criteria take, plus those this import already brought that have since
     unsubscribed: their unsubscribe must reach the contact even though the criteria drop them."""
     records = [record_from_node(n) for n in nodes]
-    dropped = [r.external_id for n, r in zip(nodes, records) if not wanted(n, criteria) and r.unsubscribed]
+    dropped = [r.external_id for n, r in zip(nodes, records, strict=False) if not wanted(n, criteria) and r.unsubscribed]
     known = await request.fingerprints.known_ids(dropped) if dropped else set()
-    return [r for n, r in zip(nodes, records) if wanted(n, criteria) or r.external_id in known]
+    return [r for n, r in zip(nodes, records, strict=False) if wanted(n, criteria) or r.external_id in known]
 
 
 async def _new_or_changed(records: list[SourceRecord], request: FetchRequest) -> list[SourceRecord]:

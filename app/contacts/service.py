@@ -104,8 +104,9 @@ async def create_contact(
     checked = check_email(email)
     if checked.problem:
         raise Invalid(f"{quoted(email)} is not a valid email address.", ["email"])
-    details = {"first_name": _optional_text(first_name, "firstName", 200),
-             "last_name": _optional_text(last_name, "lastName", 200), "phone": _optional_text(phone, "phone", 100)}
+    first_name = _optional_text(first_name, "firstName", 200)
+    last_name = _optional_text(last_name, "lastName", 200)
+    phone = _optional_text(phone, "phone", 100)
     tags = clean_tags(tags)
     lists = await owned_lists(account_id, list_ids or [])
     conflict = Conflict(f"A contact with the email {checked.email} already exists.", ["email"])
@@ -117,7 +118,8 @@ async def create_contact(
         now = datetime.now(timezone.utc)
         try:
             contact = await Contact.create(account_id=account_id, email=checked.email, email_key=checked.key,
-                                           created_at=now, updated_at=now, **details)
+                                           first_name=first_name, last_name=last_name, phone=phone,
+                                           created_at=now, updated_at=now)
         except IntegrityError:  # created by a concurrent request (or a sync) since the check above
             raise conflict from None
         await ContactTag.bulk_create([ContactTag(contact=contact, name=tag) for tag in tags])

@@ -63,7 +63,7 @@ class RefuseForbiddenText(FieldExtension):
             raise GraphQLError(MESSAGE, extensions={"code": "INVALID", "field": field})
         payload = self.field.type
         # A payload's result is null, or an empty list where it is a list (previewAutoImport's records)
-        empty = {f.name: [] if isinstance(f.type, StrawberryList) else None
+        empty: dict[str, list[Any] | None] = {f.name: [] if isinstance(f.type, StrawberryList) else None
                  for f in dataclasses.fields(payload) if f.name != "user_errors" and f.init}
         return payload(**empty, user_errors=[UserError(field=field, code="INVALID", message=MESSAGE)])
 

@@ -5,17 +5,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import strawberry
 from strawberry.dataloader import DataLoader
 from tortoise.functions import Count
 
 from app.autoimports.models import AutoImport, AutoImportList, SyncRun
+from app.autoimports.service import imports_held_by_contact_limit
 from app.autoimports.troubleshooting import Problem, troubleshoot
 from app.config import Settings
 from app.connections.models import Connection
-from app.autoimports.service import imports_held_by_contact_limit
 from app.contacts.graphql import ContactListType, ContactSourceType, CustomFieldType, FieldValueType
 from app.contacts.models import ContactSource, ContactTag, FieldValue, ListMembership
 from app.contacts.service import list_contact_counts
@@ -73,11 +73,11 @@ async def _contact_counts_of_imports(ids: list[int]) -> dict[int, int]:
     """Contacts each import brought or last updated (one provenance row per contact and import)."""
     rows = await ContactSource.filter(auto_import_id__in=ids).annotate(n=Count("id")).group_by(
         "auto_import_id").values_list("auto_import_id", "n")
-    return dict(rows)  # type: ignore[arg-type]
+    return dict(cast("list[tuple[int, int]]", rows))
 
 
 async def _held_by_contact_limit(ids: list[int]) -> dict[int, bool]:
-    return {auto_import_id: True for auto_import_id in await imports_held_by_contact_limit(ids)}
+    return dict.fromkeys(await imports_held_by_contact_limit(ids), True)
 
 
 async def _runs_of_imports(ids: list[int]) -> dict[int, list[SyncRun]]:
@@ -87,7 +87,7 @@ async def _runs_of_imports(ids: list[int]) -> dict[int, list[SyncRun]]:
     return grouped
 
 
-async def _connections(ids: list[int]) -> dict[int, Connection]:
+async def _connections(ids: list[int]) -> dict[int, Connection | None]:
     return {c.id: c for c in await Connection.filter(id__in=ids).select_related("external_account")}
 
 
@@ -120,7 +120,7 @@ class Loaders:
         self.sources_of_contact = _grouped_loader(_sources_of_contacts, list)
         self.contact_count_of_import = _grouped_loader(_contact_counts_of_imports, int)
         self.held_by_contact_limit = _grouped_loader(_held_by_contact_limit, bool)
-        self.connection = _grouped_loader(_connections, lambda: None)
+        self.connection: DataLoader[int, Connection | None] = _grouped_loader(_connections, lambda: None)
         self.imports_of_connection = _grouped_loader(_imports_of_connections, list)
         self.import_counts_by_service = _grouped_loader(_import_counts, dict)
         self.list_contact_count = _grouped_loader(list_contact_counts, int)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import builtins
+from collections.abc import Callable
+from typing import Annotated, Any, cast
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
@@ -26,6 +28,7 @@ from app.autoimports.preview import Preview, preview_auto_import
 from app.connections import deletion, oauth_flow
 from app.connections import service as connections
 from app.connections.graphql import ConnectionType, ConnectServiceInput, ConnectServicePayload, ServiceType
+from app.connections.models import Connection
 from app.connectors.registry import CONNECTORS
 from app.contacts import service as contacts
 from app.contacts.graphql import (
@@ -40,12 +43,11 @@ from app.contacts.graphql import (
 )
 from app.errors import DomainError
 from app.graphql.context import Context
+from app.graphql.document_rules import DocumentLengthLimit, NoSuggestions, RequireOperationName
 from app.graphql.errors import UserError, attempt, parse_id, should_mask_error
+from app.graphql.input_text import guard_root_fields
 from app.graphql.scalars import SCALAR_OVERRIDES
 from app.sync.graphql import Subscription
-from app.graphql.document_rules import DocumentLengthLimit, NoSuggestions, RequireOperationName
-from app.graphql.input_text import guard_root_fields
-
 
 DEFAULT_PAGE = 50
 # Far above any real operation (the token limit is 2,000), far below what costs a process seconds.
@@ -60,7 +62,7 @@ ContactEmail = Annotated[str, strawberry.argument(description="The contact's ema
 @strawberry.type(description="What `createList` answers.")
 class ListPayload:
     list: ContactListType | None = strawberry.field(description="The new list; null when `userErrors` say why not.")
-    user_errors: list[UserError] = strawberry.field(description="Why no list was created; empty on success.")
+    user_errors: builtins.list[UserError] = strawberry.field(description="Why no list was created; empty on success.")
 
 
 @strawberry.type(description="What a mutation of a contact answers.")
@@ -74,8 +76,8 @@ def _ids(values: list[strawberry.ID] | None, field: str) -> list[int] | None:
     return None if values is None else [parse_id(v, field) for v in values]
 
 
-def _connection(row: object) -> ConnectionType:
-    return ConnectionType.from_model(row, row.external_account.name)  # type: ignore[attr-defined]
+def _connection(row: Connection) -> ConnectionType:
+    return ConnectionType.from_model(row, row.external_account.name)
 
 
 async def _or_none(action: object) -> object:
@@ -319,7 +321,7 @@ class Mutation:
         ctx = info.context
 
         async def update() -> object:
-            changes = imports.AutoImportChanges(input.name, input.criteria, _ids(input.list_ids, "listIds"), input.tags)
+            changes = imports.AutoImportChanges(input.name, cast("dict[str, Any] | None", input.criteria), _ids(input.list_ids, "listIds"), input.tags)
             return await imports.update_auto_import(ctx.account.id, parse_id(id, "id"), changes, ctx.queue)
 
         return _import_payload(await attempt(update()))
@@ -378,7 +380,7 @@ class AutoImportSchema(strawberry.Schema):
 def build_schema(production: bool) -> strawberry.Schema:
     from strawberry.extensions import DisableIntrospection
 
-    extensions: list[object] = [
+    extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
         lambda: QueryDepthLimiter(max_depth=10),
         lambda: MaxAliasesLimiter(max_alias_count=30),
         lambda: MaxTokensLimiter(max_token_count=2000),

@@ -19,9 +19,9 @@ import pytest
 from arq.connections import ArqRedis
 
 from app.autoimports.models import AutoImport, SyncOutcome, SyncRun
-from app.sync.schedule import SYNC_TASK, immediate_job_id
 from app.config import Settings
 from app.contacts.models import Contact
+from app.sync.schedule import SYNC_TASK, immediate_job_id
 from tests.conftest import HEADER, AccountUnderTest, connect_feed, create_feed_import, rows
 from tests.simulators.csv_feed import CsvFeedSimulator, serve_in_thread
 
@@ -57,7 +57,7 @@ def _stop_worker(worker: subprocess.Popen[bytes], log: Path) -> None:
     except subprocess.TimeoutExpired:
         worker.kill()
         tail = log.read_text(errors="replace")[-4000:]
-        raise AssertionError(f"the worker did not stop within {STOP_TIMEOUT} s of SIGINT; its log ends:\n{tail}")
+        raise AssertionError(f"the worker did not stop within {STOP_TIMEOUT} s of SIGINT; its log ends:\n{tail}") from None
 
 
 async def _wait_for(condition, timeout: float, what: str) -> None:  # type: ignore[no-untyped-def]
@@ -81,7 +81,7 @@ async def test_a_sync_killed_mid_way_resumes_and_ends_equal_to_the_source(
         account = acme.account.id
 
         async def partly_synced() -> bool:
-            return 0 < await Contact.filter(account_id=account).count()
+            return await Contact.filter(account_id=account).count() > 0
 
         worker = _start_worker(settings, repo_root, log)
         try:

@@ -21,8 +21,15 @@ from app.contacts.models import Contact
 from app.errors import Invalid
 from app.web import Services
 from tests.conftest import AccountUnderTest, Sync
-from tests.simulators.hubspot import (CLIENT_ID, CLIENT_SECRET, PRIVATE_APP_TOKEN, SEARCH_PATH, START,
-                                      HubSpotSimulator, to_ms)
+from tests.simulators.hubspot import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    PRIVATE_APP_TOKEN,
+    SEARCH_PATH,
+    START,
+    HubSpotSimulator,
+    to_ms,
+)
 from tests.sync.helpers import contact, import_state, last_run, make_due, problem
 
 BASE = "http://hubspot.test"
