@@ -19,7 +19,6 @@ from tests.api.simulated import (  # noqa: F401
     connect,
     connect_through_consent,
     connect_with_form,
-    http,
     no_backoff,
     simulated,
     source,
