@@ -34,7 +34,6 @@ from app.autoimports.models import (
     SyncOutcome,
     SyncRun,
 )
-from app.autoimports.service import prune_sync_history
 from app.config import Settings
 from app.connections.models import Connection, ConnectionStatus
 from app.connections.service import decrypt_connection_settings, save_connection_settings
@@ -47,6 +46,7 @@ from app.security import SettingsCipher
 from app.sync.apply import ImportTarget, PageResult, apply_records, record_from_json
 from app.sync.counts import SyncCounts
 from app.sync.fingerprints import StoredFingerprints
+from app.sync.history import prune_sync_history
 from app.sync.lease import acquire_lease, release_lease, renew_lease
 from app.sync.progress import ProgressPublisher, SilentProgress, SyncProgressEvent
 from app.sync.source_text import clean_page
