@@ -15,7 +15,7 @@ from typing import Any
 
 from strawberry.extensions import FieldExtension
 from strawberry.types import Info
-from strawberry.types.base import StrawberryList
+from strawberry.types.base import StrawberryList, get_object_definition
 from strawberry.types.field import StrawberryField
 
 from app.errors import DomainError, NotFound
@@ -76,6 +76,6 @@ class NullWhenNotFound(FieldExtension):
 
 def answer_domain_errors_in_payloads(mutation: type) -> None:
     """Adds `DomainErrorsAsUserErrors` to every mutation (once: both schemas share the type)."""
-    for field in mutation.__strawberry_definition__.fields:  # type: ignore[attr-defined]
+    for field in get_object_definition(mutation, strict=True).fields:
         if not any(isinstance(e, DomainErrorsAsUserErrors) for e in field.extensions):
             field.extensions.append(DomainErrorsAsUserErrors())
