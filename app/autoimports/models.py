@@ -31,9 +31,13 @@ class AutoImport(Model):
 
     id = fields.IntField(primary_key=True)
     account_id: int
-    account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField("models.Account", related_name="auto_imports", on_delete=fields.CASCADE)
+    account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
+        "models.Account", related_name="auto_imports", on_delete=fields.CASCADE
+    )
     connection_id: int
-    connection: fields.ForeignKeyRelation[Connection] = fields.ForeignKeyField("models.Connection", related_name="auto_imports", on_delete=fields.CASCADE)
+    connection: fields.ForeignKeyRelation[Connection] = fields.ForeignKeyField(
+        "models.Connection", related_name="auto_imports", on_delete=fields.CASCADE
+    )
     external_account_id: int
     external_account: fields.ForeignKeyRelation[ExternalAccount] = fields.ForeignKeyField(
         "models.ExternalAccount", related_name="auto_imports", on_delete=fields.CASCADE
@@ -68,9 +72,13 @@ class AutoImport(Model):
 class AutoImportList(Model):
     id = fields.IntField(primary_key=True)
     auto_import_id: int
-    auto_import: fields.ForeignKeyRelation[AutoImport] = fields.ForeignKeyField("models.AutoImport", related_name="list_links", on_delete=fields.CASCADE)
+    auto_import: fields.ForeignKeyRelation[AutoImport] = fields.ForeignKeyField(
+        "models.AutoImport", related_name="list_links", on_delete=fields.CASCADE
+    )
     list_id: int
-    list: fields.ForeignKeyRelation[ContactList] = fields.ForeignKeyField("models.ContactList", related_name="auto_import_links", on_delete=fields.CASCADE)
+    list: fields.ForeignKeyRelation[ContactList] = fields.ForeignKeyField(
+        "models.ContactList", related_name="auto_import_links", on_delete=fields.CASCADE
+    )
 
     class Meta:
         table = "auto_import_list"
@@ -80,7 +88,9 @@ class AutoImportList(Model):
 class SyncRun(Model):
     id = fields.IntField(primary_key=True)
     auto_import_id: int
-    auto_import: fields.ForeignKeyRelation[AutoImport] = fields.ForeignKeyField("models.AutoImport", related_name="sync_runs", on_delete=fields.CASCADE)
+    auto_import: fields.ForeignKeyRelation[AutoImport] = fields.ForeignKeyField(
+        "models.AutoImport", related_name="sync_runs", on_delete=fields.CASCADE
+    )
     started_at = fields.DatetimeField()
     finished_at = fields.DatetimeField(null=True)
     outcome = fields.CharEnumField(SyncOutcome, max_length=20, default=SyncOutcome.RUNNING)
@@ -97,7 +107,9 @@ class SkippedRecord(Model):
 
     id = fields.IntField(primary_key=True)
     auto_import_id: int
-    auto_import: fields.ForeignKeyRelation[AutoImport] = fields.ForeignKeyField("models.AutoImport", related_name="skipped", on_delete=fields.CASCADE)
+    auto_import: fields.ForeignKeyRelation[AutoImport] = fields.ForeignKeyField(
+        "models.AutoImport", related_name="skipped", on_delete=fields.CASCADE
+    )
     external_id = fields.CharField(max_length=500)
     email = fields.CharField(max_length=500, null=True)
     reason = fields.CharEnumField(SkipReason, max_length=30)
@@ -113,7 +125,9 @@ class DeferredContact(Model):
 
     id = fields.IntField(primary_key=True)
     auto_import_id: int
-    auto_import: fields.ForeignKeyRelation[AutoImport] = fields.ForeignKeyField("models.AutoImport", related_name="deferred", on_delete=fields.CASCADE)
+    auto_import: fields.ForeignKeyRelation[AutoImport] = fields.ForeignKeyField(
+        "models.AutoImport", related_name="deferred", on_delete=fields.CASCADE
+    )
     email_key = fields.CharField(max_length=320)
     record: fields.JSONField[dict[str, Any]] = fields.JSONField()
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -128,7 +142,9 @@ class RecordFingerprint(Model):
 
     id = fields.IntField(primary_key=True)
     auto_import_id: int
-    auto_import: fields.ForeignKeyRelation[AutoImport] = fields.ForeignKeyField("models.AutoImport", related_name="fingerprints", on_delete=fields.CASCADE)
+    auto_import: fields.ForeignKeyRelation[AutoImport] = fields.ForeignKeyField(
+        "models.AutoImport", related_name="fingerprints", on_delete=fields.CASCADE
+    )
     external_id = fields.CharField(max_length=500)
     fingerprint = fields.CharField(max_length=64)
 

@@ -24,7 +24,9 @@ class ExternalAccount(Model):
 
     id = fields.IntField(primary_key=True)
     account_id: int
-    account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField("models.Account", related_name="external_accounts", on_delete=fields.CASCADE)
+    account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
+        "models.Account", related_name="external_accounts", on_delete=fields.CASCADE
+    )
     service_id = fields.CharField(max_length=50)
     name = fields.CharField(max_length=500)
     lease_owner = fields.CharField(max_length=100, null=True)
@@ -38,7 +40,9 @@ class ExternalAccount(Model):
 class Connection(Model):
     id = fields.IntField(primary_key=True)
     account_id: int
-    account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField("models.Account", related_name="connections", on_delete=fields.CASCADE)
+    account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
+        "models.Account", related_name="connections", on_delete=fields.CASCADE
+    )
     external_account_id: int
     external_account: fields.ForeignKeyRelation[ExternalAccount] = fields.ForeignKeyField(
         "models.ExternalAccount", related_name="connections", on_delete=fields.CASCADE
@@ -62,7 +66,9 @@ class OAuthState(Model):
     id = fields.IntField(primary_key=True)
     state_hash = fields.CharField(max_length=64, unique=True)
     account_id: int
-    account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField("models.Account", related_name="oauth_states", on_delete=fields.CASCADE)
+    account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
+        "models.Account", related_name="oauth_states", on_delete=fields.CASCADE
+    )
     service_id = fields.CharField(max_length=50)
     connection_name = fields.CharField(max_length=200, null=True)
     reconnect_connection_id: int | None

@@ -20,7 +20,9 @@ class ContactStatus(str, Enum):
 class ContactList(Model):
     id = fields.IntField(primary_key=True)
     account_id: int
-    account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField("models.Account", related_name="lists", on_delete=fields.CASCADE)
+    account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
+        "models.Account", related_name="lists", on_delete=fields.CASCADE
+    )
     name = fields.CharField(max_length=200)
     created_at = fields.DatetimeField(auto_now_add=True)
 
@@ -34,7 +36,9 @@ class Contact(Model):
 
     id = fields.IntField(primary_key=True)
     account_id: int
-    account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField("models.Account", related_name="contacts", on_delete=fields.CASCADE)
+    account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
+        "models.Account", related_name="contacts", on_delete=fields.CASCADE
+    )
     email = fields.CharField(max_length=320)
     email_key = fields.CharField(max_length=320)
     first_name = fields.CharField(max_length=200, null=True)
@@ -52,9 +56,13 @@ class Contact(Model):
 class ListMembership(Model):
     id = fields.IntField(primary_key=True)
     contact_id: int
-    contact: fields.ForeignKeyRelation[Contact] = fields.ForeignKeyField("models.Contact", related_name="memberships", on_delete=fields.CASCADE)
+    contact: fields.ForeignKeyRelation[Contact] = fields.ForeignKeyField(
+        "models.Contact", related_name="memberships", on_delete=fields.CASCADE
+    )
     list_id: int
-    list: fields.ForeignKeyRelation[ContactList] = fields.ForeignKeyField("models.ContactList", related_name="memberships", on_delete=fields.CASCADE)
+    list: fields.ForeignKeyRelation[ContactList] = fields.ForeignKeyField(
+        "models.ContactList", related_name="memberships", on_delete=fields.CASCADE
+    )
 
     class Meta:
         table = "list_membership"
@@ -64,7 +72,9 @@ class ListMembership(Model):
 class ContactTag(Model):
     id = fields.IntField(primary_key=True)
     contact_id: int
-    contact: fields.ForeignKeyRelation[Contact] = fields.ForeignKeyField("models.Contact", related_name="tags", on_delete=fields.CASCADE)
+    contact: fields.ForeignKeyRelation[Contact] = fields.ForeignKeyField(
+        "models.Contact", related_name="tags", on_delete=fields.CASCADE
+    )
     name = fields.CharField(max_length=200)
 
     class Meta:
@@ -77,7 +87,9 @@ class CustomField(Model):
 
     id = fields.IntField(primary_key=True)
     account_id: int
-    account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField("models.Account", related_name="custom_fields", on_delete=fields.CASCADE)
+    account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
+        "models.Account", related_name="custom_fields", on_delete=fields.CASCADE
+    )
     service_id = fields.CharField(max_length=50, null=True)
     title = fields.CharField(max_length=300)
     perstag = fields.CharField(max_length=300)
@@ -91,9 +103,13 @@ class CustomField(Model):
 class FieldValue(Model):
     id = fields.IntField(primary_key=True)
     contact_id: int
-    contact: fields.ForeignKeyRelation[Contact] = fields.ForeignKeyField("models.Contact", related_name="field_values", on_delete=fields.CASCADE)
+    contact: fields.ForeignKeyRelation[Contact] = fields.ForeignKeyField(
+        "models.Contact", related_name="field_values", on_delete=fields.CASCADE
+    )
     field_id: int
-    field: fields.ForeignKeyRelation[CustomField] = fields.ForeignKeyField("models.CustomField", related_name="values", on_delete=fields.CASCADE)
+    field: fields.ForeignKeyRelation[CustomField] = fields.ForeignKeyField(
+        "models.CustomField", related_name="values", on_delete=fields.CASCADE
+    )
     value = fields.TextField()
 
     class Meta:
@@ -109,9 +125,13 @@ class ContactEvent(Model):
 
     id = fields.BigIntField(primary_key=True)
     account_id: int
-    account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField("models.Account", related_name="contact_events", on_delete=fields.CASCADE)
+    account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
+        "models.Account", related_name="contact_events", on_delete=fields.CASCADE
+    )
     contact_id: int
-    contact: fields.ForeignKeyRelation[Contact] = fields.ForeignKeyField("models.Contact", related_name="events", on_delete=fields.CASCADE)
+    contact: fields.ForeignKeyRelation[Contact] = fields.ForeignKeyField(
+        "models.Contact", related_name="events", on_delete=fields.CASCADE
+    )
     kind = fields.CharField(max_length=50)
     payload: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -130,7 +150,9 @@ class ContactSource(Model):
 
     id = fields.IntField(primary_key=True)
     contact_id: int
-    contact: fields.ForeignKeyRelation[Contact] = fields.ForeignKeyField("models.Contact", related_name="sources", on_delete=fields.CASCADE)
+    contact: fields.ForeignKeyRelation[Contact] = fields.ForeignKeyField(
+        "models.Contact", related_name="sources", on_delete=fields.CASCADE
+    )
     auto_import_id: int | None
     auto_import: fields.ForeignKeyNullableRelation[AutoImport] = fields.ForeignKeyField(
         "models.AutoImport", related_name="contact_sources", null=True, on_delete=fields.SET_NULL, db_index=True
