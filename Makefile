@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-embedded test-services bench schema clean web web-check official-specs
+.PHONY: run test test-embedded test-services bench schema clean web web-check official-specs lint
 
 # The import page (web/): Node.js 20+ builds it; the API runs without it.
 NPM ?= npm
@@ -70,10 +70,16 @@ run: $(STAMP)
 	else echo "!! The import page is not built: $(NODE_HOW). The API runs without it."; fi
 	$(BIN)/autoimport run
 
+## Lint (ruff, no formatting) and strict types (mypy on app/ and workers/): a new finding fails `make test`.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
 ## The whole suite: on SQLite + embedded Redis, then on PostgreSQL + Redis when
 ## AUTOIMPORT_TEST_DATABASE_URL and AUTOIMPORT_TEST_REDIS_URL are set.
 test: $(STAMP) $(OFFICIAL)
 	@$(NODE_OK) || { echo "make test needs $(NODE_HOW)"; exit 1; }
+	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory web-check
 	AUTOIMPORT_TEST_BACKEND=embedded $(BIN)/pytest
 	@if [ -n "$$AUTOIMPORT_TEST_DATABASE_URL" ] && [ -n "$$AUTOIMPORT_TEST_REDIS_URL" ]; then \

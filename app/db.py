@@ -7,9 +7,9 @@ from typing import Any
 
 import asyncpg
 from tortoise import Tortoise
-from tortoise.exceptions import DBConnectionError
 from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.context import TortoiseContext
+from tortoise.exceptions import DBConnectionError
 from tortoise.migrations.api import migrate
 
 # How long a SQLite statement, or a transaction's `BEGIN IMMEDIATE`, waits for the other process

@@ -10,13 +10,12 @@ from pathlib import Path
 from app import db
 from app.accounts.models import Account
 from app.accounts.service import create_account, new_token
-from app.autoimports.models import AutoImport
 from app.autoimports.service import create_auto_import
 from app.config import Settings
 from app.connections.service import connect_service
+from app.connectors.source_context import new_http_client, source_context
 from app.contacts.service import create_list
 from app.security import SettingsCipher
-from app.web import new_http_client, source_context
 
 DEMO_ACCOUNT = "Demo"
 FIRST = ["Ada", "Alan", "Grace", "Linus", "Margaret", "Ken", "Barbara", "Dennis", "Frances", "Edsger"]

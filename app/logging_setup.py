@@ -61,7 +61,7 @@ def _redacting_factory(make: Callable[..., logging.LogRecord]) -> Callable[..., 
         record = make(*args, **kwargs)
         try:
             message = record.getMessage()
-        except Exception:  # noqa: BLE001 - a message that cannot be formatted is logged as given
+        except Exception:
             message = str(record.msg)
         record.msg, record.args = _bounded_redacted(message, MAX_MESSAGE_CHARACTERS), None
         if record.exc_info and record.exc_info[1] is not None:

@@ -9,12 +9,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from arq.connections import RedisSettings
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
-from redis.exceptions import ConnectionError, TimeoutError
+from redis.exceptions import ConnectionError, RedisError, TimeoutError
 
 from app.config import Settings
 
@@ -42,6 +42,10 @@ def redis_settings(settings: Settings) -> RedisSettings:
     return RedisSettings.from_dsn(redis_url(settings))
 
 
+# redis-py's hint names only its own errors, but `Retry` catches any type given: OSError is why.
+_RETRIED_ERRORS = cast("tuple[type[RedisError], ...]", (ConnectionError, TimeoutError, OSError))
+
+
 class ReconnectForever(Retry):
     """redis-py's retry policy for a worker: every command that meets a lost connection
     (`ConnectionError`, `TimeoutError`: Redis restarting, loading, unreachable) reconnects with an
@@ -60,7 +64,7 @@ class ReconnectForever(Retry):
         # connection, outside the command's retry) under this policy, and a refused or reset
         # socket reaches it as an OSError before redis-py wraps it in its ConnectionError.
         super().__init__(ExponentialBackoff(cap=cap, base=base), retries=-1,
-                         supported_errors=(ConnectionError, TimeoutError, OSError))
+                         supported_errors=_RETRIED_ERRORS)
 
     async def call_with_retry(self, do: Callable[[], Awaitable[T]], fail: Callable[[Any], Any]) -> T:
         async def log_and_fail(error: Exception) -> None:

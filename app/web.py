@@ -8,16 +8,17 @@ import html
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TypedDict, cast
 from urllib.parse import urlencode
 
-import httpx
-from arq import create_pool
+from arq import ArqRedis, create_pool
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.middleware import Middleware
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route, WebSocketRoute
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from tortoise import connections
@@ -28,12 +29,13 @@ from app.accounts.service import authenticate
 from app.config import Settings
 from app.connections import oauth_flow
 from app.connections.choices import ChoiceCache
-from app.connectors.base import OAuthClient, SourceContext
+from app.connectors.base import SourceContext
 from app.connectors.registry import CONNECTORS
+from app.connectors.source_context import new_http_client, source_context
 from app.errors import DomainError, SourceError
 from app.graphql.context import Context
 from app.graphql.schema import production_schema, schema
-from app.graphql.websocket import TokenInConnectionInit
+from app.graphql.websocket import ContextFactory, TokenInConnectionInit
 from app.http_limits import RequestBodyLimits
 from app.logging_setup import install_secret_redaction
 from app.redis import redis_settings
@@ -47,63 +49,64 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Services:
-    """What the app shares between requests; built at start-up (or by a test)."""
+    """What the app shares between requests, complete when built: by the lifespan from the
+    settings (then handed to every request as Starlette lifespan state), or by a test. `queue`,
+    `redis` and `progress` are None only where a test runs the API without Redis."""
 
     settings: Settings
     cipher: SettingsCipher
     source: SourceContext
     queue: SyncQueue | None
-    redis: Any = None
+    redis: ArqRedis | None = None
     choices: ChoiceCache = field(default_factory=ChoiceCache)
     progress: ProgressHub | None = None
 
-
-def source_context(settings: Settings, http: httpx.AsyncClient) -> SourceContext:
-    return SourceContext(
-        http=http, production=settings.is_production, max_bytes=settings.csv_max_bytes, retries=settings.http_retries,
-        deadline=settings.source_request_deadline,
-        endpoints=dict(settings.endpoints), public_url=settings.resolved_public_url,
-        oauth_clients={service: OAuthClient(*pair) for service, pair in settings.oauth_clients().items()},
-    )
+    async def context_for(self, account: Account) -> Context:
+        return Context(account=account, settings=self.settings, cipher=self.cipher, source=self.source,
+                       queue=self.queue, choices=self.choices, progress=self.progress)
 
 
-def new_http_client(settings: Settings) -> httpx.AsyncClient:
-    return httpx.AsyncClient(timeout=settings.http_timeout, follow_redirects=False,
-                             headers={"User-Agent": "autoimport/0.1"})
+class AppState(TypedDict):
+    """What the lifespan yields: Starlette copies it into every request's `state`."""
+
+    services: Services
 
 
-class AutoImportGraphQL(GraphQL):
+def services_of(connection: HTTPConnection) -> Services:
+    services: Services = connection.state.services
+    return services
+
+
+class AutoImportGraphQL(GraphQL[Context | ContextFactory | None, None]):
     graphql_transport_ws_handler_class = TokenInConnectionInit
 
-    def __init__(self, services: Services) -> None:
-        production = services.settings.is_production
+    def __init__(self, settings: Settings) -> None:
+        production = settings.is_production
         super().__init__(
             production_schema if production else schema,
             graphql_ide=None,  # GraphiQL is built into the page (`/graphiql`), not loaded from a CDN
             allow_queries_via_get=False,
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),  # its connection_init carries the token
         )
-        self.services = services
 
-    async def get_context(self, request: Request, response: Response) -> Context | None:  # type: ignore[override]
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context | ContextFactory | None:
         """No context for a GET: it only serves GraphiQL and never runs an operation (operations
         over GET are refused), and `RequireToken` authenticates only the requests that can. A
-        WebSocket gets its context from `connection_init` (`TokenInConnectionInit`)."""
-        if getattr(request.state, "account", None) is None:
-            return None
-        return await self.context_for(request.state.account)
-
-    async def context_for(self, account: Account) -> Context:
-        s = self.services
-        return Context(account=account, settings=s.settings, cipher=s.cipher, source=s.source, queue=s.queue,
-                       choices=s.choices, progress=s.progress)
+        WebSocket starts with the services, from which `TokenInConnectionInit` builds its context
+        once `connection_init` names the account."""
+        if isinstance(request, WebSocket):
+            return services_of(request)
+        account = getattr(request.state, "account", None)
+        return None if account is None else await services_of(request).context_for(account)
 
 
 class RequireToken:
     """Every GraphQL operation needs `Authorization: Bearer <token>`; without one: HTTP 401.
     A browser's `GET /graphql` in development is sent to GraphiQL at `/graphiql`."""
 
-    def __init__(self, app: AutoImportGraphQL, *, graphiql: bool) -> None:
+    def __init__(self, app: ASGIApp, *, graphiql: bool) -> None:
         self.app = app
         self.graphiql = graphiql
 
@@ -137,7 +140,7 @@ def _unauthenticated() -> JSONResponse:
 
 
 async def health(request: Request) -> JSONResponse:
-    services: Services = request.app.state.services
+    services = services_of(request)
     checks = {"database": await _database_ok(), "redis": await _redis_ok(services)}
     return JSONResponse({"status": "ok" if all(checks.values()) else "degraded", **checks},
                         status_code=200)
@@ -147,7 +150,7 @@ async def _database_ok() -> bool:
     try:
         await connections.get("default").execute_query("SELECT 1")
         return True
-    except Exception:  # noqa: BLE001 - health reports, it does not raise
+    except Exception:
         return False
 
 
@@ -156,7 +159,7 @@ async def _redis_ok(services: Services) -> bool:
         return False
     try:
         return bool(await services.redis.ping())
-    except Exception:  # noqa: BLE001
+    except Exception:
         return False
 
 
@@ -166,7 +169,7 @@ async def oauth_callback(request: Request) -> Response:
     (`/import?service=<id>&connected=<connection id>`, or `&connectError=<message>`), where the
     wizard that started the consent reopens with the new connection chosen; otherwise a small page
     says what happened. Neither ever shows a token or the code."""
-    services: Services = request.app.state.services
+    services = services_of(request)
     service_id = request.path_params["service"]
     connector = CONNECTORS.get(service_id)
     if connector is None:
@@ -222,44 +225,66 @@ def _callback_page(title: str, message: str, status: int) -> HTMLResponse:
     return HTMLResponse(body, status_code=status, headers=CALLBACK_HEADERS)
 
 
-def create_app(services: Services | None = None, settings: Settings | None = None) -> Starlette:
-    """The app. Given `services` (tests), it uses them and opens nothing; otherwise its lifespan
-    connects the database, Redis and an HTTP client from `settings`."""
-    install_secret_redaction()
+class GivenServices:
+    """Hands a test's `Services` to every request: under `httpx.ASGITransport` no lifespan runs,
+    so there is no lifespan state to copy."""
 
-    @contextlib.asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        if services is not None:
-            yield
-            return
-        assert settings is not None
-        await db.connect(settings.resolved_database_url)
+    def __init__(self, app: ASGIApp, services: Services) -> None:
+        self.app = app
+        self.services = services
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            scope["state"] = {**scope.get("state", {}), "services": self.services}
+        await self.app(scope, receive, send)
+
+
+@contextlib.asynccontextmanager
+async def _running(settings: Settings) -> AsyncIterator[Services]:
+    """The database, an HTTP client, Redis and the progress listener, open while the app runs."""
+    await db.connect(settings.resolved_database_url)
+    try:
         async with new_http_client(settings) as http:
             pool = await create_pool(redis_settings(settings))
             progress = ProgressHub(pool)  # the process's one subscription to the workers' progress
             await progress.start()
-            # The GraphQL view holds this same object: filling it in here is what it sees.
-            shared.source, shared.queue, shared.redis = source_context(settings, http), ArqSyncQueue(pool), pool
-            shared.progress = progress
             try:
-                yield
+                yield Services(settings=settings, cipher=SettingsCipher(settings.resolved_secret_key()),
+                               source=source_context(settings, http), queue=ArqSyncQueue(pool), redis=pool,
+                               progress=progress)
             finally:
                 await progress.stop()
                 await pool.aclose()
-                await db.disconnect()
+    finally:
+        await db.disconnect()
 
-    shared = services or Services(settings=settings, cipher=SettingsCipher(settings.resolved_secret_key()),  # type: ignore[union-attr, arg-type]
-                                  source=None, queue=None)  # type: ignore[arg-type]
-    development = not shared.settings.is_production
-    graphql = RequireToken(RequestBodyLimits(AutoImportGraphQL(shared), shared.settings.max_request_bytes),  # type: ignore[arg-type]
+
+def create_app(services: Services | None = None, settings: Settings | None = None) -> Starlette:
+    """The app. Given `services` (tests), it uses them and opens nothing; otherwise its lifespan
+    opens the database, Redis and an HTTP client from `settings` and yields them as the lifespan
+    state every request reads (`services_of`)."""
+    install_secret_redaction()
+    if services is None and settings is None:
+        raise ValueError("create_app needs the settings to start from, or the services a test built.")
+    app_settings = services.settings if services is not None else cast(Settings, settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[AppState]:
+        if services is not None:
+            yield {"services": services}
+            return
+        async with _running(app_settings) as running:
+            yield {"services": running}
+
+    development = not app_settings.is_production
+    graphql = RequireToken(RequestBodyLimits(AutoImportGraphQL(app_settings), app_settings.max_request_bytes),
                            graphiql=development)
-    app = Starlette(
-        routes=[Route("/graphql", graphql, methods=["GET", "POST"]),  # type: ignore[arg-type]
+    return Starlette(
+        routes=[Route("/graphql", graphql, methods=["GET", "POST"]),
                 WebSocketRoute("/graphql", graphql),  # subscriptions (graphql-transport-ws)
                 Route("/health", health),
                 Route("/oauth/{service}/callback", oauth_callback, methods=["GET"]),
-                *web_routes(shared.settings.web_dist, graphiql=development)],
+                *web_routes(app_settings.web_dist, graphiql=development)],
+        middleware=[Middleware(GivenServices, services=services)] if services is not None else [],
         lifespan=lifespan,
     )
-    app.state.services = shared
-    return app

@@ -63,7 +63,7 @@ def is_client_route(path: str) -> bool:
 class HashedAssets(StaticFiles):
     """Vite's `assets/` folder: every name carries a content hash, so a file never changes."""
 
-    def file_response(self, full_path: "os.PathLike[str] | str", stat_result: os.stat_result, scope: Scope,
+    def file_response(self, full_path: os.PathLike[str] | str, stat_result: os.stat_result, scope: Scope,
                       status_code: int = 200) -> Response:
         response = super().file_response(full_path, stat_result, scope, status_code)
         response.headers["Cache-Control"] = IMMUTABLE

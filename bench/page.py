@@ -28,11 +28,11 @@ IMPORTS, FEEDS, PEOPLE_PER_FEED, RUNS = 200, 10, 50, 7
 TARGET_MS = 1000.0
 # Page-side checks (the benchmark measures, it does not test: plain DOM queries are fine here).
 SIGN_IN_READY = "() => document.querySelector('input') && document.querySelector('button') ? performance.now() : 0"
-IMPORT_PAGE_READY = f"""() => {{
+IMPORT_PAGE_READY = """() => {
   const h1 = [...document.querySelectorAll('h1')].some((h) => h.textContent.trim() === 'Import');
   const buttons = [...document.querySelectorAll('button')].filter((b) => /^Import from /.test(b.textContent.trim()));
   return h1 && buttons.length >= %d ? performance.now() : 0;
-}}"""
+}"""
 IMPORT_READY = """(name) => {
   const h1 = [...document.querySelectorAll('h1')].some((h) => h.textContent.trim() === name);
   const sync = [...document.querySelectorAll('button')].some((b) => b.textContent.trim() === 'Sync now');

@@ -12,8 +12,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from app.connectors.base import (AuthKind, ConnectedAccount, FetchRequest, FieldSpec, Page, ServiceDescription,
-                                 SourceContext, SourceRecord)
+from app.connectors.base import (
+    AuthKind,
+    ConnectedAccount,
+    FetchRequest,
+    FieldSpec,
+    Page,
+    ServiceDescription,
+    SourceContext,
+    SourceRecord,
+)
 from app.connectors.registry import CONNECTORS
 
 SERVICE_ID = "bench_prepared"

@@ -18,8 +18,8 @@ import uuid
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import datetime, timezone
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -153,7 +153,7 @@ def print_table(title: str, header: Sequence[str], rows: Sequence[Sequence[objec
     print(f"\n{title}")
     for index, row in enumerate(cells):
         print("  " + "  ".join(value.rjust(width) if i else value.ljust(width)
-                               for i, (value, width) in enumerate(zip(row, widths))))
+                               for i, (value, width) in enumerate(zip(row, widths, strict=False))))
         if index == 0:
             print("  " + "  ".join("-" * width for width in widths))
 

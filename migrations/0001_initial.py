@@ -1,12 +1,14 @@
-from tortoise import migrations
-from tortoise.migrations import operations as ops
 import functools
+from json import dumps, loads
+
+from tortoise import fields, migrations
+from tortoise.fields.base import OnDelete
+from tortoise.migrations import operations as ops
+
 from app.autoimports.models import SkipReason, SyncOutcome
 from app.connections.models import ConnectionStatus
 from app.contacts.models import ContactStatus
-from json import dumps, loads
-from tortoise.fields.base import OnDelete
-from tortoise import fields
+
 
 class Migration(migrations.Migration):
     initial = True

@@ -1,8 +1,9 @@
-from tortoise import migrations
-from tortoise.migrations import operations as ops
-from app.autoimports.models import SyncOutcome
+from tortoise import fields, migrations
 from tortoise.fields.base import OnDelete
-from tortoise import fields
+from tortoise.migrations import operations as ops
+
+from app.autoimports.models import SyncOutcome
+
 
 class Migration(migrations.Migration):
     dependencies = [('models', '0002_oauth_state')]

@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 import pytest
+from starlette.types import ASGIApp
 from tortoise import connections
 
 from app import db
@@ -131,16 +132,42 @@ def feed() -> CsvFeedSimulator:
     return CsvFeedSimulator()
 
 
-@pytest.fixture
-async def http(feed: CsvFeedSimulator) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=feed)) as client:
-        yield client
+class SourceContexts:
+    """Builds the `SourceContext` of a test: an HTTP client whose every request reaches `app` (a
+    simulator, in this process), with the tests' defaults (one retry, waits of at most 10 ms);
+    keyword arguments override them. Its clients close with the fixture."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.clients: list[httpx.AsyncClient] = []
+
+    def __call__(self, app: ASGIApp, **options: Any) -> SourceContext:
+        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app))
+        self.clients.append(client)
+        defaults: dict[str, Any] = {"production": False, "max_bytes": self.settings.csv_max_bytes, "retries": 1,
+                                    "max_inline_wait": 0.01}
+        return SourceContext(http=client, **{**defaults, **options})
+
+    async def aclose(self) -> None:
+        for client in self.clients:
+            await client.aclose()
 
 
 @pytest.fixture
-def source(http: httpx.AsyncClient, settings: Settings) -> SourceContext:
-    return SourceContext(http=http, production=False, max_bytes=settings.csv_max_bytes, retries=1,
-                         max_inline_wait=0.01)
+async def source_for(settings: Settings) -> AsyncIterator[SourceContexts]:
+    """The factory of "simulator → HTTP client → `SourceContext`" (see `SourceContexts`)."""
+    contexts = SourceContexts(settings)
+    try:
+        yield contexts
+    finally:
+        await contexts.aclose()
+
+
+@pytest.fixture
+def source(feed: CsvFeedSimulator, source_for: SourceContexts) -> SourceContext:
+    """The engine's and the API's source context: the CSV feed simulator. Test modules of other
+    services override it with their simulator."""
+    return source_for(feed)
 
 
 class RecordingQueue:

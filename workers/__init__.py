@@ -6,18 +6,20 @@ process and its jobs stay, and the cron tick re-enqueues what fell due once Redi
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from arq import cron, func
+from arq.cron import CronJob
+from arq.worker import Function
 
 from app import db
 from app.config import get_settings
+from app.connectors.source_context import new_http_client, source_context
 from app.logging_setup import configure_logging
 from app.redis import worker_redis_settings
 from app.security import SettingsCipher
 from app.sync.engine import SyncEnvironment
 from app.sync.progress import RedisProgressPublisher
-from app.web import new_http_client, source_context
 from workers.tasks import enqueue_due_syncs, sync_external_account_task, worker_id
 
 _settings = get_settings()
@@ -43,11 +45,11 @@ async def shutdown(ctx: dict[str, Any]) -> None:
 
 
 class WorkerSettings:
-    functions = [
+    functions: ClassVar[list[Function]] = [
         # A short timeout: a killed worker's job is retried once arq's in-progress key expires.
         func(sync_external_account_task, timeout=_settings.sync_job_timeout, keep_result=60, max_tries=3),
     ]
-    cron_jobs = [cron(enqueue_due_syncs, second=0, run_at_startup=True, keep_result=0)]
+    cron_jobs: ClassVar[list[CronJob]] = [cron(enqueue_due_syncs, second=0, run_at_startup=True, keep_result=0)]
     on_startup = startup
     on_shutdown = shutdown
     # A Redis restart or outage does not end the worker: its commands reconnect with backoff.

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import cast
 
 from tortoise.transactions import in_transaction
 
 from app.accounts.models import Account, ApiToken
-from app.autoimports.models import AutoImport, DeferredContact
+from app.accounts.repository import token_owner
+from app.autoimports.repository import AutoImportRepository
 from app.errors import Conflict, Invalid, NotFound
 from app.security import hash_api_token, new_api_token
 from app.text import quoted
@@ -44,10 +46,10 @@ async def set_contact_limit(name: str, contact_limit: int) -> Account:
     account.contact_limit = contact_limit
     await account.save(update_fields=["contact_limit"])
     if raised:
-        waiting = await DeferredContact.filter(auto_import__account_id=account.id).values_list(
-            "auto_import_id", flat=True
-        )
-        await AutoImport.filter(id__in=list(set(waiting))).update(next_sync_at=datetime.now(timezone.utc))
+        imports = AutoImportRepository(account.id)
+        waiting = await imports.deferred().values_list("auto_import_id", flat=True)
+        await imports.imports().filter(id__in=list(set(cast("list[int]", waiting)))).update(
+            next_sync_at=datetime.now(timezone.utc))
     return account
 
 
@@ -63,5 +65,4 @@ async def new_token(name: str) -> str:
 async def authenticate(token: str) -> Account | None:
     if not token:
         return None
-    found = await ApiToken.get_or_none(token_hash=hash_api_token(token)).select_related("account")
-    return found.account if found else None
+    return await token_owner(hash_api_token(token))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 from datetime import datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -17,6 +17,9 @@ from app.connections.graphql import ConnectionType, ServiceType
 from app.contacts.graphql import ContactListType
 from app.graphql.enums import described_enum
 from app.sync.counts import SyncCounts
+
+if TYPE_CHECKING:
+    from app.graphql.errors import UserError  # resolved lazily by Strawberry: app.graphql imports this module
 
 AutoImportStatusEnum = described_enum(AutoImportStatus, "AutoImportStatus", "The one status of an auto-import, the "
                                       "most pressing first: DISABLED, PAUSED, NEEDS_REAUTH, SYNCING, FAILING, LIMIT_REACHED, "
@@ -236,7 +239,7 @@ class AutoImportType:
     @classmethod
     def from_model(cls, row: models.AutoImport) -> AutoImportType:
         return cls(
-            id=strawberry.ID(str(row.id)), name=row.name, criteria=row.criteria, tags=list(row.tags),
+            id=strawberry.ID(str(row.id)), name=row.name, criteria=JSON(row.criteria), tags=list(row.tags),
             created_at=row.created_at, last_sync_at=row.last_sync_at, next_sync_at=row.next_sync_at,
             totals=SyncCountsType.from_dict(row.totals), model=row,
         )
@@ -276,7 +279,7 @@ class UpdateAutoImportInput:
 class AutoImportPayload:
     auto_import: AutoImportType | None = strawberry.field(description="The auto-import as it is now; null when "
                                                           "`userErrors` say why nothing was done.")
-    user_errors: list[Annotated["UserError", strawberry.lazy("app.graphql.errors")]] = strawberry.field(
+    user_errors: list[Annotated[UserError, strawberry.lazy("app.graphql.errors")]] = strawberry.field(
         description="Why nothing was done; empty on success.")
 
 
@@ -284,7 +287,7 @@ class AutoImportPayload:
 class DeletePayload:
     deleted_id: strawberry.ID | None = strawberry.field(description="The id of what was deleted; null when "
                                                         "`userErrors` say why nothing was.")
-    user_errors: list[Annotated["UserError", strawberry.lazy("app.graphql.errors")]] = strawberry.field(
+    user_errors: list[Annotated[UserError, strawberry.lazy("app.graphql.errors")]] = strawberry.field(
         description="Why nothing was deleted; empty on success.")
 
 
@@ -332,6 +335,6 @@ class PreviewPayload:
     matched_estimate: int | None = strawberry.field(
         description="How many records at the source match the criteria: the page plus what the service says "
                     "is left. Null when the service does not tell.")
-    user_errors: list[Annotated["UserError", strawberry.lazy("app.graphql.errors")]] = strawberry.field(
+    user_errors: list[Annotated[UserError, strawberry.lazy("app.graphql.errors")]] = strawberry.field(
         description="NOT_FOUND / INVALID for bad input; SOURCE_ERROR, RATE_LIMITED or NEEDS_REAUTH when the "
                     "service could not be read.")

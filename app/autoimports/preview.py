@@ -26,8 +26,15 @@ from app.connections.models import Connection, ConnectionStatus
 from app.connections.service import decrypt_connection_settings, get_connection, save_connection_settings
 from app.connectors.base import Connector, FetchRequest, Page, SourceContext, SourceRecord
 from app.connectors.registry import get_connector
-from app.errors import (Invalid, NeedsReauth, RateLimited, SourceError, SourceFailed, SourceNeedsReauth,
-                        SourceRateLimitedNow)
+from app.errors import (
+    Invalid,
+    NeedsReauth,
+    RateLimited,
+    SourceError,
+    SourceFailed,
+    SourceNeedsReauth,
+    SourceRateLimitedNow,
+)
 from app.security import SettingsCipher
 from app.sync.decide import RecordVerdict, decide_page
 

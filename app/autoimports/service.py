@@ -5,24 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from enum import Enum
-from typing import Any
+from typing import Any, cast
 
-from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
 from app.accounts.models import Account
-from app.autoimports.models import AutoImport, AutoImportList, DeferredContact, SyncOutcome, SyncRun
+from app.autoimports.models import AutoImport, AutoImportList
+from app.autoimports.repository import AutoImportRepository
 from app.connections.models import ConnectionStatus
 from app.connections.service import get_connection
 from app.connectors.registry import get_connector
-from app.contacts.models import Contact
+from app.contacts.repository import ContactRepository
 from app.contacts.service import clean_tags, owned_lists
 from app.errors import Invalid, NotFound
 from app.sync.schedule import SyncQueue, enqueue_now
 from app.sync.state import restart_retrieval
-
-RUNS_KEPT = 100
-RATE_LIMITED_RUNS_KEPT = 10
 
 
 class AutoImportStatus(str, Enum):
@@ -62,9 +59,10 @@ def status_of(
     return AutoImportStatus.ACTIVE
 
 
-async def imports_held_by_contact_limit(auto_import_ids: list[int]) -> set[int]:
-    """The imports among these that add nothing new because of the contact limit: contacts of
-    theirs are deferred and their account has no room left. Three queries whatever the number.
+async def imports_held_by_contact_limit(account: Account, auto_import_ids: list[int]) -> set[int]:
+    """The account's imports among these that add nothing new because of the contact limit:
+    contacts of theirs are deferred and the account has no room left. Two queries whatever the
+    number.
 
     Read from the live state rather than stored by the sync: the status leaves LIMIT_REACHED the
     moment the limit is raised (or contacts are removed), not when the deferred contacts arrive.
@@ -72,15 +70,12 @@ async def imports_held_by_contact_limit(auto_import_ids: list[int]) -> set[int]:
     adds the waiting contacts by itself (troubleshooting still counts them until then), whereas a
     status kept until that sync would ask the user to raise a limit already raised.
     """
-    waiting = await DeferredContact.filter(auto_import_id__in=auto_import_ids).distinct().values_list(
-        "auto_import_id", "auto_import__account_id")
+    waiting = await AutoImportRepository(account.id).deferred().filter(auto_import_id__in=auto_import_ids).distinct(
+    ).values_list("auto_import_id", flat=True)
     if not waiting:
         return set()
-    account_ids = list({account_id for _, account_id in waiting})
-    limits = dict(await Account.filter(id__in=account_ids).values_list("id", "contact_limit"))
-    counts = dict(await Contact.filter(account_id__in=account_ids).annotate(n=Count("id")).group_by(
-        "account_id").values_list("account_id", "n"))
-    return {import_id for import_id, account_id in waiting if counts.get(account_id, 0) >= limits[account_id]}
+    full = await ContactRepository(account.id).contacts().count() >= account.contact_limit
+    return set(cast("list[int]", waiting)) if full else set()
 
 
 @dataclass
@@ -114,14 +109,15 @@ def clean_criteria(service_id: str, criteria: Any) -> dict[str, Any]:
 
 
 async def get_auto_import(account_id: int, auto_import_id: int) -> AutoImport:
-    found = await AutoImport.get_or_none(id=auto_import_id, account_id=account_id).select_related("connection")
+    found = await AutoImportRepository(account_id).imports().get_or_none(id=auto_import_id).select_related(
+        "connection")
     if found is None:
         raise NotFound("There is no such auto-import.", ["id"])
     return found
 
 
 async def list_auto_imports(account_id: int, service_id: str | None = None) -> list[AutoImport]:
-    query = AutoImport.filter(account_id=account_id).order_by("id")
+    query = AutoImportRepository(account_id).imports().order_by("id")
     if service_id:
         query = query.filter(service_id=service_id)
     return await query
@@ -166,6 +162,7 @@ async def update_auto_import(
 ) -> AutoImport:
     """Edits an import. New criteria, lists or tags mean a new first retrieval, queued at once."""
     auto_import = await get_auto_import(account_id, auto_import_id)
+    repository = AutoImportRepository(account_id)
     update: dict[str, Any] = {}
     if changes.name is not None:
         update["name"] = _clean_name(changes.name, auto_import.name)
@@ -174,18 +171,19 @@ async def update_auto_import(
     if changes.tags is not None and (tags := clean_tags(changes.tags)) != auto_import.tags:
         update["tags"] = tags
     lists = await owned_lists(account_id, changes.list_ids) if changes.list_ids is not None else None
-    current = set(await AutoImportList.filter(auto_import_id=auto_import.id).values_list("list_id", flat=True))
+    links = repository.list_links().filter(auto_import_id=auto_import.id)
+    current = set(cast("list[int]", await links.values_list("list_id", flat=True)))
     lists_changed = lists is not None and {lst.id for lst in lists} != current
     restart = lists_changed or "criteria" in update or "tags" in update
     async with in_transaction():
         if update:
-            await AutoImport.filter(id=auto_import.id).update(**update)
+            await repository.imports().filter(id=auto_import.id).update(**update)
         if lists is not None and lists_changed:
-            await AutoImportList.filter(auto_import_id=auto_import.id).delete()
+            await links.delete()
             await AutoImportList.bulk_create([AutoImportList(auto_import_id=auto_import.id, list=lst) for lst in lists])
         if restart:
             await restart_retrieval(auto_import.id)
-            await AutoImport.filter(id=auto_import.id).update(next_sync_at=_now())
+            await repository.imports().filter(id=auto_import.id).update(next_sync_at=_now())
     if restart and not auto_import.paused:
         await enqueue_now(queue, auto_import.external_account_id, _now())
     return await get_auto_import(account_id, auto_import_id)
@@ -200,7 +198,7 @@ async def delete_auto_import(account_id: int, auto_import_id: int) -> int:
 
 async def pause_auto_import(account_id: int, auto_import_id: int) -> AutoImport:
     auto_import = await get_auto_import(account_id, auto_import_id)
-    await AutoImport.filter(id=auto_import.id).update(paused=True)
+    await AutoImportRepository(account_id).imports().filter(id=auto_import.id).update(paused=True)
     return await get_auto_import(account_id, auto_import_id)
 
 
@@ -214,7 +212,7 @@ async def resume_auto_import(account_id: int, auto_import_id: int, queue: SyncQu
         update |= {"failure_streak": 0, "last_error": None}
     if due_now:
         update["next_sync_at"] = now
-    await AutoImport.filter(id=auto_import.id).update(**update)
+    await AutoImportRepository(account_id).imports().filter(id=auto_import.id).update(**update)
     if due_now:
         await enqueue_now(queue, auto_import.external_account_id, now)
     return await get_auto_import(account_id, auto_import_id)
@@ -233,24 +231,10 @@ async def sync_auto_import_now(account_id: int, auto_import_id: int, queue: Sync
     now = _now()
     limited_until = auto_import.rate_limited_until
     run_at = limited_until if limited_until and limited_until > now else now
-    await AutoImport.filter(id=auto_import.id).update(
+    await AutoImportRepository(account_id).imports().filter(id=auto_import.id).update(
         next_sync_at=run_at, disabled_reason=None,
         failure_streak=0 if auto_import.disabled_reason else auto_import.failure_streak,
     )
     if run_at == now:
         await enqueue_now(queue, auto_import.external_account_id, now)
     return await get_auto_import(account_id, auto_import_id)
-
-
-async def prune_sync_history(auto_import_id: int) -> None:
-    """Keeps the newest `RUNS_KEPT` runs of an import, and of them at most `RATE_LIMITED_RUNS_KEPT`
-    rate-limited ones: history stays bounded, and a long rate-limit storm (a run every few
-    seconds) cannot push the real syncs, with their counts and errors, out of it."""
-    runs = SyncRun.filter(auto_import_id=auto_import_id)
-    limited = await runs.filter(outcome=SyncOutcome.RATE_LIMITED).order_by("-id").offset(
-        RATE_LIMITED_RUNS_KEPT).values_list("id", flat=True)
-    if limited:
-        await SyncRun.filter(id__in=list(limited)).delete()
-    old = await runs.order_by("-id").offset(RUNS_KEPT).values_list("id", flat=True)
-    if old:
-        await SyncRun.filter(id__in=list(old)).delete()

@@ -6,7 +6,6 @@ Computed from real state for any number of imports with a fixed number of querie
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from enum import Enum
@@ -15,11 +14,13 @@ from typing import Any
 from tortoise.functions import Count
 
 from app.accounts.models import Account
-from app.autoimports.models import AutoImport, DeferredContact, SkippedRecord, SkipReason
+from app.autoimports.models import AutoImport, SkipReason
+from app.autoimports.repository import AutoImportRepository
 from app.config import Settings
 from app.connections.models import Connection, ConnectionStatus
+from app.connections.repository import ConnectionRepository
 from app.connectors.registry import get_connector
-from app.contacts.models import Contact
+from app.contacts.repository import ContactRepository
 
 RECOMMENDED_MAX_IMPORTS = 2
 
@@ -70,38 +71,41 @@ class _Facts:
     contacts: dict[int, int]
 
 
-async def _grouped(query: Any, *keys: str) -> list[tuple[Any, ...]]:
-    return await query.annotate(n=Count("id")).group_by(*keys).values_list(*keys, "n")
+async def _grouped(query: Any, *keys: str) -> list[Any]:
+    """Rows of (*keys, count): tuples whose length the type cannot say, hence Any."""
+    rows: list[Any] = await query.annotate(n=Count("id")).group_by(*keys).values_list(*keys, "n")
+    return rows
 
 
-async def _load_facts(imports: list[AutoImport]) -> _Facts:
+async def _load_facts(account: Account, imports: list[AutoImport]) -> _Facts:
+    """Read through the account's repositories: an import of another account has no facts."""
+    own_imports, own_connections = AutoImportRepository(account.id), ConnectionRepository(account.id)
     ids = [ai.id for ai in imports]
-    account_ids = list({ai.account_id for ai in imports})
-    skipped = await _grouped(SkippedRecord.filter(auto_import_id__in=ids), "auto_import_id", "reason")
-    deferred = await _grouped(DeferredContact.filter(auto_import_id__in=ids), "auto_import_id")
-    per_service = await _grouped(AutoImport.filter(account_id__in=account_ids), "account_id", "service_id")
+    skipped = await _grouped(own_imports.skipped().filter(auto_import_id__in=ids), "auto_import_id", "reason")
+    deferred = await _grouped(own_imports.deferred().filter(auto_import_id__in=ids), "auto_import_id")
+    per_service = await _grouped(own_imports.imports(), "account_id", "service_id")
     external_ids = list({ai.external_account_id for ai in imports})
-    sharing = await _grouped(AutoImport.filter(external_account_id__in=external_ids), "external_account_id")
-    connections = await Connection.filter(id__in=list({ai.connection_id for ai in imports})).select_related(
-        "external_account"
-    )
-    contacts = await _grouped(Contact.filter(account_id__in=account_ids), "account_id")
+    sharing = await _grouped(own_imports.imports().filter(external_account_id__in=external_ids),
+                             "external_account_id")
+    connections = await own_connections.connections().filter(
+        id__in=list({ai.connection_id for ai in imports})).select_related("external_account")
+    contacts = await _grouped(ContactRepository(account.id).contacts(), "account_id")
     return _Facts(
         skipped={(i, str(getattr(r, "value", r))): n for i, r, n in skipped},
-        deferred=dict(deferred),  # type: ignore[arg-type]
+        deferred=dict(deferred),
         per_service={(a, s): n for a, s, n in per_service},
-        sharing=dict(sharing),  # type: ignore[arg-type]
+        sharing=dict(sharing),
         connections={c.id: c for c in connections},
-        accounts={a.id: a for a in await Account.filter(id__in=account_ids)},
-        contacts=dict(contacts),  # type: ignore[arg-type]
+        accounts={account.id: account},
+        contacts=dict(contacts),
     )
 
 
-async def troubleshoot(imports: list[AutoImport], settings: Settings) -> dict[int, list[Problem]]:
-    """The problems of each import, by import id."""
+async def troubleshoot(account: Account, imports: list[AutoImport], settings: Settings) -> dict[int, list[Problem]]:
+    """The problems of each of the account's imports, by import id."""
     if not imports:
         return {}
-    facts = await _load_facts(imports)
+    facts = await _load_facts(account, imports)
     now = datetime.now(timezone.utc)
     return {ai.id: _problems(ai, facts, settings, now) for ai in imports}
 
@@ -200,7 +204,7 @@ def _backlog(ai: AutoImport, facts: _Facts, settings: Settings, now: datetime) -
         return None
     waiting = ai.backlog_estimate
     syncs = math.ceil(waiting / settings.sync_limit) if waiting else None
-    if syncs:
+    if waiting and syncs:
         hours = syncs * settings.sync_interval / 3600
         detail = (f"About {_counted(waiting, 'contact')} {'is' if waiting == 1 else 'are'} still waiting at the "
                   f"source: about {_counted(syncs, 'more sync', 'more syncs')}, ~{hours:.1f} h.")

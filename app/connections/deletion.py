@@ -29,8 +29,10 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from app.autoimports.models import AutoImport
+from app.autoimports.repository import AutoImportRepository
 from app.connections.choices import ChoiceCache
-from app.connections.models import Connection, ExternalAccount
+from app.connections.models import Connection
+from app.connections.repository import ConnectionRepository
 from app.connections.service import decrypt_connection_settings, get_connection
 from app.connectors.base import CredentialRevoker, SourceContext
 from app.connectors.registry import get_connector
@@ -49,17 +51,19 @@ async def delete_connection(account_id: int, connection_id: int, delete_imports:
         connection = await get_connection(account_id, connection_id)
     except NotFound as exc:
         raise NotFound(exc.message, ["id"]) from None
-    imports = await AutoImport.filter(account_id=account_id, connection_id=connection.id).order_by("id")
+    own_imports = AutoImportRepository(account_id).imports()
+    own = ConnectionRepository(account_id)
+    imports = await own_imports.filter(connection_id=connection.id).order_by("id")
     if imports and not delete_imports:
         raise Conflict(_in_use_message(imports), ["id"])
     settings = _settings_or_none(connection, cipher)
     async with in_transaction():
-        await AutoImport.filter(id__in=[i.id for i in imports]).delete()
-        await Connection.filter(id=connection.id).update(settings_encrypted="")
-        await Connection.filter(id=connection.id).delete()
-        shared = await Connection.filter(account_id=account_id, external_account_id=connection.external_account_id).exists()
+        await own_imports.filter(id__in=[i.id for i in imports]).delete()
+        await own.connections().filter(id=connection.id).update(settings_encrypted="")
+        await own.connections().filter(id=connection.id).delete()
+        shared = await own.connections().filter(external_account_id=connection.external_account_id).exists()
         if not shared:
-            await _drop_external_account(connection.external_account_id)
+            await _drop_external_account(own, connection.external_account_id)
     await _flush_sqlite_log()
     if cache is not None:
         cache.forget_connection(connection.id)
@@ -83,10 +87,10 @@ def _settings_or_none(connection: Connection, cipher: SettingsCipher) -> dict[st
         return None
 
 
-async def _drop_external_account(external_account_id: int) -> None:
+async def _drop_external_account(own: ConnectionRepository, external_account_id: int) -> None:
     now = datetime.now(timezone.utc)
     free = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
-    await ExternalAccount.filter(Q(id=external_account_id) & free).delete()
+    await own.external_accounts().filter(Q(id=external_account_id) & free).delete()
 
 
 async def _flush_sqlite_log() -> None:

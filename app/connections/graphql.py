@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from functools import lru_cache
+from functools import cache
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -17,6 +17,7 @@ from app.connectors.registry import get_connector
 
 if TYPE_CHECKING:
     from app.autoimports.graphql import AutoImportType
+    from app.graphql.errors import UserError
 
 
 @strawberry.enum(name="ServiceAuth", description="How a service is connected (what `connectService` needs).")
@@ -217,11 +218,11 @@ class ConnectServicePayload:
         description="For an OAuth service given no tokens: the service's consent page to open in the user's "
         "browser (valid for 10 minutes, once); the service then returns the browser to "
         "`/oauth/{service}/callback` here, which stores the connection. Null otherwise.")
-    user_errors: list[Annotated["UserError", strawberry.lazy("app.graphql.errors")]] = strawberry.field(
+    user_errors: list[Annotated[UserError, strawberry.lazy("app.graphql.errors")]] = strawberry.field(
         description="Why nothing was connected; empty on success.")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _service_type(service_id: str) -> ServiceType:
     """Services are fixed for the process: one GraphQL object each (an import list names its
     service 200 times)."""

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from app.accounts.models import Account
 
 
 class ConnectionStatus(str, Enum):
@@ -19,7 +23,10 @@ class ExternalAccount(Model):
     """
 
     id = fields.IntField(primary_key=True)
-    account = fields.ForeignKeyField("models.Account", related_name="external_accounts", on_delete=fields.CASCADE)
+    account_id: int
+    account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
+        "models.Account", related_name="external_accounts", on_delete=fields.CASCADE
+    )
     service_id = fields.CharField(max_length=50)
     name = fields.CharField(max_length=500)
     lease_owner = fields.CharField(max_length=100, null=True)
@@ -32,8 +39,12 @@ class ExternalAccount(Model):
 
 class Connection(Model):
     id = fields.IntField(primary_key=True)
-    account = fields.ForeignKeyField("models.Account", related_name="connections", on_delete=fields.CASCADE)
-    external_account = fields.ForeignKeyField(
+    account_id: int
+    account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
+        "models.Account", related_name="connections", on_delete=fields.CASCADE
+    )
+    external_account_id: int
+    external_account: fields.ForeignKeyRelation[ExternalAccount] = fields.ForeignKeyField(
         "models.ExternalAccount", related_name="connections", on_delete=fields.CASCADE
     )
     service_id = fields.CharField(max_length=50)
@@ -54,10 +65,14 @@ class OAuthState(Model):
 
     id = fields.IntField(primary_key=True)
     state_hash = fields.CharField(max_length=64, unique=True)
-    account = fields.ForeignKeyField("models.Account", related_name="oauth_states", on_delete=fields.CASCADE)
+    account_id: int
+    account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
+        "models.Account", related_name="oauth_states", on_delete=fields.CASCADE
+    )
     service_id = fields.CharField(max_length=50)
     connection_name = fields.CharField(max_length=200, null=True)
-    reconnect_connection = fields.ForeignKeyField(
+    reconnect_connection_id: int | None
+    reconnect_connection: fields.ForeignKeyNullableRelation[Connection] = fields.ForeignKeyField(
         "models.Connection", related_name="oauth_states", on_delete=fields.SET_NULL, null=True
     )
     created_at = fields.DatetimeField(auto_now_add=True)

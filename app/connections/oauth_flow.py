@@ -25,7 +25,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, cast
 
+from tortoise.expressions import Q
+
 from app.connections.models import Connection, OAuthState
+from app.connections.repository import expired_oauth_states, oauth_states_by_hash
 from app.connections.service import connect_service, get_connection, store_connection
 from app.connections.settings_check import RECONNECT_KEY, checked_settings
 from app.connectors.base import AuthKind, OAuthConnector, SourceContext
@@ -115,7 +118,7 @@ async def begin_authorization(account_id: int, service_id: str, name: str | None
     state = secrets.token_urlsafe(32)
     url = _oauth_connector(service_id).authorize_url(source, redirect_uri(source, service_id), state)
     now = _now()
-    await OAuthState.filter(expires_at__lt=now - STATE_KEPT).delete()
+    await expired_oauth_states(Q(expires_at__lt=now - STATE_KEPT)).delete()
     await OAuthState.create(state_hash=_hash(state), account_id=account_id, service_id=service_id,
                             connection_name=name, reconnect_connection_id=reconnect_id,
                             expires_at=now + STATE_LIFETIME)
@@ -143,9 +146,9 @@ async def claim_state(service_id: str, state: str) -> OAuthState:
     """Marks the state used, once; `Invalid` saying why when it cannot be used."""
     digest = _hash(state or "")
     now = _now()
-    claimed = await OAuthState.filter(state_hash=digest, service_id=service_id, used_at__isnull=True,
-                                      expires_at__gt=now).update(used_at=now)
-    pending = await OAuthState.get_or_none(state_hash=digest)
+    claimed = await oauth_states_by_hash(digest, Q(service_id=service_id, used_at__isnull=True,
+                                                   expires_at__gt=now)).update(used_at=now)
+    pending = await oauth_states_by_hash(digest).first()
     if claimed == 1 and pending is not None:
         return pending
     raise Invalid(_refusal(pending, service_id, now), STATE_FIELD)
@@ -164,5 +167,5 @@ def _refusal(pending: OAuthState | None, service_id: str, now: datetime) -> str:
 
 async def abandon_authorization(service_id: str, state: str) -> None:
     """The user refused consent (or the service reported an error): the state is used up."""
-    await OAuthState.filter(state_hash=_hash(state or ""), service_id=service_id, used_at__isnull=True).update(
+    await oauth_states_by_hash(_hash(state or ""), Q(service_id=service_id, used_at__isnull=True)).update(
         used_at=_now())

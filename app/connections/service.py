@@ -8,8 +8,9 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from app.autoimports.models import AutoImport
+from app.autoimports.repository import AutoImportRepository
 from app.connections.models import Connection, ConnectionStatus, ExternalAccount
+from app.connections.repository import ConnectionRepository
 from app.connections.settings_check import RECONNECT_KEY, checked_settings
 from app.connectors.base import AuthKind, ConnectedAccount, SourceContext
 from app.connectors.registry import get_connector
@@ -31,7 +32,8 @@ async def save_connection_settings(connection: Connection, cipher: SettingsCiphe
     """Stores new settings (a refreshed or rotated token) at once, in their own transaction, so a
     rotated refresh token is never lost even if the sync fails right after."""
     connection.settings_encrypted = cipher.encrypt(settings, _bound_to(connection))
-    await Connection.filter(id=connection.id).update(settings_encrypted=connection.settings_encrypted)
+    own = ConnectionRepository(connection.account_id).connections()
+    await own.filter(id=connection.id).update(settings_encrypted=connection.settings_encrypted)
 
 
 async def connect_service(
@@ -88,7 +90,8 @@ async def store_connection(
         external, _ = await ExternalAccount.get_or_create(
             account_id=account_id, service_id=service_id, name=connected.external_account[:500]
         )
-        existing = await Connection.filter(account_id=account_id, external_account_id=external.id).order_by("id")
+        existing = await ConnectionRepository(account_id).connections().filter(
+            external_account_id=external.id).order_by("id")
         if reconnect_id is not None:
             _check_reconnect_target(reconnect_id, existing, connected.external_account)
         if reconnectable and existing:
@@ -122,6 +125,7 @@ async def _renew(existing: list[Connection], chosen: Connection, name: str | Non
     """New settings for every connection to the external account; True when one needed them
     to sync again (its imports are then made due now)."""
     revived = [c.id for c in existing if c.status is ConnectionStatus.NEEDS_REAUTH]
+    imports = AutoImportRepository(chosen.account_id).imports()
     for connection in existing:
         connection.settings_encrypted = cipher.encrypt(connected.settings, _bound_to(connection))
         connection.status = ConnectionStatus.ACTIVE
@@ -129,19 +133,19 @@ async def _renew(existing: list[Connection], chosen: Connection, name: str | Non
             connection.name = name
         await connection.save(update_fields=["settings_encrypted", "status", "name"])
     if revived:
-        await AutoImport.filter(connection_id__in=revived, paused=False).update(next_sync_at=datetime.now(timezone.utc))
+        await imports.filter(connection_id__in=revived, paused=False).update(next_sync_at=datetime.now(timezone.utc))
     return bool(revived)
 
 
 async def list_connections(account_id: int, service_id: str | None = None) -> list[Connection]:
-    query = Connection.filter(account_id=account_id).select_related("external_account").order_by("id")
+    query = ConnectionRepository(account_id).connections().select_related("external_account").order_by("id")
     if service_id:
         query = query.filter(service_id=service_id)
     return await query
 
 
 async def get_connection(account_id: int, connection_id: int) -> Connection:
-    connection = await Connection.get_or_none(id=connection_id, account_id=account_id).select_related(
+    connection = await ConnectionRepository(account_id).connections().get_or_none(id=connection_id).select_related(
         "external_account"
     )
     if connection is None:

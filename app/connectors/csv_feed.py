@@ -26,9 +26,19 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
-from app.connectors.base import (STANDARD_FIELDS, AuthKind, ConnectedAccount, CriterionSpec, FetchRequest,
-                                 MalformedRecord, Page, ServiceDescription, SettingSpec, SettingType,
-                                 SourceContext)
+from app.connectors.base import (
+    STANDARD_FIELDS,
+    AuthKind,
+    ConnectedAccount,
+    CriterionSpec,
+    FetchRequest,
+    MalformedRecord,
+    Page,
+    ServiceDescription,
+    SettingSpec,
+    SettingType,
+    SourceContext,
+)
 from app.connectors.csv_parsing import parse_document
 from app.connectors.http import SourceResponse, redact_url, too_large_message
 from app.connectors.url_guard import Resolver, UrlGuard, parse_http_target, resolve_host

@@ -247,6 +247,9 @@ class _NoFingerprints:
     async def unchanged_ids(self, records: Sequence[SourceRecord]) -> set[str]:
         return set()
 
+    async def known_ids(self, external_ids: Sequence[str]) -> set[str]:
+        return set()
+
 
 class GoogleContactsConnector(oauth.OAuthConsent):
     """Imports a Google account's contacts; see the module docstring for the guarantees."""

@@ -43,11 +43,28 @@ from typing import Any
 
 from app.connectors import oauth
 from app.connectors.base import Choice, ConnectedAccount, FetchRequest, Page, SettingsSaver, SourceContext, SourceRecord
-from app.connectors.hubspot_api import (API, API_DEFAULT, REVOKE_PATH, NothingImported, call_api, connect_oauth,
-                                        connect_private_app, oauth_endpoints)
-from app.connectors.hubspot_mapping import (DESCRIPTION, MODIFIED, OBJECT_ID, SEARCH_PROPERTIES, SERVICE_ID,
-                                            SERVICE_NAME, contact_id, modified_ms, normalise_criteria,
-                                            record_from_contact)
+from app.connectors.hubspot_api import (
+    API,
+    API_DEFAULT,
+    REVOKE_PATH,
+    NothingImported,
+    call_api,
+    connect_oauth,
+    connect_private_app,
+    oauth_endpoints,
+)
+from app.connectors.hubspot_mapping import (
+    DESCRIPTION,
+    MODIFIED,
+    OBJECT_ID,
+    SEARCH_PROPERTIES,
+    SERVICE_ID,
+    SERVICE_NAME,
+    contact_id,
+    modified_ms,
+    normalise_criteria,
+    record_from_contact,
+)
 from app.errors import CursorExpired, Invalid, NeedsReauth, SourceError, SourceRejected, SourceUnavailable
 
 SEARCH_PATH = "/crm/v3/objects/contacts/search"

@@ -22,8 +22,14 @@ from typing import Any
 
 from app.connectors import oauth
 from app.connectors.base import ConnectedAccount, FetchRequest, OAuthClient, SourceContext
-from app.connectors.http import (ERROR_ACTIONS, ErrorAction, SourceResponse, Verdict, parse_retry_after,
-                                 request_with_retries)
+from app.connectors.http import (
+    ERROR_ACTIONS,
+    ErrorAction,
+    SourceResponse,
+    Verdict,
+    parse_retry_after,
+    request_with_retries,
+)
 from app.connectors.hubspot_mapping import SERVICE_ID, SERVICE_NAME
 from app.errors import Invalid, NeedsReauth, SourceError, SourceUnavailable
 
@@ -92,6 +98,9 @@ async def call_api(context: SourceContext, method: str, url: str, token: str, **
 
 class NothingImported:
     async def unchanged_ids(self, records: Any) -> set[str]:
+        return set()
+
+    async def known_ids(self, external_ids: Any) -> set[str]:
         return set()
 
 

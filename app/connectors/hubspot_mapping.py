@@ -14,8 +14,16 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from app.connectors.base import (STANDARD_FIELDS, AuthKind, CriterionSpec, FieldSpec, ServiceDescription, SettingSpec,
-                                 SettingType, SourceRecord)
+from app.connectors.base import (
+    STANDARD_FIELDS,
+    AuthKind,
+    CriterionSpec,
+    FieldSpec,
+    ServiceDescription,
+    SettingSpec,
+    SettingType,
+    SourceRecord,
+)
 from app.errors import Invalid
 from app.text import quoted
 

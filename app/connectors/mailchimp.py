@@ -26,13 +26,24 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from app.connectors.base import (Choice, ConnectedAccount, FetchRequest, Page, SettingsSaver, SourceContext,
-                                 SourceRecord)
+from app.connectors.base import Choice, ConnectedAccount, FetchRequest, Page, SettingsSaver, SourceContext, SourceRecord
 from app.connectors.http import ERROR_ACTIONS, ErrorAction, request_with_retries
-from app.connectors.mailchimp_api import (LOGIN, LOGIN_DEFAULT, call_api, connected_account,
-                                          data_centre_of_key, oauth_data_centre)
-from app.connectors.mailchimp_mapping import (DESCRIPTION, MEMBER_FIELDS, SERVICE_ID, SERVICE_NAME,
-                                              normalise_criteria, record_from_member)
+from app.connectors.mailchimp_api import (
+    LOGIN,
+    LOGIN_DEFAULT,
+    call_api,
+    connected_account,
+    data_centre_of_key,
+    oauth_data_centre,
+)
+from app.connectors.mailchimp_mapping import (
+    DESCRIPTION,
+    MEMBER_FIELDS,
+    SERVICE_ID,
+    SERVICE_NAME,
+    normalise_criteria,
+    record_from_member,
+)
 from app.connectors.oauth import OAuthEndpoints, build_authorize_url, oauth_client
 from app.errors import CursorExpired, Invalid, SourceError, SourceRejected, SourceUnavailable
 

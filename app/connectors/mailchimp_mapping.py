@@ -18,8 +18,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from app.connectors.base import (STANDARD_FIELDS, AuthKind, CriterionSpec, FieldSpec, ServiceDescription, SettingSpec,
-                                 SettingType, SourceRecord, field_key)
+from app.connectors.base import (
+    STANDARD_FIELDS,
+    AuthKind,
+    CriterionSpec,
+    FieldSpec,
+    ServiceDescription,
+    SettingSpec,
+    SettingType,
+    SourceRecord,
+    field_key,
+)
 from app.errors import Invalid
 from app.text import quoted
 

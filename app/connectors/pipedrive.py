@@ -36,14 +36,31 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from app.connectors.base import (STANDARD_FIELDS, AuthKind, ConnectedAccount, CriterionSpec, FetchRequest,
-                                 FingerprintLookup, Page, ServiceDescription, SettingSpec, SettingType,
-                                 SettingsSaver, SourceContext, SourceRecord, Choice)
+from app.connectors.base import (
+    STANDARD_FIELDS,
+    AuthKind,
+    Choice,
+    ConnectedAccount,
+    CriterionSpec,
+    FetchRequest,
+    FingerprintLookup,
+    Page,
+    ServiceDescription,
+    SettingSpec,
+    SettingsSaver,
+    SettingType,
+    SourceContext,
+    SourceRecord,
+)
 from app.connectors.pipedrive_api import ApiAnswer, BadRequest, NoSuchCompany, PipedriveApi, parse_settings
-from app.connectors.pipedrive_mapping import (BUILT_IN_FIELDS, PersonSchema, person_to_record,
-                                              schema_from_person_fields, unknown_custom_keys)
-from app.connectors.pipedrive_names import (RelatedNames, learn_organizations, read_owners, read_person_fields,
-                                            resolve)
+from app.connectors.pipedrive_mapping import (
+    BUILT_IN_FIELDS,
+    PersonSchema,
+    person_to_record,
+    schema_from_person_fields,
+    unknown_custom_keys,
+)
+from app.connectors.pipedrive_names import RelatedNames, learn_organizations, read_owners, read_person_fields, resolve
 from app.errors import Invalid, NeedsReauth, SourceError, SourceRejected
 from app.text import quoted
 

@@ -94,7 +94,8 @@ def person_to_record(person: dict[str, Any], schema: PersonSchema, keys: Mapping
         unsubscribed=person.get("marketing_status") == "unsubscribed",
     )
     values = _built_in_values(person, schema, names or RelatedNames())
-    custom = person.get("custom_fields") if isinstance(person.get("custom_fields"), dict) else {}
+    found = person.get("custom_fields")
+    custom: dict[str, Any] = found if isinstance(found, dict) else {}
     for hash_key, raw in custom.items():
         if hash_key in keys:
             values[keys[hash_key]] = _render(raw, schema.options.get(hash_key, {}))
@@ -129,13 +130,13 @@ def _primary(items: Any) -> str | None:
         return None
     candidates = [i for i in items if isinstance(i, dict) and _text(i.get("value"))]
     primary = [i for i in candidates if i.get("primary") is True]
-    chosen = (primary or candidates or [None])[0]
-    return _text(chosen.get("value")) if chosen else None
+    chosen = (primary or candidates)[:1]
+    return _text(chosen[0].get("value")) if chosen else None
 
 
 def _built_in_values(person: dict[str, Any], schema: PersonSchema, names: RelatedNames) -> dict[str, str | None]:
     labels = schema.label_options()
-    label_ids = person.get("label_ids") if isinstance(person.get("label_ids"), list) else []
+    label_ids = found if isinstance(found := person.get("label_ids"), list) else []
     return {
         "organization": _related_name(person.get("org_id"), person.get("org_name"), names.organization),
         "owner": _related_name(person.get("owner_id"), person.get("owner_name"), names.owner),

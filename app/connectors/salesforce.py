@@ -31,14 +31,32 @@ from datetime import datetime
 from typing import Any
 
 from app.connectors import oauth
-from app.connectors.base import (Choice, ConnectedAccount, FetchRequest, Page, SettingsSaver, SourceContext,
-                                 SourceRecord)
+from app.connectors.base import Choice, ConnectedAccount, FetchRequest, Page, SettingsSaver, SourceContext, SourceRecord
 from app.connectors.http import request_with_retries
-from app.connectors.salesforce_api import (DEFAULT_API_VERSION, LOGIN, LOGIN_DEFAULT, SCOPES, LocatorExpired, SessionRefused, api_base,
-                                           call_api, org_and_user, pick_version)
+from app.connectors.salesforce_api import (
+    DEFAULT_API_VERSION,
+    LOGIN,
+    LOGIN_DEFAULT,
+    SCOPES,
+    LocatorExpired,
+    SessionRefused,
+    api_base,
+    call_api,
+    org_and_user,
+    pick_version,
+)
 from app.connectors.salesforce_list_views import list_view_where
-from app.connectors.salesforce_mapping import (DESCRIPTION, MODSTAMP, SERVICE_ID, SERVICE_NAME, SOBJECT,
-                                               normalise_criteria, parse_modstamp, record_from_sobject, select_query)
+from app.connectors.salesforce_mapping import (
+    DESCRIPTION,
+    MODSTAMP,
+    SERVICE_ID,
+    SERVICE_NAME,
+    SOBJECT,
+    normalise_criteria,
+    parse_modstamp,
+    record_from_sobject,
+    select_query,
+)
 from app.errors import CursorExpired, Invalid, NeedsReauth, SourceError, SourceRejected, SourceUnavailable
 
 CURSOR_VERSION = 1

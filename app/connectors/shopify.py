@@ -37,8 +37,20 @@ from typing import Any
 from app.connectors.base import Choice, ConnectedAccount, FetchRequest, Page, SettingsSaver, SourceContext, SourceRecord
 from app.connectors.http import ACCEPTED, ERROR_ACTIONS, ErrorAction, SourceResponse, Verdict, request_with_retries
 from app.connectors.shopify_mapping import (
-    CUSTOMER_TAGS_QUERY, CUSTOMERS_QUERY, DESCRIPTION, PAGE_SIZE, SHOP_FIELD, SHOP_QUERY, TOKEN_FIELD, normalise_criteria,
-    api_version, normalise_settings, record_from_node, search_query, wanted)
+    CUSTOMER_TAGS_QUERY,
+    CUSTOMERS_QUERY,
+    DESCRIPTION,
+    PAGE_SIZE,
+    SHOP_FIELD,
+    SHOP_QUERY,
+    TOKEN_FIELD,
+    api_version,
+    normalise_criteria,
+    normalise_settings,
+    record_from_node,
+    search_query,
+    wanted,
+)
 from app.errors import Invalid, NeedsReauth, SourceError, SourceRejected, SourceUnavailable
 
 ENDPOINT_NAME = "shopify"
@@ -272,9 +284,9 @@ async def _wanted_records(nodes: list[dict[str, Any]], criteria: dict[str, Any],
     """The customers the criteria take, plus those this import already brought that have since
     unsubscribed: their unsubscribe must reach the contact even though the criteria drop them."""
     records = [record_from_node(n) for n in nodes]
-    dropped = [r.external_id for n, r in zip(nodes, records) if not wanted(n, criteria) and r.unsubscribed]
+    dropped = [r.external_id for n, r in zip(nodes, records, strict=False) if not wanted(n, criteria) and r.unsubscribed]
     known = await request.fingerprints.known_ids(dropped) if dropped else set()
-    return [r for n, r in zip(nodes, records) if wanted(n, criteria) or r.external_id in known]
+    return [r for n, r in zip(nodes, records, strict=False) if wanted(n, criteria) or r.external_id in known]
 
 
 async def _new_or_changed(records: list[SourceRecord], request: FetchRequest) -> list[SourceRecord]:

@@ -20,8 +20,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from app.connectors.base import (STANDARD_FIELDS, AuthKind, CriterionSpec, FieldSpec, ServiceDescription, SettingSpec,
-                                 SettingType, SourceRecord)
+from app.connectors.base import (
+    STANDARD_FIELDS,
+    AuthKind,
+    CriterionSpec,
+    FieldSpec,
+    ServiceDescription,
+    SettingSpec,
+    SettingType,
+    SourceRecord,
+)
 from app.errors import Invalid
 from app.text import quoted
 

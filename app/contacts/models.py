@@ -1,9 +1,14 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from app.accounts.models import Account
+    from app.autoimports.models import AutoImport
 
 
 class ContactStatus(str, Enum):
@@ -14,7 +19,10 @@ class ContactStatus(str, Enum):
 
 class ContactList(Model):
     id = fields.IntField(primary_key=True)
-    account = fields.ForeignKeyField("models.Account", related_name="lists", on_delete=fields.CASCADE)
+    account_id: int
+    account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
+        "models.Account", related_name="lists", on_delete=fields.CASCADE
+    )
     name = fields.CharField(max_length=200)
     created_at = fields.DatetimeField(auto_now_add=True)
 
@@ -27,7 +35,10 @@ class Contact(Model):
     """A contact, unique per account by `email_key` (the normalised email, lower-cased)."""
 
     id = fields.IntField(primary_key=True)
-    account = fields.ForeignKeyField("models.Account", related_name="contacts", on_delete=fields.CASCADE)
+    account_id: int
+    account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
+        "models.Account", related_name="contacts", on_delete=fields.CASCADE
+    )
     email = fields.CharField(max_length=320)
     email_key = fields.CharField(max_length=320)
     first_name = fields.CharField(max_length=200, null=True)
@@ -44,8 +55,14 @@ class Contact(Model):
 
 class ListMembership(Model):
     id = fields.IntField(primary_key=True)
-    contact = fields.ForeignKeyField("models.Contact", related_name="memberships", on_delete=fields.CASCADE)
-    list = fields.ForeignKeyField("models.ContactList", related_name="memberships", on_delete=fields.CASCADE)
+    contact_id: int
+    contact: fields.ForeignKeyRelation[Contact] = fields.ForeignKeyField(
+        "models.Contact", related_name="memberships", on_delete=fields.CASCADE
+    )
+    list_id: int
+    list: fields.ForeignKeyRelation[ContactList] = fields.ForeignKeyField(
+        "models.ContactList", related_name="memberships", on_delete=fields.CASCADE
+    )
 
     class Meta:
         table = "list_membership"
@@ -54,7 +71,10 @@ class ListMembership(Model):
 
 class ContactTag(Model):
     id = fields.IntField(primary_key=True)
-    contact = fields.ForeignKeyField("models.Contact", related_name="tags", on_delete=fields.CASCADE)
+    contact_id: int
+    contact: fields.ForeignKeyRelation[Contact] = fields.ForeignKeyField(
+        "models.Contact", related_name="tags", on_delete=fields.CASCADE
+    )
     name = fields.CharField(max_length=200)
 
     class Meta:
@@ -66,7 +86,10 @@ class CustomField(Model):
     """A custom field titled after its service, with its personalization tag, one per perstag."""
 
     id = fields.IntField(primary_key=True)
-    account = fields.ForeignKeyField("models.Account", related_name="custom_fields", on_delete=fields.CASCADE)
+    account_id: int
+    account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
+        "models.Account", related_name="custom_fields", on_delete=fields.CASCADE
+    )
     service_id = fields.CharField(max_length=50, null=True)
     title = fields.CharField(max_length=300)
     perstag = fields.CharField(max_length=300)
@@ -79,8 +102,14 @@ class CustomField(Model):
 
 class FieldValue(Model):
     id = fields.IntField(primary_key=True)
-    contact = fields.ForeignKeyField("models.Contact", related_name="field_values", on_delete=fields.CASCADE)
-    field = fields.ForeignKeyField("models.CustomField", related_name="values", on_delete=fields.CASCADE)
+    contact_id: int
+    contact: fields.ForeignKeyRelation[Contact] = fields.ForeignKeyField(
+        "models.Contact", related_name="field_values", on_delete=fields.CASCADE
+    )
+    field_id: int
+    field: fields.ForeignKeyRelation[CustomField] = fields.ForeignKeyField(
+        "models.CustomField", related_name="values", on_delete=fields.CASCADE
+    )
     value = fields.TextField()
 
     class Meta:
@@ -95,10 +124,16 @@ class ContactEvent(Model):
     """
 
     id = fields.BigIntField(primary_key=True)
-    account = fields.ForeignKeyField("models.Account", related_name="contact_events", on_delete=fields.CASCADE)
-    contact = fields.ForeignKeyField("models.Contact", related_name="events", on_delete=fields.CASCADE)
+    account_id: int
+    account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
+        "models.Account", related_name="contact_events", on_delete=fields.CASCADE
+    )
+    contact_id: int
+    contact: fields.ForeignKeyRelation[Contact] = fields.ForeignKeyField(
+        "models.Contact", related_name="events", on_delete=fields.CASCADE
+    )
     kind = fields.CharField(max_length=50)
-    payload = fields.JSONField(default=dict)
+    payload: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -114,8 +149,12 @@ class ContactSource(Model):
     """
 
     id = fields.IntField(primary_key=True)
-    contact = fields.ForeignKeyField("models.Contact", related_name="sources", on_delete=fields.CASCADE)
-    auto_import = fields.ForeignKeyField(
+    contact_id: int
+    contact: fields.ForeignKeyRelation[Contact] = fields.ForeignKeyField(
+        "models.Contact", related_name="sources", on_delete=fields.CASCADE
+    )
+    auto_import_id: int | None
+    auto_import: fields.ForeignKeyNullableRelation[AutoImport] = fields.ForeignKeyField(
         "models.AutoImport", related_name="contact_sources", null=True, on_delete=fields.SET_NULL, db_index=True
     )
     service_id = fields.CharField(max_length=50)

@@ -20,6 +20,7 @@ from app.contacts.models import (
     CustomField,
     ListMembership,
 )
+from app.contacts.repository import ContactRepository
 from app.errors import Conflict, Invalid, NotFound
 from app.sync.emails import check_email, email_key
 from app.text import quoted
@@ -54,7 +55,7 @@ async def create_list(account_id: int, name: str) -> ContactList:
     name = name.strip()
     if not name or len(name) > 200:
         raise Invalid("A list name must be 1 to 200 characters.", ["name"])
-    if await ContactList.exists(account_id=account_id, name=name):
+    if await ContactRepository(account_id).lists().filter(name=name).exists():
         raise Conflict(f"A list named {name!r} already exists.", ["name"])
     try:
         return await ContactList.create(account_id=account_id, name=name)
@@ -69,20 +70,20 @@ def _optional_text(value: str | None, field: str, max_length: int) -> str | None
 
 
 async def lists_of_account(account_id: int) -> list[ContactList]:
-    return await ContactList.filter(account_id=account_id).order_by("id")
+    return await ContactRepository(account_id).lists().order_by("id")
 
 
 async def owned_lists(account_id: int, list_ids: list[int]) -> list[ContactList]:
     """The account's lists with these ids; an unknown or foreign id is `NotFound`."""
-    found = await ContactList.filter(account_id=account_id, id__in=list_ids)
+    found = await ContactRepository(account_id).lists().filter(id__in=list_ids)
     if len(found) != len(set(list_ids)):
         raise NotFound("One of the lists does not exist.", ["listIds"])
     return found
 
 
-async def list_contact_counts(list_ids: list[int]) -> dict[int, int]:
+async def list_contact_counts(account_id: int, list_ids: list[int]) -> dict[int, int]:
     rows = (
-        await ListMembership.filter(list_id__in=list_ids)
+        await ContactRepository(account_id).memberships().filter(list_id__in=list_ids)
         .annotate(n=Count("id"))
         .group_by("list_id")
         .values_list("list_id", "n")
@@ -104,20 +105,23 @@ async def create_contact(
     checked = check_email(email)
     if checked.problem:
         raise Invalid(f"{quoted(email)} is not a valid email address.", ["email"])
-    details = {"first_name": _optional_text(first_name, "firstName", 200),
-             "last_name": _optional_text(last_name, "lastName", 200), "phone": _optional_text(phone, "phone", 100)}
+    first_name = _optional_text(first_name, "firstName", 200)
+    last_name = _optional_text(last_name, "lastName", 200)
+    phone = _optional_text(phone, "phone", 100)
     tags = clean_tags(tags)
     lists = await owned_lists(account_id, list_ids or [])
     conflict = Conflict(f"A contact with the email {checked.email} already exists.", ["email"])
+    contacts = ContactRepository(account_id).contacts()
     async with in_transaction():
-        if await Contact.exists(account_id=account_id, email_key=checked.key):
+        if await contacts.filter(email_key=checked.key).exists():
             raise conflict
-        if await Contact.filter(account_id=account_id).count() >= contact_limit:
+        if await contacts.count() >= contact_limit:
             raise Invalid(f"The account has reached its limit of {contact_limit} contacts.", ["email"])
         now = datetime.now(timezone.utc)
         try:
             contact = await Contact.create(account_id=account_id, email=checked.email, email_key=checked.key,
-                                           created_at=now, updated_at=now, **details)
+                                           first_name=first_name, last_name=last_name, phone=phone,
+                                           created_at=now, updated_at=now)
         except IntegrityError:  # created by a concurrent request (or a sync) since the check above
             raise conflict from None
         await ContactTag.bulk_create([ContactTag(contact=contact, name=tag) for tag in tags])
@@ -144,7 +148,8 @@ async def unsubscribe_contact(account_id: int, email: str) -> Contact:
 async def get_contact(account_id: int, email: str) -> Contact:
     key = email_key(email)
     # Longer than any stored key: no contact has it (and the column would refuse the comparison).
-    contact = await Contact.get_or_none(account_id=account_id, email_key=key) if len(key) <= MAX_EMAIL else None
+    contacts = ContactRepository(account_id).contacts()
+    contact = await contacts.get_or_none(email_key=key) if len(key) <= MAX_EMAIL else None
     if contact is None:
         raise NotFound("There is no contact with that email.", ["email"])
     return contact
@@ -175,7 +180,7 @@ async def page_of_contacts(
     """Contacts in creation order, filtered; `first` is capped at 200."""
     if first < 0:
         raise Invalid("`first` cannot be negative.", ["first"])
-    query = Contact.filter(account_id=account_id)
+    query = ContactRepository(account_id).contacts()
     if email:
         query = query.filter(email_key__contains=email.strip().lower())
     if list_id is not None:
@@ -190,11 +195,11 @@ async def page_of_contacts(
 
 
 async def custom_fields_of_account(account_id: int, service_id: str | None) -> list[CustomField]:
-    query = CustomField.filter(account_id=account_id).order_by("id")
+    query = ContactRepository(account_id).custom_fields().order_by("id")
     if service_id:
         query = query.filter(service_id=service_id)
     return await query
 
 
 async def contact_count(account_id: int) -> int:
-    return await Contact.filter(account_id=account_id).count()
+    return await ContactRepository(account_id).contacts().count()

@@ -29,4 +29,4 @@ class Context:
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
-        self.loaders = Loaders(self.settings)
+        self.loaders = Loaders(self.account, self.settings)

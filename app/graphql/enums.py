@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from enum import Enum
+from typing import cast
 
 import strawberry
 
@@ -19,4 +20,5 @@ def described_enum(domain: type[Enum], name: str, description: str, values: Mapp
     """
     members = {member.name: strawberry.enum_value(member.value, description=values.get(member.name))
                for member in domain}
-    return strawberry.enum(Enum(name, members), name=name, description=description)  # type: ignore[misc]
+    served = cast("type[Enum]", Enum(name, members))  # the functional API builds a class; typeshed says Enum
+    return strawberry.enum(served, name=name, description=description)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable
-from typing import TypeVar
 
 import strawberry
 from graphql import GraphQLError
@@ -12,7 +10,6 @@ from graphql import GraphQLError
 from app.errors import DomainError, NotFound
 
 log = logging.getLogger("app.graphql")
-T = TypeVar("T")
 
 
 @strawberry.type(description="Why a mutation did nothing: bad input is answered here, never with a server error, "
@@ -25,15 +22,6 @@ class UserError:
     code: str = strawberry.field(description="`NOT_FOUND` (no such object in the account), `INVALID` (a value the "
                                  "API or the service refuses) or `CONFLICT` (it clashes with what exists).")
     message: str = strawberry.field(description="What is wrong, in plain words for the user.")
-
-
-async def attempt(action: Awaitable[T]) -> tuple[T | None, list[UserError]]:
-    """Runs a mutation's service call; a `DomainError` becomes `UserError`s (one per part),
-    nothing else does."""
-    try:
-        return await action, []
-    except DomainError as exc:
-        return None, [UserError(field=part.field, code=part.code, message=part.message) for part in exc.parts()]
 
 
 def should_mask_error(error: GraphQLError) -> bool:

@@ -4,17 +4,17 @@ an error with code `INVALID`. Nothing reaches the database, so SQLite and Postgr
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 from graphql import GraphQLError
 from strawberry.extensions import FieldExtension
 from strawberry.types import Info
-from strawberry.types.base import StrawberryList, has_object_definition
+from strawberry.types.base import has_object_definition
 from strawberry.utils.str_converters import to_camel_case
 
 from app.graphql.errors import UserError
+from app.graphql.user_errors import refused_payload
 from app.text import forbidden_text_paths
 
 MESSAGE = "The value holds a control character (such as NUL) that no field can store."
@@ -61,11 +61,7 @@ class RefuseForbiddenText(FieldExtension):
     def _refusal(self, field: list[str]) -> Any:
         if not self.mutation:
             raise GraphQLError(MESSAGE, extensions={"code": "INVALID", "field": field})
-        payload = self.field.type
-        # A payload's result is null, or an empty list where it is a list (previewAutoImport's records)
-        empty = {f.name: [] if isinstance(f.type, StrawberryList) else None
-                 for f in dataclasses.fields(payload) if f.name != "user_errors" and f.init}
-        return payload(**empty, user_errors=[UserError(field=field, code="INVALID", message=MESSAGE)])
+        return refused_payload(self.field.type, [UserError(field=field, code="INVALID", message=MESSAGE)])
 
     def apply(self, field: Any) -> None:
         self.field = field

@@ -5,19 +5,23 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Sequence
-from typing import Any, TypeVar
+from functools import partial
+from typing import Any, TypeVar, cast
 
 import strawberry
 from strawberry.dataloader import DataLoader
 from tortoise.functions import Count
 
-from app.autoimports.models import AutoImport, AutoImportList, SyncRun
+from app.accounts.models import Account
+from app.autoimports.models import AutoImport, SyncRun
+from app.autoimports.repository import AutoImportRepository
+from app.autoimports.service import imports_held_by_contact_limit
 from app.autoimports.troubleshooting import Problem, troubleshoot
 from app.config import Settings
 from app.connections.models import Connection
-from app.autoimports.service import imports_held_by_contact_limit
+from app.connections.repository import ConnectionRepository
 from app.contacts.graphql import ContactListType, ContactSourceType, CustomFieldType, FieldValueType
-from app.contacts.models import ContactSource, ContactTag, FieldValue, ListMembership
+from app.contacts.repository import ContactRepository
 from app.contacts.service import list_contact_counts
 
 K = TypeVar("K", bound=Hashable)
@@ -32,77 +36,78 @@ def _grouped_loader(fetch: Callable[[list[K]], Awaitable[dict[K, V]]], default: 
     return DataLoader(load_fn=load)
 
 
-async def _lists_of_imports(ids: list[int]) -> dict[int, list[ContactListType]]:
+async def _lists_of_imports(own: AutoImportRepository, ids: list[int]) -> dict[int, list[ContactListType]]:
     grouped: dict[int, list[ContactListType]] = defaultdict(list)
-    links = AutoImportList.filter(auto_import_id__in=ids).order_by("list_id")
+    links = own.list_links().filter(auto_import_id__in=ids).order_by("list_id")
     for auto_import_id, list_id, name in await links.values_list("auto_import_id", "list_id", "list__name"):
         grouped[auto_import_id].append(ContactListType(id=strawberry.ID(str(list_id)), name=name))
     return grouped
 
 
-async def _lists_of_contacts(ids: list[int]) -> dict[int, list[ContactListType]]:
+async def _lists_of_contacts(own: ContactRepository, ids: list[int]) -> dict[int, list[ContactListType]]:
     grouped: dict[int, list[ContactListType]] = defaultdict(list)
-    for row in await ListMembership.filter(contact_id__in=ids).select_related("list").order_by("list_id"):
+    for row in await own.memberships().filter(contact_id__in=ids).select_related("list").order_by("list_id"):
         grouped[row.contact_id].append(ContactListType.from_model(row.list))
     return grouped
 
 
-async def _tags_of_contacts(ids: list[int]) -> dict[int, list[str]]:
+async def _tags_of_contacts(own: ContactRepository, ids: list[int]) -> dict[int, list[str]]:
     grouped: dict[int, list[str]] = defaultdict(list)
-    for contact_id, name in await ContactTag.filter(contact_id__in=ids).order_by("name").values_list("contact_id", "name"):
+    tags = own.tags().filter(contact_id__in=ids).order_by("name")
+    for contact_id, name in await tags.values_list("contact_id", "name"):
         grouped[contact_id].append(name)
     return grouped
 
 
-async def _field_values_of_contacts(ids: list[int]) -> dict[int, list[FieldValueType]]:
+async def _field_values_of_contacts(own: ContactRepository, ids: list[int]) -> dict[int, list[FieldValueType]]:
     grouped: dict[int, list[FieldValueType]] = defaultdict(list)
-    for row in await FieldValue.filter(contact_id__in=ids).select_related("field").order_by("field_id"):
+    for row in await own.field_values().filter(contact_id__in=ids).select_related("field").order_by("field_id"):
         grouped[row.contact_id].append(FieldValueType(field=CustomFieldType.from_model(row.field), value=row.value))
     return grouped
 
 
-async def _sources_of_contacts(ids: list[int]) -> dict[int, list[ContactSourceType]]:
+async def _sources_of_contacts(own: ContactRepository, ids: list[int]) -> dict[int, list[ContactSourceType]]:
     grouped: dict[int, list[ContactSourceType]] = defaultdict(list)
-    rows = ContactSource.filter(contact_id__in=ids).select_related("auto_import").order_by("-last_seen_at", "-id")
+    rows = own.sources().filter(contact_id__in=ids).select_related("auto_import").order_by("-last_seen_at", "-id")
     for row in await rows:
         grouped[row.contact_id].append(ContactSourceType.from_model(row))
     return grouped
 
 
-async def _contact_counts_of_imports(ids: list[int]) -> dict[int, int]:
+async def _contact_counts_of_imports(own: ContactRepository, ids: list[int]) -> dict[int, int]:
     """Contacts each import brought or last updated (one provenance row per contact and import)."""
-    rows = await ContactSource.filter(auto_import_id__in=ids).annotate(n=Count("id")).group_by(
+    rows = await own.sources().filter(auto_import_id__in=ids).annotate(n=Count("id")).group_by(
         "auto_import_id").values_list("auto_import_id", "n")
-    return dict(rows)  # type: ignore[arg-type]
+    return dict(cast("list[tuple[int, int]]", rows))
 
 
-async def _held_by_contact_limit(ids: list[int]) -> dict[int, bool]:
-    return {auto_import_id: True for auto_import_id in await imports_held_by_contact_limit(ids)}
+async def _held_by_contact_limit(account: Account, ids: list[int]) -> dict[int, bool]:
+    return dict.fromkeys(await imports_held_by_contact_limit(account, ids), True)
 
 
-async def _runs_of_imports(ids: list[int]) -> dict[int, list[SyncRun]]:
+async def _runs_of_imports(own: AutoImportRepository, ids: list[int]) -> dict[int, list[SyncRun]]:
     grouped: dict[int, list[SyncRun]] = defaultdict(list)
-    for run in await SyncRun.filter(auto_import_id__in=ids).order_by("-id"):
+    for run in await own.runs().filter(auto_import_id__in=ids).order_by("-id"):
         grouped[run.auto_import_id].append(run)
     return grouped
 
 
-async def _connections(ids: list[int]) -> dict[int, Connection]:
-    return {c.id: c for c in await Connection.filter(id__in=ids).select_related("external_account")}
+async def _connections(own: ConnectionRepository, ids: list[int]) -> dict[int, Connection | None]:
+    return {c.id: c for c in await own.connections().filter(id__in=ids).select_related("external_account")}
 
 
-async def _imports_of_connections(ids: list[int]) -> dict[int, list[Any]]:
+async def _imports_of_connections(own: AutoImportRepository, ids: list[int]) -> dict[int, list[Any]]:
     from app.autoimports.graphql import AutoImportType
 
     grouped: dict[int, list[Any]] = defaultdict(list)
-    for row in await AutoImport.filter(connection_id__in=ids).order_by("id"):
+    for row in await own.imports().filter(connection_id__in=ids).order_by("id"):
         grouped[row.connection_id].append(AutoImportType.from_model(row))
     return grouped
 
 
-async def _import_counts(account_ids: list[int]) -> dict[int, dict[str, int]]:
+async def _import_counts(own: AutoImportRepository, account_ids: list[int]) -> dict[int, dict[str, int]]:
     grouped: dict[int, dict[str, int]] = defaultdict(dict)
-    rows = await AutoImport.filter(account_id__in=account_ids).annotate(n=Count("id")).group_by(
+    rows = await own.imports().filter(account_id__in=account_ids).annotate(n=Count("id")).group_by(
         "account_id", "service_id"
     ).values_list("account_id", "service_id", "n")
     for account_id, service_id, count in rows:
@@ -111,23 +116,29 @@ async def _import_counts(account_ids: list[int]) -> dict[int, dict[str, int]]:
 
 
 class Loaders:
-    def __init__(self, settings: Settings) -> None:
-        self.lists_of_import = _grouped_loader(_lists_of_imports, list)
-        self.lists_of_contact = _grouped_loader(_lists_of_contacts, list)
-        self.tags_of_contact = _grouped_loader(_tags_of_contacts, list)
-        self.field_values_of_contact = _grouped_loader(_field_values_of_contacts, list)
-        self.runs_of_import = _grouped_loader(_runs_of_imports, list)
-        self.sources_of_contact = _grouped_loader(_sources_of_contacts, list)
-        self.contact_count_of_import = _grouped_loader(_contact_counts_of_imports, int)
-        self.held_by_contact_limit = _grouped_loader(_held_by_contact_limit, bool)
-        self.connection = _grouped_loader(_connections, lambda: None)
-        self.imports_of_connection = _grouped_loader(_imports_of_connections, list)
-        self.import_counts_by_service = _grouped_loader(_import_counts, dict)
-        self.list_contact_count = _grouped_loader(list_contact_counts, int)
+    """The request's loaders, built with its account: every batch reads through the account's
+    repositories, so an id of another account's object loads nothing."""
 
-        async def load_problems(imports: Sequence[AutoImport]) -> list[list[Problem]]:
-            found = await troubleshoot(list(imports), settings)
-            return [found[ai.id] for ai in imports]
+    def __init__(self, account: Account, settings: Settings) -> None:
+        contacts, imports = ContactRepository(account.id), AutoImportRepository(account.id)
+        connections = ConnectionRepository(account.id)
+        self.lists_of_import = _grouped_loader(partial(_lists_of_imports, imports), list)
+        self.lists_of_contact = _grouped_loader(partial(_lists_of_contacts, contacts), list)
+        self.tags_of_contact = _grouped_loader(partial(_tags_of_contacts, contacts), list)
+        self.field_values_of_contact = _grouped_loader(partial(_field_values_of_contacts, contacts), list)
+        self.runs_of_import = _grouped_loader(partial(_runs_of_imports, imports), list)
+        self.sources_of_contact = _grouped_loader(partial(_sources_of_contacts, contacts), list)
+        self.contact_count_of_import = _grouped_loader(partial(_contact_counts_of_imports, contacts), int)
+        self.held_by_contact_limit = _grouped_loader(partial(_held_by_contact_limit, account), bool)
+        self.connection: DataLoader[int, Connection | None] = _grouped_loader(
+            partial(_connections, connections), lambda: None)
+        self.imports_of_connection = _grouped_loader(partial(_imports_of_connections, imports), list)
+        self.import_counts_by_service = _grouped_loader(partial(_import_counts, imports), dict)
+        self.list_contact_count = _grouped_loader(partial(list_contact_counts, account.id), int)
+
+        async def load_problems(batch: Sequence[AutoImport]) -> list[list[Problem]]:
+            found = await troubleshoot(account, list(batch), settings)
+            return [found[ai.id] for ai in batch]
 
         self.troubleshooting: DataLoader[AutoImport, list[Problem]] = DataLoader(
             load_fn=load_problems, cache_key_fn=lambda ai: ai.id

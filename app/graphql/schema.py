@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import builtins
+from collections.abc import Callable
+from typing import Annotated, Any, cast
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
@@ -22,10 +24,12 @@ from app.autoimports.graphql import (
     PreviewRecordType,
     UpdateAutoImportInput,
 )
-from app.autoimports.preview import Preview, preview_auto_import
+from app.autoimports.models import AutoImport
+from app.autoimports.preview import preview_auto_import
 from app.connections import deletion, oauth_flow
 from app.connections import service as connections
 from app.connections.graphql import ConnectionType, ConnectServiceInput, ConnectServicePayload, ServiceType
+from app.connections.models import Connection
 from app.connectors.registry import CONNECTORS
 from app.contacts import service as contacts
 from app.contacts.graphql import (
@@ -40,12 +44,12 @@ from app.contacts.graphql import (
 )
 from app.errors import DomainError
 from app.graphql.context import Context
-from app.graphql.errors import UserError, attempt, parse_id, should_mask_error
-from app.graphql.scalars import SCALAR_OVERRIDES
-from app.sync.graphql import Subscription
 from app.graphql.document_rules import DocumentLengthLimit, NoSuggestions, RequireOperationName
+from app.graphql.errors import UserError, parse_id, should_mask_error
 from app.graphql.input_text import guard_root_fields
-
+from app.graphql.scalars import SCALAR_OVERRIDES
+from app.graphql.user_errors import NullWhenNotFound, answer_domain_errors_in_payloads
+from app.sync.graphql import Subscription
 
 DEFAULT_PAGE = 50
 # Far above any real operation (the token limit is 2,000), far below what costs a process seconds.
@@ -60,7 +64,7 @@ ContactEmail = Annotated[str, strawberry.argument(description="The contact's ema
 @strawberry.type(description="What `createList` answers.")
 class ListPayload:
     list: ContactListType | None = strawberry.field(description="The new list; null when `userErrors` say why not.")
-    user_errors: list[UserError] = strawberry.field(description="Why no list was created; empty on success.")
+    user_errors: builtins.list[UserError] = strawberry.field(description="Why no list was created; empty on success.")
 
 
 @strawberry.type(description="What a mutation of a contact answers.")
@@ -74,15 +78,8 @@ def _ids(values: list[strawberry.ID] | None, field: str) -> list[int] | None:
     return None if values is None else [parse_id(v, field) for v in values]
 
 
-def _connection(row: object) -> ConnectionType:
-    return ConnectionType.from_model(row, row.external_account.name)  # type: ignore[attr-defined]
-
-
-async def _or_none(action: object) -> object:
-    try:
-        return await action  # type: ignore[misc]
-    except DomainError:
-        return None
+def _connection(row: Connection) -> ConnectionType:
+    return ConnectionType.from_model(row, row.external_account.name)
 
 
 @strawberry.type(description="What the caller's account can read. Every object belongs to the account of the "
@@ -110,27 +107,22 @@ class Query:
         return [_connection(row) for row in rows]
 
     @strawberry.field(description="One of the caller's connections; null when there is none with this id (another "
-                                  "account's included).")
+                                  "account's included).", extensions=[NullWhenNotFound()])
     async def connection(
         self, info: strawberry.Info[Context],
         id: Annotated[strawberry.ID, strawberry.argument(description="The connection's id.")],
     ) -> ConnectionType | None:
-        async def find() -> ConnectionType:
-            return _connection(await connections.get_connection(info.context.account.id, parse_id(id, "id")))
-
-        return await _or_none(find())  # type: ignore[return-value]
+        return _connection(await connections.get_connection(info.context.account.id, parse_id(id, "id")))
 
     @strawberry.field(description="The account's auto-imports, oldest first.")
     async def auto_imports(self, info: strawberry.Info[Context], service_id: ServiceFilter = None) -> list[AutoImportType]:
         rows = await imports.list_auto_imports(info.context.account.id, service_id and str(service_id))
         return [AutoImportType.from_model(row) for row in rows]
 
-    @strawberry.field(description="One auto-import of the account; null when the account has none with that id.")
+    @strawberry.field(description="One auto-import of the account; null when the account has none with that id.",
+                      extensions=[NullWhenNotFound()])
     async def auto_import(self, info: strawberry.Info[Context], id: ImportId) -> AutoImportType | None:
-        async def find() -> AutoImportType:
-            return AutoImportType.from_model(await imports.get_auto_import(info.context.account.id, parse_id(id, "id")))
-
-        return await _or_none(find())  # type: ignore[return-value]
+        return AutoImportType.from_model(await imports.get_auto_import(info.context.account.id, parse_id(id, "id")))
 
     @strawberry.field(description="The account's lists, oldest first.")
     async def lists(self, info: strawberry.Info[Context]) -> list[ContactListType]:
@@ -173,30 +165,29 @@ class Query:
         )
 
     @strawberry.field(description="The account's contact with this email (case-insensitive); null when there is "
-                      "none.")
+                      "none.", extensions=[NullWhenNotFound()])
     async def contact(self, info: strawberry.Info[Context], email: ContactEmail) -> ContactType | None:
-        async def find() -> ContactType:
-            return ContactType.from_model(await contacts.get_contact(info.context.account.id, email))
-
-        return await _or_none(find())  # type: ignore[return-value]
+        return ContactType.from_model(await contacts.get_contact(info.context.account.id, email))
 
 
-def _import_payload(result: tuple[object, list[UserError]]) -> AutoImportPayload:
-    row, errors = result
-    return AutoImportPayload(auto_import=AutoImportType.from_model(row) if row else None, user_errors=errors)  # type: ignore[arg-type]
+def _import_payload(row: AutoImport) -> AutoImportPayload:
+    return AutoImportPayload(auto_import=AutoImportType.from_model(row), user_errors=[])
 
 
 @strawberry.type(description="What the caller's account can change. Bad input is answered in the payload's "
                  "`userErrors` (NOT_FOUND, INVALID, CONFLICT), and then nothing is written.")
 class Mutation:
+    """Each resolver calls one service and maps its result; a `DomainError` it raises becomes the
+    payload's `userErrors` (`DomainErrorsAsUserErrors`, added to every mutation by `build_schema`)."""
+
     @strawberry.mutation(description="Creates a list. INVALID: the name is blank or longer than 200 characters; "
                          "CONFLICT: the account has a list of that name.")
     async def create_list(
         self, info: strawberry.Info[Context],
         input: Annotated[CreateListInput, strawberry.argument(description="The new list.")],
     ) -> ListPayload:
-        row, errors = await attempt(contacts.create_list(info.context.account.id, input.name))
-        return ListPayload(list=ContactListType.from_model(row) if row else None, user_errors=errors)
+        row = await contacts.create_list(info.context.account.id, input.name)
+        return ListPayload(list=ContactListType.from_model(row), user_errors=[])
 
     @strawberry.mutation(
         description="Creates an ACTIVE contact the platform's own way: unlike imports, it records the contact's "
@@ -209,22 +200,18 @@ class Mutation:
         input: Annotated[CreateContactInput, strawberry.argument(description="The new contact.")],
     ) -> ContactPayload:
         account = info.context.account
-
-        async def create() -> object:
-            return await contacts.create_contact(
-                account.id, account.contact_limit, input.email, input.first_name, input.last_name, input.phone,
-                _ids(input.list_ids, "listIds"), input.tags,
-            )
-
-        row, errors = await attempt(create())
-        return ContactPayload(contact=ContactType.from_model(row) if row else None, user_errors=errors)  # type: ignore[arg-type]
+        row = await contacts.create_contact(
+            account.id, account.contact_limit, input.email, input.first_name, input.last_name, input.phone,
+            _ids(input.list_ids, "listIds"), input.tags,
+        )
+        return ContactPayload(contact=ContactType.from_model(row), user_errors=[])
 
     @strawberry.mutation(
         description="Unsubscribes a contact and records the event. No import makes it active again. NOT_FOUND: the "
         "account has no contact with that email.")
     async def unsubscribe_contact(self, info: strawberry.Info[Context], email: ContactEmail) -> ContactPayload:
-        row, errors = await attempt(contacts.unsubscribe_contact(info.context.account.id, email))
-        return ContactPayload(contact=ContactType.from_model(row) if row else None, user_errors=errors)
+        row = await contacts.unsubscribe_contact(info.context.account.id, email)
+        return ContactPayload(contact=ContactType.from_model(row), user_errors=[])
 
     @strawberry.mutation(
         description="Connects an external account: checks the settings with the service (a CSV feed is read once) "
@@ -240,13 +227,13 @@ class Mutation:
         input: Annotated[ConnectServiceInput, strawberry.argument(description="The service and its settings.")],
     ) -> ConnectServicePayload:
         ctx = info.context
-        started, errors = await attempt(oauth_flow.start_connection(
-            ctx.account.id, str(input.service_id), input.name, input.settings, ctx.cipher, ctx.source, ctx.queue))
-        row = started.connection if started else None
+        started = await oauth_flow.start_connection(
+            ctx.account.id, str(input.service_id), input.name, input.settings, ctx.cipher, ctx.source, ctx.queue)
+        row = started.connection
         if row is not None:
             row = await connections.get_connection(ctx.account.id, row.id)
         return ConnectServicePayload(connection=_connection(row) if row else None,
-                                     authorize_url=started.authorize_url if started else None, user_errors=errors)
+                                     authorize_url=started.authorize_url, user_errors=[])
 
     @strawberry.mutation(description="Deletes a connection: erases its stored credentials and revokes its OAuth "
                                      "tokens at the service where it can. While auto-imports use it, answers "
@@ -259,13 +246,9 @@ class Mutation:
                         "false.")] = False,
     ) -> DeletePayload:
         ctx = info.context
-
-        async def delete() -> int:
-            return await deletion.delete_connection(ctx.account.id, parse_id(id, "id"), bool(delete_imports),
-                                                    ctx.cipher, ctx.source, ctx.choices)
-
-        deleted, errors = await attempt(delete())
-        return DeletePayload(deleted_id=strawberry.ID(str(deleted)) if deleted else None, user_errors=errors)
+        deleted = await deletion.delete_connection(ctx.account.id, parse_id(id, "id"), bool(delete_imports),
+                                                   ctx.cipher, ctx.source, ctx.choices)
+        return DeletePayload(deleted_id=strawberry.ID(str(deleted)), user_errors=[])
 
     @strawberry.mutation(
         description="Creates an auto-import and queues its first retrieval at once; afterwards it syncs on its "
@@ -277,14 +260,10 @@ class Mutation:
         input: Annotated[CreateAutoImportInput, strawberry.argument(description="The new import.")],
     ) -> AutoImportPayload:
         ctx = info.context
-
-        async def create() -> object:
-            return await imports.create_auto_import(
-                ctx.account.id, str(input.service_id), parse_id(input.connection_id, "connectionId"), input.name,
-                input.criteria, _ids(input.list_ids, "listIds"), input.tags, ctx.queue,
-            )
-
-        return _import_payload(await attempt(create()))
+        return _import_payload(await imports.create_auto_import(
+            ctx.account.id, str(input.service_id), parse_id(input.connection_id, "connectionId"), input.name,
+            input.criteria, _ids(input.list_ids, "listIds"), input.tags, ctx.queue,
+        ))
 
     @strawberry.mutation(description=(
         "What an auto-import with these criteria would do, before creating it: reads at most one page (50) "
@@ -296,15 +275,11 @@ class Mutation:
         input: Annotated[PreviewAutoImportInput, strawberry.argument(description="The import to preview.")],
     ) -> PreviewPayload:
         ctx = info.context
-
-        async def preview() -> Preview:
-            return await preview_auto_import(ctx.account, str(input.service_id),
-                                             parse_id(input.connection_id, "connectionId"), input.criteria,
-                                             ctx.cipher, ctx.source)
-
-        found, errors = await attempt(preview())
-        return PreviewPayload(records=[PreviewRecordType.from_previewed(r) for r in found.records] if found else [],
-                              matched_estimate=found.matched_estimate if found else None, user_errors=errors)
+        found = await preview_auto_import(ctx.account, str(input.service_id),
+                                          parse_id(input.connection_id, "connectionId"), input.criteria,
+                                          ctx.cipher, ctx.source)
+        return PreviewPayload(records=[PreviewRecordType.from_previewed(r) for r in found.records],
+                              matched_estimate=found.matched_estimate, user_errors=[])
 
     @strawberry.mutation(
         description="Edits an auto-import. Changed criteria, lists or tags mean a new first retrieval, queued at "
@@ -317,23 +292,17 @@ class Mutation:
         input: Annotated[UpdateAutoImportInput, strawberry.argument(description="What to change.")],
     ) -> AutoImportPayload:
         ctx = info.context
-
-        async def update() -> object:
-            changes = imports.AutoImportChanges(input.name, input.criteria, _ids(input.list_ids, "listIds"), input.tags)
-            return await imports.update_auto_import(ctx.account.id, parse_id(id, "id"), changes, ctx.queue)
-
-        return _import_payload(await attempt(update()))
+        changes = imports.AutoImportChanges(input.name, cast("dict[str, Any] | None", input.criteria),
+                                            _ids(input.list_ids, "listIds"), input.tags)
+        return _import_payload(await imports.update_auto_import(ctx.account.id, parse_id(id, "id"), changes, ctx.queue))
 
     @strawberry.mutation(
         description="Deletes an auto-import with its sync history and troubleshooting state. The contacts it "
         "brought stay, with their lists, tags and field values; contacts still waiting for room under the "
         "contact limit are not added. The connection stays. NOT_FOUND: no such import.")
     async def delete_auto_import(self, info: strawberry.Info[Context], id: ImportId) -> DeletePayload:
-        async def delete() -> int:
-            return await imports.delete_auto_import(info.context.account.id, parse_id(id, "id"))
-
-        deleted, errors = await attempt(delete())
-        return DeletePayload(deleted_id=strawberry.ID(str(deleted)) if deleted else None, user_errors=errors)
+        deleted = await imports.delete_auto_import(info.context.account.id, parse_id(id, "id"))
+        return DeletePayload(deleted_id=strawberry.ID(str(deleted)), user_errors=[])
 
     @strawberry.mutation(
         description="Queues a sync of the import at once (it does not wait for the sync; the answer's `nextSyncAt` "
@@ -342,28 +311,21 @@ class Mutation:
         "fresh start. NOT_FOUND: no such import; INVALID: the import is paused (resume it), or its connection "
         "needs re-authorisation.")
     async def sync_auto_import_now(self, info: strawberry.Info[Context], id: ImportId) -> AutoImportPayload:
-        async def sync() -> object:
-            return await imports.sync_auto_import_now(info.context.account.id, parse_id(id, "id"), info.context.queue)
-
-        return _import_payload(await attempt(sync()))
+        return _import_payload(await imports.sync_auto_import_now(info.context.account.id, parse_id(id, "id"),
+                                                                  info.context.queue))
 
     @strawberry.mutation(
         description="Pauses an import: no syncs until it is resumed; its position at the source is kept. Pausing "
         "a paused import changes nothing. NOT_FOUND: no such import.")
     async def pause_auto_import(self, info: strawberry.Info[Context], id: ImportId) -> AutoImportPayload:
-        async def pause() -> object:
-            return await imports.pause_auto_import(info.context.account.id, parse_id(id, "id"))
-
-        return _import_payload(await attempt(pause()))
+        return _import_payload(await imports.pause_auto_import(info.context.account.id, parse_id(id, "id")))
 
     @strawberry.mutation(
         description="Resumes a paused or DISABLED import from where it stopped; if a sync fell due meanwhile (or it "
         "was disabled, which also clears its failures), a sync is queued at once. NOT_FOUND: no such import.")
     async def resume_auto_import(self, info: strawberry.Info[Context], id: ImportId) -> AutoImportPayload:
-        async def resume() -> object:
-            return await imports.resume_auto_import(info.context.account.id, parse_id(id, "id"), info.context.queue)
-
-        return _import_payload(await attempt(resume()))
+        return _import_payload(await imports.resume_auto_import(info.context.account.id, parse_id(id, "id"),
+                                                                info.context.queue))
 
 
 class AutoImportSchema(strawberry.Schema):
@@ -378,7 +340,7 @@ class AutoImportSchema(strawberry.Schema):
 def build_schema(production: bool) -> strawberry.Schema:
     from strawberry.extensions import DisableIntrospection
 
-    extensions: list[object] = [
+    extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
         lambda: QueryDepthLimiter(max_depth=10),
         lambda: MaxAliasesLimiter(max_alias_count=30),
         lambda: MaxTokensLimiter(max_token_count=2000),
@@ -389,6 +351,7 @@ def build_schema(production: bool) -> strawberry.Schema:
     if production:
         extensions += [DisableIntrospection, NoSuggestions]
     guard_root_fields(Query, Mutation)
+    answer_domain_errors_in_payloads(Mutation)
     return AutoImportSchema(
         query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions,
         config=StrawberryConfig(auto_camel_case=True), scalar_overrides=SCALAR_OVERRIDES,

@@ -7,11 +7,20 @@ the socket with 4401 before any operation runs; a good one gives the socket its 
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage
 
+from app.accounts.models import Account
 from app.accounts.service import authenticate
 from app.graphql.context import Context
+
+
+class ContextFactory(Protocol):
+    """What a socket starts with (`app.web.Services`): it builds the context once the account is known."""
+
+    async def context_for(self, account: Account) -> Context: ...
 
 UNAUTHORIZED = 4401
 
@@ -24,21 +33,23 @@ def token_of(payload: object) -> str:
         if isinstance(key, str) and key.lower() == "authorization" and isinstance(value, str):
             scheme, _, token = value.partition(" ")
             return token.strip() if scheme.lower() == "bearer" else ""
-    token = payload.get("token")
-    return token.strip() if isinstance(token, str) else ""
+    given = payload.get("token")
+    return given.strip() if isinstance(given, str) else ""
 
 
-class TokenInConnectionInit(BaseGraphQLTransportWSHandler[Context, None]):
-    """The protocol handler, authenticating `connection_init` with the API token; its view's
-    `context_for(account)` builds the socket's context (it has none before)."""
+class TokenInConnectionInit(BaseGraphQLTransportWSHandler[Context | ContextFactory | None, None]):
+    """The protocol handler, authenticating `connection_init` with the API token. A socket starts
+    with the app's services (`ContextFactory`), which build its context once the token names the
+    account; no operation runs before."""
 
     async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
         if not self.connection_init_received and not self.connection_timed_out:
             account = await authenticate(token_of(message.get("payload")))
-            if account is None:
+            factory = self.context
+            if account is None or factory is None or isinstance(factory, Context):
                 await self._refuse()
                 return
-            self.context = await self.view.context_for(account)  # type: ignore[attr-defined]
+            self.context = await factory.context_for(account)
         await super().handle_connection_init(message)
 
     async def _refuse(self) -> None:

@@ -14,12 +14,21 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
+from pypika_tortoise.queries import Table
+from pypika_tortoise.terms import Parameter
 from tortoise.models import Model
 
 from app.autoimports.models import DeferredContact, RecordFingerprint, SkippedRecord, SkipReason
 from app.connectors.base import ServiceDescription, SourceRecord
-from app.contacts.models import (Contact, ContactSource, ContactStatus, ContactTag, CustomField, FieldValue,
-                                 ListMembership)
+from app.contacts.models import (
+    Contact,
+    ContactSource,
+    ContactStatus,
+    ContactTag,
+    CustomField,
+    FieldValue,
+    ListMembership,
+)
 from app.sync.counts import SyncCounts
 from app.sync.decide import AcceptedRecord, PageDecision, StoredContact, decide_page
 
@@ -199,9 +208,11 @@ def _contact_row(target: ImportTarget, item: AcceptedRecord, stored: StoredConta
 @lru_cache(maxsize=32)
 def _upsert_sql(model: type[Model], dialect: str, columns: tuple[str, ...], conflict: tuple[str, ...],
                 updates: tuple[str, ...]) -> str:
-    """The `INSERT ... ON CONFLICT ... DO UPDATE` statement `bulk_create` would emit, built once."""
-    db = model._meta.db
-    query = db.executor_class(model=model, db=db)._prepare_insert_statement(list(columns))
+    """The `INSERT ... ON CONFLICT ... DO UPDATE` statement `bulk_create` would emit, built once
+    with the connection's public pypika-tortoise query class (its dialect: SQLite or PostgreSQL)."""
+    table = Table(model._meta.db_table)
+    query = (model._meta.db.query_class.into(table).columns(*columns)
+             .insert(*[Parameter(idx=position) for position in range(1, len(columns) + 1)]))
     query = query.as_(f"new_{model._meta.db_table}").on_conflict(*conflict)
     for column in updates:
         query = query.do_update(column)
@@ -285,7 +296,7 @@ async def _add_tags_and_lists(target: ImportTarget, contact_ids: dict[str, int])
     have_tags = set(await ContactTag.filter(contact_id__in=ids).values_list("contact_id", "name"))
     have_lists = set(await ListMembership.filter(contact_id__in=ids).values_list("contact_id", "list_id"))
     tags = [ContactTag(contact_id=c, name=t) for c in ids for t in target.tags if (c, t) not in have_tags]
-    lists = [ListMembership(contact_id=c, list_id=l) for c in ids for l in target.list_ids if (c, l) not in have_lists]
+    lists = [ListMembership(contact_id=c, list_id=li) for c in ids for li in target.list_ids if (c, li) not in have_lists]
     if tags:
         await ContactTag.bulk_create(tags, ignore_conflicts=True)
     if lists:

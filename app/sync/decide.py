@@ -85,7 +85,7 @@ class PageDecision:
         deferred = {item.key for item in self.deferred}
         skips = {id(record): reason for record, reason in self.skipped}
         winners = {item.key: item.record for item in [*self.accepted.values(), *self.deferred]}
-        return [self._classify(record, key, deferred, skips, winners) for record, key in zip(self.records, self.keys)]
+        return [self._classify(record, key, deferred, skips, winners) for record, key in zip(self.records, self.keys, strict=False)]
 
     def _classify(self, record: SourceRecord, key: str | None, deferred: set[str],
                   skips: dict[int, SkipReason], winners: dict[str, SourceRecord]) -> ClassifiedRecord:
@@ -131,7 +131,7 @@ async def existing_contacts(account_id: int, records: Sequence[SourceRecord]) ->
     found = await Contact.filter(account_id=account_id, email_key__in=list(keys)).values_list(
         "email_key", "id", "email", "first_name", "last_name", "phone", "status"
     )
-    return {row[0]: StoredContact(*row[1:6], ContactStatus(row[6])) for row in found}
+    return {row[0]: StoredContact(row[1], row[2], row[3], row[4], row[5], ContactStatus(row[6])) for row in found}
 
 
 def _accept_emails(records: Sequence[SourceRecord], existing: dict[str, StoredContact]) -> PageDecision:

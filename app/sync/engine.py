@@ -20,7 +20,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, cast
 
 from tortoise.transactions import in_transaction
 
@@ -34,19 +34,19 @@ from app.autoimports.models import (
     SyncOutcome,
     SyncRun,
 )
-from app.autoimports.service import prune_sync_history
 from app.config import Settings
-from app.db import is_connection_lost
 from app.connections.models import Connection, ConnectionStatus
 from app.connections.service import decrypt_connection_settings, save_connection_settings
 from app.connectors.base import FetchRequest, Page, SourceContext
 from app.connectors.registry import get_connector
 from app.contacts.models import Contact
+from app.db import is_connection_lost
 from app.errors import CursorExpired, NeedsReauth, RateLimited, SourceError, SourceUnavailable
 from app.security import SettingsCipher
 from app.sync.apply import ImportTarget, PageResult, apply_records, record_from_json
 from app.sync.counts import SyncCounts
 from app.sync.fingerprints import StoredFingerprints
+from app.sync.history import prune_sync_history
 from app.sync.lease import acquire_lease, release_lease, renew_lease
 from app.sync.progress import ProgressPublisher, SilentProgress, SyncProgressEvent
 from app.sync.source_text import clean_page
@@ -167,7 +167,7 @@ class ImportSync:
         except NeedsReauth as exc:
             await Connection.filter(id=self.auto_import.connection_id).update(status=ConnectionStatus.NEEDS_REAUTH)
             await self._finish(SyncOutcome.FAILED, str(exc), self._interval())
-        except Exception as exc:  # noqa: BLE001 - any failure is recorded, never kills the worker
+        except Exception as exc:
             if is_connection_lost(exc):
                 raise  # not the import's failure: the job is retried (see workers.tasks)
             await self._failed(exc)
@@ -217,7 +217,7 @@ class ImportSync:
             contact_limit=self.auto_import.account.contact_limit,
             auto_import_id=self.auto_import.id,
             service=get_connector(self.auto_import.service_id).description,
-            list_ids=tuple(list_ids),
+            list_ids=tuple(cast("list[int]", list_ids)),
             tags=tuple(self.auto_import.tags),
         )
 
@@ -279,7 +279,7 @@ class ImportSync:
         if page.present_ids is None:
             return set()
         skipped = await SkippedRecord.filter(auto_import_id=self.auto_import.id).values_list("external_id", flat=True)
-        gone = set(skipped) - page.present_ids
+        gone = set(cast("list[str]", skipped)) - page.present_ids
         if gone:
             await SkippedRecord.filter(auto_import_id=self.auto_import.id, external_id__in=list(gone)).delete()
         return gone

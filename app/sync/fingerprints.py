@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
 from app.autoimports.models import RecordFingerprint
 from app.connectors.base import SourceRecord
@@ -30,7 +31,7 @@ class StoredFingerprints:
         if not external_ids:
             return set()
         cleaned = {given: clean_text(given) for given in external_ids}
-        known = set(await RecordFingerprint.filter(
+        known = set(cast("list[str]", await RecordFingerprint.filter(
             auto_import_id=self.auto_import_id, external_id__in=list(set(cleaned.values()))
-        ).values_list("external_id", flat=True))
+        ).values_list("external_id", flat=True)))
         return {given for given, c in cleaned.items() if c in known}

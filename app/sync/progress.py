@@ -92,6 +92,6 @@ class RedisProgressPublisher:
     async def publish(self, event: SyncProgressEvent) -> None:
         try:
             await asyncio.wait_for(self.redis.publish(self.channel, event.to_json()), self.timeout)
-        except Exception:  # noqa: BLE001 - progress must never fail a sync
+        except Exception:
             log.warning("Could not publish the progress of sync run %s (auto-import %s)",
                         event.sync_run_id, event.auto_import_id, exc_info=True)

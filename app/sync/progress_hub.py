@@ -85,7 +85,7 @@ class ProgressHub:
                 await self._listen()
             except asyncio.CancelledError:
                 raise
-            except Exception:  # noqa: BLE001 - Redis away or the connection dropped: subscribe again
+            except Exception:
                 log.warning("The sync progress subscription to Redis dropped; subscribing again in %.1f s",
                             delay, exc_info=True)
             if self.listening.is_set():

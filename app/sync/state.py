@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
@@ -23,4 +23,4 @@ async def restart_retrieval(auto_import_id: int) -> tuple[dict[str, Any], int]:
             cursor={}, state_version=F("state_version") + 1, has_backlog=False, backlog_estimate=None, skip_samples=[]
         )
         version = await AutoImport.filter(id=auto_import_id).first().values_list("state_version", flat=True)
-    return {}, int(version or 0)
+    return {}, int(cast("int | None", version) or 0)

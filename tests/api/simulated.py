@@ -1,6 +1,6 @@
 """Every simulated service behind the API's outgoing HTTP client, for tests that connect them all
-through GraphQL: a test module imports the fixtures it uses (`simulated`, `http`, `source`,
-`browser`, `no_backoff`), which override tests/conftest.py's `http` and `source`."""
+through GraphQL: a test module imports the fixtures it uses (`simulated`, `source`,
+`browser`, `no_backoff`), which override tests/conftest.py's `source`."""
 
 from __future__ import annotations
 
@@ -11,20 +11,19 @@ from typing import Any
 import httpx
 import pytest
 
-from app.config import Settings
 from app.connectors import http as http_module
 from app.connectors.base import OAuthClient, SourceContext
-from tests.conftest import Api
+from tests.conftest import Api, SourceContexts
 from tests.simulators import hubspot as hubspot_sim
+from tests.simulators import mailchimp as mailchimp_sim
+from tests.simulators import salesforce as salesforce_sim
 from tests.simulators.csv_feed import CsvFeedSimulator
 from tests.simulators.demo_server import GOOGLE_CLIENT, ByPrefix
 from tests.simulators.google_contacts import GoogleContactsSimulator
 from tests.simulators.hubspot import HubSpotSimulator
+from tests.simulators.mailchimp import MailchimpSimulator
 from tests.simulators.pipedrive import TOKEN as PIPEDRIVE_TOKEN
 from tests.simulators.pipedrive import PipedriveSimulator
-from tests.simulators import mailchimp as mailchimp_sim
-from tests.simulators.mailchimp import MailchimpSimulator
-from tests.simulators import salesforce as salesforce_sim
 from tests.simulators.salesforce import SalesforceSimulator
 from tests.simulators.shopify import ShopifySimulator
 
@@ -70,13 +69,7 @@ def simulated(feed: CsvFeedSimulator) -> Simulated:
 
 
 @pytest.fixture
-async def http(simulated: Simulated) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=simulated.app())) as client:
-        yield client
-
-
-@pytest.fixture
-def source(http: httpx.AsyncClient, settings: Settings) -> SourceContext:
+def source(simulated: Simulated, source_for: SourceContexts) -> SourceContext:
     endpoints = {
         "google_people": f"{BASE}/google", "google_oauth": f"{BASE}/google",
         "google_accounts": f"{BASE}/google/o/oauth2/v2/auth", "shopify": f"{BASE}/shopify/{{shop}}",
@@ -88,9 +81,7 @@ def source(http: httpx.AsyncClient, settings: Settings) -> SourceContext:
                "hubspot": OAuthClient(hubspot_sim.CLIENT_ID, hubspot_sim.CLIENT_SECRET),
                "salesforce": OAuthClient(salesforce_sim.CLIENT_ID, salesforce_sim.CLIENT_SECRET),
                "mailchimp": OAuthClient(mailchimp_sim.CLIENT_ID, mailchimp_sim.CLIENT_SECRET)}
-    return SourceContext(http=http, production=False, max_bytes=settings.csv_max_bytes, retries=1,
-                         max_inline_wait=0.01, endpoints=endpoints, oauth_clients=clients,
-                         public_url="http://api.test")
+    return source_for(simulated.app(), endpoints=endpoints, oauth_clients=clients, public_url="http://api.test")
 
 
 @pytest.fixture

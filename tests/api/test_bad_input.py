@@ -10,7 +10,7 @@ import pytest
 from app.autoimports.models import AutoImport, AutoImportList
 from app.connections.models import Connection, ExternalAccount
 from app.contacts.models import Contact, ContactEvent, ContactList, ContactTag, ListMembership
-from tests.conftest import CONNECT, CREATE_IMPORT, AccountUnderTest, RecordingQueue, connect_feed
+from tests.conftest import CONNECT, AccountUnderTest, RecordingQueue, connect_feed
 from tests.simulators.csv_feed import CsvFeedSimulator
 
 MODELS = (Connection, ExternalAccount, AutoImport, AutoImportList, ContactList, Contact, ContactTag, ListMembership,

@@ -11,8 +11,18 @@ import pytest
 
 from app.connections.models import Connection, ExternalAccount, OAuthState
 from app.connectors.registry import CONNECTORS
-from tests.api.simulated import (FORM_SETTINGS, GOOGLE_ACCOUNT, Simulated, browser, connect,  # noqa: F401
-                                 connect_through_consent, connect_with_form, http, no_backoff, simulated, source)
+from tests.api.simulated import (  # noqa: F401
+    FORM_SETTINGS,
+    GOOGLE_ACCOUNT,
+    Simulated,
+    browser,
+    connect,
+    connect_through_consent,
+    connect_with_form,
+    no_backoff,
+    simulated,
+    source,
+)
 from tests.conftest import AccountUnderTest
 from tests.simulators import mailchimp as mailchimp_sim
 from tests.simulators import salesforce as salesforce_sim
@@ -83,7 +93,7 @@ REQUIRED = {sid: [key for key, _, _, required in keys if required] for sid, keys
 @pytest.mark.parametrize("service_id", [sid for sid, keys in REQUIRED.items() if keys])
 async def test_every_missing_required_setting_is_reported_at_once_and_nothing_is_written(
         acme: AccountUnderTest, simulated: Simulated, service_id: str) -> None:
-    for given in ({}, {key: "  " for key in REQUIRED[service_id]}, {key: None for key in REQUIRED[service_id]}):
+    for given in ({}, dict.fromkeys(REQUIRED[service_id], "  "), dict.fromkeys(REQUIRED[service_id])):
         payload = await connect(acme.api, service_id, given)
 
         assert payload["connection"] is None

@@ -12,8 +12,16 @@ from app.connections.choices import ChoiceCache
 from app.connections.models import Connection
 from app.connections.service import decrypt_connection_settings, save_connection_settings
 from app.web import Services
-from tests.api.simulated import (SHOP, Simulated, browser, connect_through_consent, connect_with_form,  # noqa: F401
-                                 http, no_backoff, simulated, source)
+from tests.api.simulated import (  # noqa: F401
+    SHOP,
+    Simulated,
+    browser,
+    connect_through_consent,
+    connect_with_form,
+    no_backoff,
+    simulated,
+    source,
+)
 from tests.conftest import AccountUnderTest
 
 CHOICES = """query($id: ID!, $key: String!) {

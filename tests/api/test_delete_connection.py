@@ -18,8 +18,16 @@ from app.connections.models import Connection, ExternalAccount
 from app.connections.service import decrypt_connection_settings
 from app.contacts.models import Contact
 from app.web import Services
-from tests.api.simulated import (FEED, Simulated, browser, connect_through_consent, connect_with_form,  # noqa: F401
-                                 http, no_backoff, simulated, source)
+from tests.api.simulated import (  # noqa: F401
+    FEED,
+    Simulated,
+    browser,
+    connect_through_consent,
+    connect_with_form,
+    no_backoff,
+    simulated,
+    source,
+)
 from tests.conftest import AccountUnderTest, Backend, Sync, create_feed_import
 
 DELETE = """mutation($id: ID!, $deleteImports: Boolean) {

@@ -83,7 +83,7 @@ async def test_b_sees_nothing_of_a(a_and_b: tuple[AccountUnderTest, AccountUnder
 async def test_foreign_and_missing_import_answer_alike_to_every_mutation(
     a_and_b: tuple[AccountUnderTest, AccountUnderTest, Owned], queue: RecordingQueue
 ) -> None:
-    a, b, owned = a_and_b
+    _a, b, owned = a_and_b
     mutations = {
         "updateAutoImport": 'updateAutoImport(id: $id, input: {name: "Stolen", criteria: {}, tags: ["x"]})',
         "deleteAutoImport": "deleteAutoImport(id: $id)",
@@ -116,7 +116,7 @@ CREATE_IMPORT = """mutation($connectionId: ID!, $listIds: [ID!]) {
 async def test_b_cannot_import_through_a_connection_or_into_a_list_of_a(
     a_and_b: tuple[AccountUnderTest, AccountUnderTest, Owned], queue: RecordingQueue
 ) -> None:
-    a, b, owned = a_and_b
+    _a, b, owned = a_and_b
     b_connection = await connect_feed(b.api)
     before, jobs_before = await _snapshot(), len(queue.jobs)
 
@@ -137,7 +137,7 @@ async def test_b_cannot_import_through_a_connection_or_into_a_list_of_a(
 async def test_b_cannot_move_its_import_into_a_list_of_a(
     a_and_b: tuple[AccountUnderTest, AccountUnderTest, Owned], queue: RecordingQueue
 ) -> None:
-    a, b, owned = a_and_b
+    _a, b, owned = a_and_b
     b_import = await create_feed_import(b.api, await connect_feed(b.api))
     before, jobs_before = await _snapshot(), len(queue.jobs)
 
@@ -151,7 +151,7 @@ async def test_b_cannot_move_its_import_into_a_list_of_a(
 
 
 async def test_b_cannot_add_a_contact_to_a_list_of_a(a_and_b: tuple[AccountUnderTest, AccountUnderTest, Owned]) -> None:
-    a, b, owned = a_and_b
+    _a, b, owned = a_and_b
     before = await _snapshot()
 
     query = """mutation($listIds: [ID!]) { createContact(input: {email: "new@example.com", listIds: $listIds}) {
@@ -165,7 +165,7 @@ async def test_b_cannot_add_a_contact_to_a_list_of_a(a_and_b: tuple[AccountUnder
 
 
 async def test_b_cannot_unsubscribe_a_contact_of_a(a_and_b: tuple[AccountUnderTest, AccountUnderTest, Owned]) -> None:
-    a, b, owned = a_and_b
+    _a, b, owned = a_and_b
     before = await _snapshot()
 
     query = "mutation($email: String!) { unsubscribeContact(email: $email) { contact { id } userErrors { code } } }"
@@ -178,7 +178,7 @@ async def test_b_cannot_unsubscribe_a_contact_of_a(a_and_b: tuple[AccountUnderTe
 async def test_same_list_name_and_email_in_two_accounts_do_not_collide(
     a_and_b: tuple[AccountUnderTest, AccountUnderTest, Owned],
 ) -> None:
-    a, b, owned = a_and_b
+    _a, b, owned = a_and_b
 
     created = await b.api('mutation { createList(input: {name: "Customers"}) { list { id } userErrors { code } } }')
     contact = await b.api(

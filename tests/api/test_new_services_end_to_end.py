@@ -10,8 +10,16 @@ from typing import Any
 import httpx
 
 from app.contacts.models import Contact, ContactStatus
-from tests.api.simulated import (Simulated, browser, connect_through_consent, connect_with_form,  # noqa: F401
-                                 http, no_backoff, simulated, source)
+from tests.api.simulated import (  # noqa: F401
+    Simulated,
+    browser,
+    connect_through_consent,
+    connect_with_form,
+    http,
+    no_backoff,
+    simulated,
+    source,
+)
 from tests.conftest import AccountUnderTest, Sync
 
 CREATE = """mutation($serviceId: ID!, $connectionId: ID!, $criteria: JSON) {

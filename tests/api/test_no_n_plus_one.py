@@ -49,7 +49,7 @@ async def test_auto_imports_cost_the_same_statements_for_2_and_12(
     acme: AccountUnderTest, feed: CsvFeedSimulator, sync: Sync, sql_statements: StatementCounter
 ) -> None:
     # three good rows, one without an email, one with an invalid one: every import has skips
-    feed.set_rows(HEADER, rows(3) + [["", "No", "Email", "", "Pro"], ["not-an-email", "Bad", "Email", "", "Pro"]])
+    feed.set_rows(HEADER, [*rows(3), ["", "No", "Email", "", "Pro"], ["not-an-email", "Bad", "Email", "", "Pro"]])
     await _add_imports(acme, 0, 2)
     await sync.due()
 

@@ -11,8 +11,10 @@ from tortoise import connections
 
 from app.connectors.base import OAuthClient, SourceContext
 from tests.conftest import FEED_URL, HEADER, TABLES
-from tests.connectors.google_contacts_support import CLIENT, ENDPOINTS as GOOGLE_ENDPOINTS
-from tests.connectors.pipedrive_support import BASE as PIPEDRIVE_BASE, SETTINGS as PIPEDRIVE_SETTINGS
+from tests.connectors.google_contacts_support import CLIENT
+from tests.connectors.google_contacts_support import ENDPOINTS as GOOGLE_ENDPOINTS
+from tests.connectors.pipedrive_support import BASE as PIPEDRIVE_BASE
+from tests.connectors.pipedrive_support import SETTINGS as PIPEDRIVE_SETTINGS
 from tests.simulators.csv_feed import CsvFeedSimulator
 from tests.simulators.google_contacts import GoogleContactsSimulator
 from tests.simulators.hubspot import CLIENT_ID, CLIENT_SECRET, PRIVATE_APP_TOKEN, HubSpotSimulator

@@ -87,7 +87,7 @@ EVERYTHING = """query($email: String!) {
 async def test_connection_settings_never_come_back_and_are_stored_encrypted(
     acme: AccountUnderTest, feed: CsvFeedSimulator, sync: Sync
 ) -> None:
-    feed.set_rows(HEADER, rows(2) + [["broken", "", "", "", ""]])
+    feed.set_rows(HEADER, [*rows(2), ["broken", "", "", "", ""]])
     url = f"http://feed.test/feed.csv?access_token={SECRET}"
     connect = await acme.api.raw(
         """mutation($url: String!) { connectService(input: {serviceId: "csv_feed", settings: {url: $url}}) {

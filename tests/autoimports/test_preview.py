@@ -17,8 +17,14 @@ from app.connections.service import connect_service, decrypt_connection_settings
 from app.connectors.base import SourceContext
 from app.contacts.models import Contact
 from app.web import Services
-from tests.autoimports.preview_support import (HARNESSES, CsvFeedHarness, HubSpotHarness, ServiceHarness,
-                                               dump_database, source_context)
+from tests.autoimports.preview_support import (
+    HARNESSES,
+    CsvFeedHarness,
+    HubSpotHarness,
+    ServiceHarness,
+    dump_database,
+    source_context,
+)
 from tests.conftest import AccountUnderTest, Sync
 from tests.sync.helpers import import_state, last_run
 
@@ -191,7 +197,7 @@ async def test_a_token_refreshed_during_a_preview_is_kept_and_nothing_else_is_wr
 
     assert preview["userErrors"] == [] and len(preview["records"]) == 5
     after = await dump_database()
-    changed = [(table, b, a) for table in before for b, a in zip(before[table], after[table]) if a != b]
+    changed = [(table, b, a) for table in before for b, a in zip(before[table], after[table], strict=False) if a != b]
     assert [(table, {k for k in b if b[k] != a[k]}) for table, b, a in changed] == [
         ("connection", {"settings_encrypted"})]
     stored = decrypt_connection_settings(await Connection.get(id=connection.id), services.cipher)

@@ -9,9 +9,9 @@ import httpx
 import pytest
 
 import app.connectors.registry
-from app.config import Settings
 from app.connectors import http as http_module
 from app.connectors.base import OAuthClient, SourceContext
+from tests.conftest import SourceContexts
 from tests.connections.support import BASE, OTHER_SERVICE_ID, SERVICE_ID, ExampleCrm, ExampleCrmConnector
 
 
@@ -33,18 +33,10 @@ def crm() -> ExampleCrm:
 
 
 @pytest.fixture
-async def http(crm: ExampleCrm) -> AsyncIterator[httpx.AsyncClient]:
-    """The server's outgoing client: it reaches the example service."""
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=crm)) as client:
-        yield client
-
-
-@pytest.fixture
-def source(http: httpx.AsyncClient, settings: Settings, crm: ExampleCrm) -> SourceContext:
+def source(crm: ExampleCrm, source_for: SourceContexts) -> SourceContext:
+    """The server's source context: its outgoing client reaches the example service."""
     client = OAuthClient(crm.auth.client_id, crm.auth.client_secret)
-    return SourceContext(http=http, production=False, max_bytes=settings.csv_max_bytes, retries=1,
-                         max_inline_wait=0.01, public_url="http://api.test",
-                         oauth_clients={SERVICE_ID: client, OTHER_SERVICE_ID: client})
+    return source_for(crm, public_url="http://api.test", oauth_clients={SERVICE_ID: client, OTHER_SERVICE_ID: client})
 
 
 @pytest.fixture

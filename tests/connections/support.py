@@ -12,8 +12,16 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from app.connectors.base import (AuthKind, ConnectedAccount, FetchRequest, FieldSpec, Page, ServiceDescription,
-                                 SourceContext, SourceRecord)
+from app.connectors.base import (
+    AuthKind,
+    ConnectedAccount,
+    FetchRequest,
+    FieldSpec,
+    Page,
+    ServiceDescription,
+    SourceContext,
+    SourceRecord,
+)
 from app.connectors.http import request_with_retries
 from app.connectors.oauth import OAuthEndpoints, build_authorize_url, exchange_code, fresh_access_token, oauth_client
 from app.errors import Invalid, NeedsReauth

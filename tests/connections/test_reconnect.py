@@ -11,7 +11,15 @@ from app.connections.service import decrypt_connection_settings
 from app.contacts.models import Contact
 from app.web import Services
 from tests.conftest import AccountUnderTest, RecordingQueue, Sync
-from tests.connections.flow import CONNECTIONS, callback, connect, connect_through_consent, consent, create_import, start
+from tests.connections.flow import (
+    CONNECTIONS,
+    callback,
+    connect,
+    connect_through_consent,
+    consent,
+    create_import,
+    start,
+)
 from tests.connections.support import ExampleCrm
 from tests.sync.helpers import import_state, make_due
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -10,8 +10,8 @@ import httpx
 
 from app.connectors.base import FetchRequest, Page, SourceContext, SourceRecord
 from app.connectors.shopify import ShopifyConnector
-from tests.simulators.shopify import ManualClock, ShopifySimulator
 from tests.connectors.contract import KnownFingerprints
+from tests.simulators.shopify import ManualClock, ShopifySimulator
 
 SHOP = "acme.myshopify.com"
 TOKEN = "shpat_acme_test_token"

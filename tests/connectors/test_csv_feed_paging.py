@@ -6,7 +6,6 @@ from app.connectors.base import SourceContext
 from tests.connectors.csv_feed_support import KnownFingerprints, fetch
 from tests.simulators.csv_feed import CsvFeedSimulator
 
-
 # --- paging and conditional requests ---------------------------------------------------------
 
 def thousand_rows(count: int = 1234) -> list[list[str]]:

@@ -12,7 +12,6 @@ from app.errors import Invalid, SourceRejected
 from tests.connectors.csv_feed_support import by_id, fetch
 from tests.simulators.csv_feed import CsvFeedSimulator
 
-
 # --- mapping ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("header", [
@@ -138,7 +137,7 @@ async def test_criteria_on_a_missing_column_are_rejected(sim: CsvFeedSimulator, 
 async def test_a_file_without_email_column_is_rejected_naming_its_headers(
         sim: CsvFeedSimulator, context: SourceContext) -> None:
     sim.set_rows(["Name", "Phone"], [["Ann", "1"]])
-    with pytest.raises(SourceRejected, match="no email column.*'Name', 'Phone'"):
+    with pytest.raises(SourceRejected, match=r"no email column.*'Name', 'Phone'"):
         await fetch(context)
 
 

@@ -14,7 +14,6 @@ from app.errors import Invalid, NeedsReauth, RateLimited, SourceRejected, Source
 from tests.connectors.csv_feed_support import FEED_URL, SwitchableResolver, fetch, make_context
 from tests.simulators.csv_feed import CsvFeedSimulator, serve_in_thread
 
-
 # --- size caps -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("max_bytes", "shown"), [(1024, "1 KB"), (512 * 1024, "512 KB"),

@@ -31,7 +31,7 @@ def emails(pages: Any) -> list[str]:
 
 
 async def test_a_full_listing_saves_its_position_then_the_sync_token_of_the_last_page(
-        google: GoogleContactsSimulator, google_context: SourceContext) -> None:  # noqa: F811
+        google: GoogleContactsSimulator, google_context: SourceContext) -> None:
     google.seed(250)
     f = fetcher(google, google_context)
 
@@ -49,7 +49,7 @@ async def test_a_full_listing_saves_its_position_then_the_sync_token_of_the_last
 
 
 async def test_the_page_size_stays_the_same_whatever_the_budget_left(
-        google: GoogleContactsSimulator, google_context: SourceContext) -> None:  # noqa: F811
+        google: GoogleContactsSimulator, google_context: SourceContext) -> None:
     names = google.seed(260)
     f = fetcher(google, google_context)
     for budget in (120, 72, 38, 17, 11, 500):  # the sizes the audit saw sent within one chain
@@ -64,7 +64,7 @@ async def test_the_page_size_stays_the_same_whatever_the_budget_left(
 
 
 async def test_a_budget_ending_mid_page_resumes_exactly_there(
-        google: GoogleContactsSimulator, google_context: SourceContext) -> None:  # noqa: F811
+        google: GoogleContactsSimulator, google_context: SourceContext) -> None:
     names = google.seed(250)
     f = fetcher(google, google_context)
 
@@ -80,7 +80,7 @@ async def test_a_budget_ending_mid_page_resumes_exactly_there(
 
 
 async def test_a_first_page_left_mid_way_is_resumed_by_identity_and_an_edit_there_is_read_again(
-        google: GoogleContactsSimulator, google_context: SourceContext) -> None:  # noqa: F811
+        google: GoogleContactsSimulator, google_context: SourceContext) -> None:
     names = google.seed(30)
     f = fetcher(google, google_context)
     first = await f.fetch(10)
@@ -104,14 +104,14 @@ async def test_a_first_page_left_mid_way_is_resumed_by_identity_and_an_edit_ther
     {"page_token": None, "sync_token": None, "listed": 0, "page_size": 100, "taken": [["people/c1"]]},
 ])
 async def test_a_position_saved_by_an_earlier_version_starts_over(
-        google: GoogleContactsSimulator, google_context: SourceContext, saved: dict[str, Any]) -> None:  # noqa: F811
+        google: GoogleContactsSimulator, google_context: SourceContext, saved: dict[str, Any]) -> None:
     with pytest.raises(CursorExpired):
         await fetcher(google, google_context, cursor=saved).fetch()
     assert listing_calls(google) == []
 
 
 async def test_an_edit_arrives_through_the_sync_token_alone(
-        google: GoogleContactsSimulator, google_context: SourceContext) -> None:  # noqa: F811
+        google: GoogleContactsSimulator, google_context: SourceContext) -> None:
     names = google.seed(12)
     f = fetcher(google, google_context)
     await f.drain()
@@ -128,7 +128,7 @@ async def test_an_edit_arrives_through_the_sync_token_alone(
 
 
 async def test_a_deleted_person_is_neither_imported_nor_anything_else(
-        google: GoogleContactsSimulator, google_context: SourceContext) -> None:  # noqa: F811
+        google: GoogleContactsSimulator, google_context: SourceContext) -> None:
     names = google.seed(5)
     f = fetcher(google, google_context)
     await f.drain()
@@ -142,7 +142,7 @@ async def test_a_deleted_person_is_neither_imported_nor_anything_else(
 
 
 async def test_an_expired_sync_token_is_a_cursor_expired(
-        google: GoogleContactsSimulator, google_context: SourceContext) -> None:  # noqa: F811
+        google: GoogleContactsSimulator, google_context: SourceContext) -> None:
     google.seed(3)
     f = fetcher(google, google_context)
     await f.drain()
@@ -153,7 +153,7 @@ async def test_an_expired_sync_token_is_a_cursor_expired(
 
 
 async def test_an_incremental_listing_longer_than_the_budget_is_paged_on_its_sync_token(
-        google: GoogleContactsSimulator, google_context: SourceContext) -> None:  # noqa: F811
+        google: GoogleContactsSimulator, google_context: SourceContext) -> None:
     names = google.seed(8)
     f = fetcher(google, google_context)
     await f.drain()
@@ -172,7 +172,7 @@ async def test_an_incremental_listing_longer_than_the_budget_is_paged_on_its_syn
 
 
 async def test_changed_parameters_with_a_page_or_sync_token_are_refused_by_the_simulator(
-        google: GoogleContactsSimulator, google_http: httpx.AsyncClient) -> None:  # noqa: F811
+        google: GoogleContactsSimulator, google_http: httpx.AsyncClient) -> None:
     google.seed(3)
     token = google.issue_token_set()["access_token"]
     headers = {"Authorization": f"Bearer {token}"}
@@ -203,7 +203,7 @@ async def test_changed_parameters_with_a_page_or_sync_token_are_refused_by_the_s
 
 
 async def test_a_label_by_name_or_resource_name_keeps_only_its_members(
-        google: GoogleContactsSimulator, google_context: SourceContext) -> None:  # noqa: F811
+        google: GoogleContactsSimulator, google_context: SourceContext) -> None:
     clients = google.add_group("Clients")
     google.seed(4)
     members = [google.add_person(f"client{n}@example.com", groups=[clients]) for n in range(3)]
@@ -216,7 +216,7 @@ async def test_a_label_by_name_or_resource_name_keeps_only_its_members(
 
 
 async def test_an_unknown_label_is_a_refusal_that_says_so(
-        google: GoogleContactsSimulator, google_context: SourceContext) -> None:  # noqa: F811
+        google: GoogleContactsSimulator, google_context: SourceContext) -> None:
     google.seed(2)
     with pytest.raises(SourceRejected, match="no label named 'Ghosts'"):
         await fetcher(google, google_context, criteria={"label": "Ghosts"}).fetch()
@@ -226,8 +226,8 @@ async def test_an_unknown_label_is_a_refusal_that_says_so(
 
 
 async def test_consent_code_and_connect_name_the_google_account(
-        google: GoogleContactsSimulator, google_context: SourceContext,  # noqa: F811
-        google_http: httpx.AsyncClient) -> None:  # noqa: F811
+        google: GoogleContactsSimulator, google_context: SourceContext,
+        google_http: httpx.AsyncClient) -> None:
     connector = GoogleContactsConnector()
     redirect = "http://app.test/oauth/callback"
     url = httpx.URL(connector.authorize_url(google_context, redirect, "st4te"))
@@ -245,7 +245,7 @@ async def test_consent_code_and_connect_name_the_google_account(
 
 
 async def test_connect_refuses_an_incomplete_or_revoked_token_set(
-        google: GoogleContactsSimulator, google_context: SourceContext) -> None:  # noqa: F811
+        google: GoogleContactsSimulator, google_context: SourceContext) -> None:
     connector = GoogleContactsConnector()
     tokens = google.issue_token_set()
     with pytest.raises(Invalid) as missing:
@@ -259,7 +259,7 @@ async def test_connect_refuses_an_incomplete_or_revoked_token_set(
 
 
 async def test_an_expiring_access_token_is_refreshed_and_saved_before_it_is_used(
-        google: GoogleContactsSimulator, google_context: SourceContext) -> None:  # noqa: F811
+        google: GoogleContactsSimulator, google_context: SourceContext) -> None:
     google.rotate_refresh_tokens = True
     google.seed(3)
     f = fetcher(google, google_context)
@@ -282,7 +282,7 @@ async def test_an_expiring_access_token_is_refreshed_and_saved_before_it_is_used
 
 
 async def test_an_access_token_refused_early_is_refreshed_once(
-        google: GoogleContactsSimulator, google_context: SourceContext) -> None:  # noqa: F811
+        google: GoogleContactsSimulator, google_context: SourceContext) -> None:
     google.seed(2)
     f = fetcher(google, google_context)
     google.expire_access_tokens()
@@ -292,7 +292,7 @@ async def test_an_access_token_refused_early_is_refreshed_once(
 
 
 async def test_a_revoked_refresh_token_needs_reauthorisation(
-        google: GoogleContactsSimulator, google_context: SourceContext) -> None:  # noqa: F811
+        google: GoogleContactsSimulator, google_context: SourceContext) -> None:
     google.seed(2)
     f = fetcher(google, google_context)
     f.settings["expires_at"] = 0
@@ -307,7 +307,7 @@ async def test_a_revoked_refresh_token_needs_reauthorisation(
 
 
 async def test_the_first_page_quota_is_a_rate_limit(
-        google: GoogleContactsSimulator, google_context: SourceContext) -> None:  # noqa: F811
+        google: GoogleContactsSimulator, google_context: SourceContext) -> None:
     google.seed(2)
     google.first_page_quota = 0
     with pytest.raises(RateLimited) as limited:
@@ -325,7 +325,7 @@ async def test_the_first_page_quota_is_a_rate_limit(
     (400, {"error": {"code": 400, "status": "INVALID_ARGUMENT", "message": "Bad mask"}}, SourceRejected),
 ])
 async def test_google_error_bodies_map_to_typed_errors(
-        google: GoogleContactsSimulator, google_context: SourceContext,  # noqa: F811
+        google: GoogleContactsSimulator, google_context: SourceContext,
         status: int, body: dict[str, Any], error: type[Exception]) -> None:
     google.seed(1)
     google.fail_next(status, body=body)
@@ -334,7 +334,7 @@ async def test_google_error_bodies_map_to_typed_errors(
 
 
 async def test_a_server_error_is_retried_and_the_page_is_whole(
-        google: GoogleContactsSimulator, google_context: SourceContext) -> None:  # noqa: F811
+        google: GoogleContactsSimulator, google_context: SourceContext) -> None:
     google.seed(4)
     google.fail_next(503)
     google.truncate_next()
@@ -383,7 +383,7 @@ def test_the_birthday_field_has_its_personalization_tag() -> None:
 
 
 async def test_sync_tokens_expire_7_days_after_the_full_sync_they_descend_from(
-        google_context: SourceContext) -> None:  # noqa: F811
+        google_context: SourceContext) -> None:
     now = [time.time()]
     sim = GoogleContactsSimulator(clock=lambda: now[0])
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=sim)) as client:

@@ -45,5 +45,5 @@ class GoogleContactsHarness:
 
 class TestGoogleContactsContract(ConnectorContract):
     @pytest.fixture
-    def harness(self, google: GoogleContactsSimulator, google_context: SourceContext) -> GoogleContactsHarness:  # noqa: F811
+    def harness(self, google: GoogleContactsSimulator, google_context: SourceContext) -> GoogleContactsHarness:
         return GoogleContactsHarness(google, google_context)

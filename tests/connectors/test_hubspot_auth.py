@@ -13,8 +13,14 @@ import pytest
 from app.connectors.base import SourceContext
 from app.connectors.hubspot import HubSpotConnector
 from app.errors import Invalid, NeedsReauth
-from tests.connectors.hubspot_support import (REDIRECT_URI, hubspot, hubspot_context, hubspot_http,  # noqa: F401
-                                              oauth_engine, private_app_engine)
+from tests.connectors.hubspot_support import (  # noqa: F401
+    REDIRECT_URI,
+    hubspot,
+    hubspot_context,
+    hubspot_http,
+    oauth_engine,
+    private_app_engine,
+)
 from tests.simulators.hubspot import PRIVATE_APP_TOKEN, SEARCH_PATH, HubSpotSimulator
 
 
@@ -26,7 +32,7 @@ def token_set(sim: HubSpotSimulator, expires_in: float | None = None, scope: str
 
 
 async def test_a_private_app_token_connects_and_names_the_portal(
-    hubspot: HubSpotSimulator, hubspot_context: SourceContext  # noqa: F811
+    hubspot: HubSpotSimulator, hubspot_context: SourceContext
 ) -> None:
     connected = await HubSpotConnector().connect({"private_app_token": f" {PRIVATE_APP_TOKEN} "}, hubspot_context)
 
@@ -42,7 +48,7 @@ async def test_a_private_app_token_connects_and_names_the_portal(
     ({}, "access_token"),
 ])
 async def test_refused_or_malformed_settings_are_invalid(
-    settings: dict[str, Any], key: str | None, hubspot_context: SourceContext  # noqa: F811
+    settings: dict[str, Any], key: str | None, hubspot_context: SourceContext
 ) -> None:
     with pytest.raises(Invalid) as refused:
         await HubSpotConnector().connect(settings, hubspot_context)
@@ -51,15 +57,15 @@ async def test_refused_or_malformed_settings_are_invalid(
 
 
 async def test_a_private_app_without_the_contacts_scope_is_refused(
-    hubspot: HubSpotSimulator, hubspot_context: SourceContext  # noqa: F811
+    hubspot: HubSpotSimulator, hubspot_context: SourceContext
 ) -> None:
     hubspot.private_app_tokens["pat-na1-no-scope"] = ("crm.objects.companies.read",)
-    with pytest.raises(Invalid, match="crm.objects.contacts.read"):
+    with pytest.raises(Invalid, match=r"crm\.objects\.contacts\.read"):
         await HubSpotConnector().connect({"private_app_token": "pat-na1-no-scope"}, hubspot_context)
 
 
 async def test_an_oauth_token_set_connects_and_names_the_portal_and_domain(
-    hubspot: HubSpotSimulator, hubspot_context: SourceContext  # noqa: F811
+    hubspot: HubSpotSimulator, hubspot_context: SourceContext
 ) -> None:
     tokens = token_set(hubspot)
     connected = await HubSpotConnector().connect(tokens, hubspot_context)
@@ -69,7 +75,7 @@ async def test_an_oauth_token_set_connects_and_names_the_portal_and_domain(
 
 
 async def test_the_consent_round_trip_gives_a_token_set_that_connects(
-    hubspot: HubSpotSimulator, hubspot_http: httpx.AsyncClient, hubspot_context: SourceContext  # noqa: F811
+    hubspot: HubSpotSimulator, hubspot_http: httpx.AsyncClient, hubspot_context: SourceContext
 ) -> None:
     connector = HubSpotConnector()
     url = connector.authorize_url(hubspot_context, REDIRECT_URI, "state-1")
@@ -89,7 +95,7 @@ async def test_the_consent_round_trip_gives_a_token_set_that_connects(
 
 
 async def test_an_expiring_token_set_is_refreshed_at_connect(
-    hubspot: HubSpotSimulator, hubspot_context: SourceContext  # noqa: F811
+    hubspot: HubSpotSimulator, hubspot_context: SourceContext
 ) -> None:
     tokens = token_set(hubspot, expires_in=-10)
     hubspot.oauth.expire_access_tokens()
@@ -102,10 +108,10 @@ async def test_an_expiring_token_set_is_refreshed_at_connect(
 
 
 async def test_a_revoked_or_unscoped_token_set_does_not_connect(
-    hubspot: HubSpotSimulator, hubspot_context: SourceContext  # noqa: F811
+    hubspot: HubSpotSimulator, hubspot_context: SourceContext
 ) -> None:
     unscoped = token_set(hubspot, scope="oauth")
-    with pytest.raises(Invalid, match="crm.objects.contacts.read"):
+    with pytest.raises(Invalid, match=r"crm\.objects\.contacts\.read"):
         await HubSpotConnector().connect(unscoped, hubspot_context)
 
     tokens = token_set(hubspot)
@@ -116,7 +122,7 @@ async def test_a_revoked_or_unscoped_token_set_does_not_connect(
 
 
 async def test_without_an_oauth_client_configured_oauth_is_refused(
-    hubspot: HubSpotSimulator, hubspot_context: SourceContext  # noqa: F811
+    hubspot: HubSpotSimulator, hubspot_context: SourceContext
 ) -> None:
     bare = SourceContext(http=hubspot_context.http, production=False, max_bytes=1000, endpoints=hubspot_context.endpoints)
     with pytest.raises(Invalid, match="AUTOIMPORT_HUBSPOT_CLIENT_ID"):
@@ -126,7 +132,7 @@ async def test_without_an_oauth_client_configured_oauth_is_refused(
 
 
 async def test_an_expired_access_token_is_refreshed_and_saved_before_it_is_used(
-    hubspot: HubSpotSimulator, hubspot_context: SourceContext  # noqa: F811
+    hubspot: HubSpotSimulator, hubspot_context: SourceContext
 ) -> None:
     hubspot.seed(3)
     hubspot.oauth.rotate_refresh_tokens = True
@@ -150,7 +156,7 @@ async def test_an_expired_access_token_is_refreshed_and_saved_before_it_is_used(
 
 
 async def test_a_revoked_refresh_token_needs_reauthorisation(
-    hubspot: HubSpotSimulator, hubspot_context: SourceContext  # noqa: F811
+    hubspot: HubSpotSimulator, hubspot_context: SourceContext
 ) -> None:
     hubspot.seed(3)
     tokens = token_set(hubspot, expires_in=-1)
@@ -164,7 +170,7 @@ async def test_a_revoked_refresh_token_needs_reauthorisation(
 
 
 async def test_a_private_app_token_is_used_as_it_is(
-    hubspot: HubSpotSimulator, hubspot_context: SourceContext  # noqa: F811
+    hubspot: HubSpotSimulator, hubspot_context: SourceContext
 ) -> None:
     hubspot.seed(2)
     assert len(await private_app_engine(hubspot_context).sync(500)) == 2
@@ -180,7 +186,7 @@ def oauth_calls(sim: HubSpotSimulator) -> list[tuple[str, str]]:
 
 
 async def test_connect_introspects_the_token_with_the_client_credentials_in_the_form(
-    hubspot: HubSpotSimulator, hubspot_context: SourceContext  # noqa: F811
+    hubspot: HubSpotSimulator, hubspot_context: SourceContext
 ) -> None:
     tokens = token_set(hubspot)
     await HubSpotConnector().connect(tokens, hubspot_context)
@@ -192,7 +198,7 @@ async def test_connect_introspects_the_token_with_the_client_credentials_in_the_
 
 
 async def test_a_refresh_connect_and_revocation_never_use_a_deprecated_v1_path(
-    hubspot: HubSpotSimulator, hubspot_context: SourceContext  # noqa: F811
+    hubspot: HubSpotSimulator, hubspot_context: SourceContext
 ) -> None:
     tokens = token_set(hubspot, expires_in=-10)
     connected = await HubSpotConnector().connect(tokens, hubspot_context)
@@ -205,7 +211,7 @@ async def test_a_refresh_connect_and_revocation_never_use_a_deprecated_v1_path(
 
 
 async def test_an_introspection_that_does_not_say_active_does_not_connect(
-    hubspot: HubSpotSimulator, hubspot_context: SourceContext  # noqa: F811
+    hubspot: HubSpotSimulator, hubspot_context: SourceContext
 ) -> None:
     tokens = token_set(hubspot)
     info = hubspot.oauth.token_info
@@ -217,7 +223,7 @@ async def test_an_introspection_that_does_not_say_active_does_not_connect(
 
 
 async def test_the_simulated_oauth_api_answers_what_its_spec_declares(
-    hubspot: HubSpotSimulator, hubspot_http: httpx.AsyncClient  # noqa: F811
+    hubspot: HubSpotSimulator, hubspot_http: httpx.AsyncClient
 ) -> None:
     tokens = hubspot.oauth.issue_tokens()
     client = {"client_id": "hubspot-client-id", "client_secret": "hubspot-client-secret"}

@@ -48,5 +48,5 @@ class HubSpotHarness:
 
 class TestHubSpotContract(ConnectorContract):
     @pytest.fixture
-    def harness(self, hubspot: HubSpotSimulator, hubspot_context: SourceContext) -> HubSpotHarness:  # noqa: F811
+    def harness(self, hubspot: HubSpotSimulator, hubspot_context: SourceContext) -> HubSpotHarness:
         return HubSpotHarness(hubspot, hubspot_context)

@@ -27,7 +27,7 @@ def search_page(after: int, limit: int = 200) -> dict[str, Any]:
 
 
 async def test_naive_after_paging_hits_the_10000_cap_of_the_simulator(
-    hubspot: HubSpotSimulator, hubspot_http: httpx.AsyncClient  # noqa: F811
+    hubspot: HubSpotSimulator, hubspot_http: httpx.AsyncClient
 ) -> None:
     hubspot.seed(10_050, modified_ms=ONE_MOMENT)
     headers = {"Authorization": f"Bearer {PRIVATE_APP_TOKEN}"}
@@ -46,7 +46,7 @@ async def test_naive_after_paging_hits_the_10000_cap_of_the_simulator(
 
 
 async def test_contacts_sharing_a_timestamp_come_in_no_id_order(
-    hubspot: HubSpotSimulator, hubspot_http: httpx.AsyncClient  # noqa: F811
+    hubspot: HubSpotSimulator, hubspot_http: httpx.AsyncClient
 ) -> None:
     hubspot.seed(50, modified_ms=ONE_MOMENT)
     response = await hubspot_http.post(SEARCH_PATH, json=search_page(0, 50),
@@ -56,7 +56,7 @@ async def test_contacts_sharing_a_timestamp_come_in_no_id_order(
 
 
 async def test_12000_contacts_sharing_one_timestamp_arrive_once_each_within_the_budget(
-    hubspot: HubSpotSimulator, hubspot_context: SourceContext  # noqa: F811
+    hubspot: HubSpotSimulator, hubspot_context: SourceContext
 ) -> None:
     hubspot.seed(12_000, modified_ms=ONE_MOMENT)
     engine = private_app_engine(hubspot_context)
@@ -71,7 +71,7 @@ async def test_12000_contacts_sharing_one_timestamp_arrive_once_each_within_the_
 
 
 async def test_a_page_cut_inside_a_timestamp_skips_and_repeats_nothing(
-    hubspot: HubSpotSimulator, hubspot_context: SourceContext  # noqa: F811
+    hubspot: HubSpotSimulator, hubspot_context: SourceContext
 ) -> None:
     for group in range(60):  # 60 timestamps of 1..13 contacts each
         moment = hubspot.tick()
@@ -91,7 +91,7 @@ async def test_a_page_cut_inside_a_timestamp_skips_and_repeats_nothing(
 
 
 async def test_a_sync_resumes_from_any_committed_cursor(
-    hubspot: HubSpotSimulator, hubspot_context: SourceContext  # noqa: F811
+    hubspot: HubSpotSimulator, hubspot_context: SourceContext
 ) -> None:
     hubspot.seed(300, modified_ms=ONE_MOMENT)
     hubspot.seed(300, domain="later.example")
@@ -107,7 +107,7 @@ async def test_a_sync_resumes_from_any_committed_cursor(
 
 
 async def test_an_edit_during_a_listing_is_neither_lost_nor_looping(
-    hubspot: HubSpotSimulator, hubspot_context: SourceContext  # noqa: F811
+    hubspot: HubSpotSimulator, hubspot_context: SourceContext
 ) -> None:
     ids = hubspot.seed(500)
     engine = private_app_engine(hubspot_context)
@@ -123,7 +123,7 @@ async def test_an_edit_during_a_listing_is_neither_lost_nor_looping(
 
 
 async def test_contacts_modified_in_the_last_seconds_wait_for_the_index(
-    hubspot: HubSpotSimulator, hubspot_context: SourceContext  # noqa: F811
+    hubspot: HubSpotSimulator, hubspot_context: SourceContext
 ) -> None:
     hubspot.seed(3)
     hubspot.add_contact("fresh@example.com", modified_ms=int(time.time() * 1000))
@@ -135,7 +135,7 @@ async def test_contacts_modified_in_the_last_seconds_wait_for_the_index(
 
 
 async def test_the_lifecycle_stage_criterion_is_a_search_filter(
-    hubspot: HubSpotSimulator, hubspot_context: SourceContext  # noqa: F811
+    hubspot: HubSpotSimulator, hubspot_context: SourceContext
 ) -> None:
     hubspot.seed(5, lifecyclestage="lead")
     hubspot.seed(4, domain="customers.example", lifecyclestage="customer")
@@ -149,7 +149,7 @@ async def test_the_lifecycle_stage_criterion_is_a_search_filter(
 
 
 async def test_contacts_map_to_records_with_custom_fields_and_consent(
-    hubspot: HubSpotSimulator, hubspot_context: SourceContext  # noqa: F811
+    hubspot: HubSpotSimulator, hubspot_context: SourceContext
 ) -> None:
     hubspot.add_contact("ada@example.com", firstname="Ada", lastname="Lovelace", phone="", mobilephone="+39 333 1",
                         company="Acme", jobtitle="CTO", lifecyclestage="marketingqualifiedlead", city="Milan",
@@ -170,7 +170,7 @@ async def test_contacts_map_to_records_with_custom_fields_and_consent(
 
 
 async def test_a_429_without_retry_after_waits_the_limits_interval(
-    hubspot_context: SourceContext, hubspot: HubSpotSimulator  # noqa: F811
+    hubspot_context: SourceContext, hubspot: HubSpotSimulator
 ) -> None:
     hubspot.seed(3)
     hubspot.search_requests_per_second = 1
@@ -184,7 +184,7 @@ async def test_a_429_without_retry_after_waits_the_limits_interval(
 
 
 async def test_a_failure_after_a_first_search_keeps_what_was_read(
-    hubspot: HubSpotSimulator, hubspot_context: SourceContext  # noqa: F811
+    hubspot: HubSpotSimulator, hubspot_context: SourceContext
 ) -> None:
     hubspot.seed(450)
     hubspot.fail_on_search(2, 401)
@@ -200,7 +200,7 @@ async def test_a_failure_after_a_first_search_keeps_what_was_read(
 
 
 async def test_non_json_answers_are_retried_then_unavailable(
-    hubspot: HubSpotSimulator, hubspot_context: SourceContext  # noqa: F811
+    hubspot: HubSpotSimulator, hubspot_context: SourceContext
 ) -> None:
     hubspot.seed(3)
     hubspot.malform_next(2)
@@ -211,7 +211,7 @@ async def test_non_json_answers_are_retried_then_unavailable(
         await private_app_engine(hubspot_context).sync(500)
 
 
-async def test_an_unreadable_cursor_restarts_the_retrieval(hubspot_context: SourceContext) -> None:  # noqa: F811
+async def test_an_unreadable_cursor_restarts_the_retrieval(hubspot_context: SourceContext) -> None:
     request = FetchRequest(settings={"private_app_token": PRIVATE_APP_TOKEN}, criteria={},
                            cursor={"after": "9800"}, limit=10, fingerprints=KnownFingerprints(),
                            context=hubspot_context)
@@ -221,7 +221,7 @@ async def test_an_unreadable_cursor_restarts_the_retrieval(hubspot_context: Sour
 
 
 async def test_a_revoked_private_app_token_needs_reauthorisation(
-    hubspot: HubSpotSimulator, hubspot_context: SourceContext  # noqa: F811
+    hubspot: HubSpotSimulator, hubspot_context: SourceContext
 ) -> None:
     hubspot.seed(2)
     hubspot.revoke_private_app_tokens()

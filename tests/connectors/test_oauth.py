@@ -12,8 +12,14 @@ import httpx
 import pytest
 
 from app.connectors.base import FetchRequest, OAuthClient, SourceContext
-from app.connectors.oauth import (REFRESH_AHEAD, OAuthEndpoints, build_authorize_url, exchange_code,
-                                  fresh_access_token, oauth_client)
+from app.connectors.oauth import (
+    REFRESH_AHEAD,
+    OAuthEndpoints,
+    build_authorize_url,
+    exchange_code,
+    fresh_access_token,
+    oauth_client,
+)
 from app.errors import Invalid, NeedsReauth, SourceUnavailable
 from tests.connectors.csv_feed_support import KnownFingerprints
 from tests.simulators.oauth import OAuthSimulator
@@ -182,7 +188,7 @@ async def test_a_refused_refresh_needs_reauth_without_retries(auth: OAuthSimulat
     auth.fail_next(status, body=body)
     saver = SavedSettings()
     settings = {"access_token": "at-old", "refresh_token": "rt-secret-value", "expires_at": 0}
-    with pytest.raises(NeedsReauth, match="access was revoked.*reconnect") as raised:
+    with pytest.raises(NeedsReauth, match=r"access was revoked.*reconnect") as raised:
         await fresh_access_token(fetch_request(context, settings, saver), ENDPOINTS, client)
     assert "rt-secret-value" not in str(raised.value) and "at-old" not in str(raised.value)
     assert auth.count("/token") == 1 and saver.saved == []

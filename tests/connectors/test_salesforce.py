@@ -17,8 +17,13 @@ from app.connectors.salesforce import SalesforceConnector
 from app.connectors.salesforce_api import ResponseAction, classify_salesforce_response
 from app.errors import Invalid, NeedsReauth, RateLimited, SourceRejected
 from tests.connectors.contract import EngineLike, emails
-from tests.connectors.salesforce_support import (REDIRECT_URI, SalesforceHarness, connection_settings, make_client,
-                                                 make_context)
+from tests.connectors.salesforce_support import (
+    REDIRECT_URI,
+    SalesforceHarness,
+    connection_settings,
+    make_client,
+    make_context,
+)
 from tests.simulators.salesforce import ORG_ID, USER_ID, SalesforceSimulator
 
 

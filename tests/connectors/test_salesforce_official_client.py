@@ -12,6 +12,7 @@ and refresh are covered against the generic OAuth simulator, not by this client.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -127,6 +128,6 @@ def test_the_errors_the_connector_handles_reach_the_client_as_salesforce_sends_t
         error = raised.value
         assert isinstance(error, kind)
         assert error.content[0]["errorCode"] == code and error.content[0]["message"]
-        body = ("[" + ",".join('{"errorCode": "%s", "message": "m"}' % e["errorCode"] for e in error.content) + "]")
+        body = ("[" + ",".join(json.dumps({"errorCode": e["errorCode"], "message": "m"}) for e in error.content) + "]")
         assert classify_salesforce_response(error.status, {}, body.encode()) is action
     print(f"simple-salesforce errors: {len(sim.requests)} requests, {len(cases) * 3} fields checked")

@@ -15,8 +15,17 @@ from app.connectors.base import SourceContext
 from app.connectors.shopify import ProtectedCustomerData, ShopifyConnector, run_query
 from app.connectors.shopify_mapping import DEFAULT_API_VERSION, DESCRIPTION, PAGE_SIZE, normalise_shop
 from app.errors import Invalid, NeedsReauth, RateLimited, SourceRejected, SourceUnavailable
-from tests.connectors.shopify_support import (SETTINGS, SHOP, TOKEN, KnownFingerprints, drain, fetch, make_context,
-                                              make_simulator, simulator_client)
+from tests.connectors.shopify_support import (
+    SETTINGS,
+    SHOP,
+    TOKEN,
+    KnownFingerprints,
+    drain,
+    fetch,
+    make_context,
+    make_simulator,
+    simulator_client,
+)
 from tests.simulators.shopify import ManualClock, ShopifySimulator
 
 GRAPHQL = f"http://shopify.test/{SHOP}/admin/api/{DEFAULT_API_VERSION}/graphql.json"

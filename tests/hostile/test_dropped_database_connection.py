@@ -7,13 +7,11 @@ import asyncpg
 import pytest
 from arq.worker import Retry
 
-from app.autoimports.models import SyncOutcome, SyncRun
+from app.autoimports.models import AutoImport, SyncOutcome, SyncRun
 from app.contacts.models import Contact
-
+from app.db import is_connection_lost
 from tests.conftest import HEADER, AccountUnderTest, Backend, Sync, connect_feed, create_feed_import, rows
 from tests.simulators.csv_feed import CsvFeedSimulator
-from app.db import is_connection_lost
-from app.autoimports.models import AutoImport
 from workers.tasks import sync_external_account_task
 
 

@@ -17,6 +17,7 @@ external account per tick slot, which also sends duplicate jobs the leases must 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import signal
 import subprocess
@@ -168,7 +169,7 @@ async def _assert_no_overlapping_syncs(accounts: list[int]) -> int:
         intervals[ext].append((start, end))
     for ext, runs in intervals.items():
         runs.sort()
-        for (_, previous_end), (next_start, _) in zip(runs, runs[1:]):
+        for (_, previous_end), (next_start, _) in itertools.pairwise(runs):
             assert next_start >= previous_end, f"two syncs of external account {ext} overlapped"
     return sum(len(runs) for runs in intervals.values())
 

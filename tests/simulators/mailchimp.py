@@ -171,10 +171,10 @@ class MailchimpSimulator:
         last = ["Lovelace", "Turing", "Hopper", "Torvalds", "Hamilton", "Thompson", "Liskov", "Ritchie"]
         statuses = ["subscribed"] * 12 + ["unsubscribed", "cleaned", "pending", "archived"]
         for n in range(count):
-            f, l = rng.choice(first), rng.choice(last)
-            self.add_member(f"{f}.{l}.{n}@example.com".lower(), status=rng.choice(statuses),
+            given, family = rng.choice(first), rng.choice(last)
+            self.add_member(f"{given}.{family}.{n}@example.com".lower(), status=rng.choice(statuses),
                             tags=tuple(rng.sample(["customer", "vip", "webinar"], rng.randint(0, 2))),
-                            FNAME=f, LNAME=l, COMPANY=rng.choice(["Acme", "Globex", ""]), BIRTHDAY="04/17")
+                            FNAME=given, LNAME=family, COMPANY=rng.choice(["Acme", "Globex", ""]), BIRTHDAY="04/17")
 
     # -- scripting ------------------------------------------------------------------------
 

@@ -51,9 +51,8 @@ VERSIONS = ("64.0", "65.0", "66.0", "67.0", "68.0")
 COMMON_FIELDS = ("Id", "Email", "FirstName", "LastName", "Name", "Phone", "MobilePhone", "HasOptedOutOfEmail",
                  "SystemModstamp", "CreatedDate", "LastModifiedDate", "OwnerId", "Title", "LeadSource", "IsDeleted")
 OBJECT_FIELDS = {
-    "Contact": COMMON_FIELDS + ("AccountId", "Account.Name", "MailingCity", "MailingState", "MailingPostalCode",
-                                "MailingCountry", "Department"),
-    "Lead": COMMON_FIELDS + ("Company", "City", "State", "PostalCode", "Country", "Status", "IsConverted"),
+    "Contact": (*COMMON_FIELDS, "AccountId", "Account.Name", "MailingCity", "MailingState", "MailingPostalCode", "MailingCountry", "Department"),
+    "Lead": (*COMMON_FIELDS, "Company", "City", "State", "PostalCode", "Country", "Status", "IsConverted"),
 }
 PREFIX = {"Contact": "003", "Lead": "00Q"}
 LEAD_STATUSES = (("Open - Not Contacted", True), ("Working - Contacted", True), ("Closed - Converted", True),
@@ -200,15 +199,15 @@ class SalesforceSimulator:
         last = ["Lovelace", "Turing", "Hopper", "Torvalds", "Hamilton", "Thompson", "Liskov", "Ritchie"]
         for n in range(count):
             sobject = "Lead" if n % 3 == 0 else "Contact"
-            f, l = rng.choice(first), rng.choice(last)
-            extra: dict[str, Any] = {"FirstName": f, "LastName": l, "Title": rng.choice(["CTO", "Buyer", "VP Sales"]),
+            given, family = rng.choice(first), rng.choice(last)
+            extra: dict[str, Any] = {"FirstName": given, "LastName": family, "Title": rng.choice(["CTO", "Buyer", "VP Sales"]),
                                      "Phone": f"+1415555{n:04d}", "HasOptedOutOfEmail": n % 17 == 5}
             if sobject == "Lead":
                 extra |= {"Status": rng.choice([s for s, active in LEAD_STATUSES if active]),
                           "Company": rng.choice(["Initech", "Globex", "Umbrella"]), "City": "Springfield"}
             else:
                 extra |= {"Account": {"Name": rng.choice(["Acme", "Hooli", "Stark"])}, "MailingCity": "Boston"}
-            self.add(sobject, f"{f}.{l}.{n}@example.com".lower() if n % 50 != 7 else None, **extra)
+            self.add(sobject, f"{given}.{family}.{n}@example.com".lower() if n % 50 != 7 else None, **extra)
 
     # -- scripting ------------------------------------------------------------------------
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from app.contacts.models import Contact
 from tests.conftest import HEADER, AccountUnderTest, Sync, connect_feed, create_feed_import
 from tests.simulators.csv_feed import CsvFeedSimulator

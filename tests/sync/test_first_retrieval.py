@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from app.contacts.models import Contact
 from tests.conftest import HEADER, AccountUnderTest, Sync, connect_feed, create_feed_import, rows
 from tests.simulators.csv_feed import CsvFeedSimulator

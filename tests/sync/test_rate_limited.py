@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 import pytest
 
 from app.autoimports.models import AutoImport
-from app.autoimports.service import RATE_LIMITED_RUNS_KEPT
 from app.config import Settings
 from app.contacts.models import Contact
+from app.sync.history import RATE_LIMITED_RUNS_KEPT
 from tests.conftest import HEADER, AccountUnderTest, RecordingQueue, Sync, connect_feed, create_feed_import, rows
 from tests.simulators.csv_feed import CsvFeedSimulator
 from tests.sync.helpers import import_state, last_run, now, problem

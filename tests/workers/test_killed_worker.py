@@ -14,14 +14,16 @@ import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import cast
 
 import pytest
 from arq.connections import ArqRedis
 
 from app.autoimports.models import AutoImport, SyncOutcome, SyncRun
-from app.sync.schedule import SYNC_TASK, immediate_job_id
 from app.config import Settings
+from app.connections.models import ExternalAccount
 from app.contacts.models import Contact
+from app.sync.schedule import SYNC_TASK, immediate_job_id
 from tests.conftest import HEADER, AccountUnderTest, connect_feed, create_feed_import, rows
 from tests.simulators.csv_feed import CsvFeedSimulator, serve_in_thread
 
@@ -57,7 +59,7 @@ def _stop_worker(worker: subprocess.Popen[bytes], log: Path) -> None:
     except subprocess.TimeoutExpired:
         worker.kill()
         tail = log.read_text(errors="replace")[-4000:]
-        raise AssertionError(f"the worker did not stop within {STOP_TIMEOUT} s of SIGINT; its log ends:\n{tail}")
+        raise AssertionError(f"the worker did not stop within {STOP_TIMEOUT} s of SIGINT; its log ends:\n{tail}") from None
 
 
 async def _wait_for(condition, timeout: float, what: str) -> None:  # type: ignore[no-untyped-def]
@@ -81,7 +83,7 @@ async def test_a_sync_killed_mid_way_resumes_and_ends_equal_to_the_source(
         account = acme.account.id
 
         async def partly_synced() -> bool:
-            return 0 < await Contact.filter(account_id=account).count()
+            return await Contact.filter(account_id=account).count() > 0
 
         worker = _start_worker(settings, repo_root, log)
         try:
@@ -98,10 +100,18 @@ async def test_a_sync_killed_mid_way_resumes_and_ends_equal_to_the_source(
             finished = await SyncRun.filter(auto_import_id=import_id, outcome=SyncOutcome.COMPLETED).exists()
             return finished and await Contact.filter(account_id=account).count() == CONTACTS
 
-        restarted = _start_worker(settings, repo_root, log)
-        # What the next minute's tick (or a user's "sync now") does: queue the account again. The
-        # killed job itself is retried by arq only once its in-progress key expires (timeout + 10 s).
         external_account_id = (await AutoImport.get(id=import_id)).external_account_id
+
+        async def lease_ran_out() -> bool:
+            lease = await ExternalAccount.get(id=external_account_id).values_list("lease_until", flat=True)
+            return lease is None or cast(datetime, lease) < datetime.now(timezone.utc)
+
+        restarted = _start_worker(settings, repo_root, log)
+        # What the next minute's tick (or a user's "sync now") does once the killed worker's lease
+        # has run out: queue the account again. Queued earlier, the job finds the lease held and
+        # does nothing, and the test would wait for the tick (up to a minute); the killed job
+        # itself is retried by arq only once its in-progress key expires (timeout + 10 s).
+        await _wait_for(lease_ran_out, 30, "the killed worker's lease to run out")
         await redis_pool.enqueue_job(SYNC_TASK, external_account_id,
                                      _job_id=immediate_job_id(external_account_id, datetime.now(timezone.utc)))
         try:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import gzip
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -32,14 +32,14 @@ from tests.connectors.official.discovery import Checked
 BUILT_IN = {"String": str, "ID": str, "Boolean": bool, "Int": int}
 
 
-@lru_cache(maxsize=None)  # a schema takes a second or two to build: once per version and run
+@cache  # a schema takes a second or two to build: once per version and run
 def load_schema(path: Path) -> GraphQLSchema:
     schema = build_client_schema(json.loads(gzip.decompress(path.read_bytes()))["data"])
     # Shopify's published schema deprecates some implementations of interface fields that the
     # interface does not deprecate (`ChannelDefinition.id`...), which graphql-core's schema check
     # (a rule of the spec's draft) refuses before it validates any document. The schema is taken
     # as Shopify publishes it: that check is marked done, with nothing found.
-    schema._validation_errors = []  # noqa: SLF001 - graphql-core's own cache of that check
+    schema._validation_errors = []
     return schema
 
 

@@ -152,10 +152,9 @@ def test_the_official_client_reads_the_errors_the_connector_handles(
             call.execute()
         return raised.value
 
-    first = listing().execute()
-    while "nextSyncToken" not in (last := listing(pageToken=(last if "last" in locals() else first)["nextPageToken"])
-                                  .execute()):
-        pass
+    first = last = listing().execute()
+    while "nextSyncToken" not in last:
+        last = listing(pageToken=last["nextPageToken"]).execute()
     resized = refusal(connections.list(resourceName="people/me", personFields=PERSON_FIELDS, pageSize=PAGE_SIZE - 1,
                                        requestSyncToken=True, pageToken=first["nextPageToken"]))
     google.rate_limit_next()

@@ -6,7 +6,7 @@ and every answer the simulator gives against the response model, key by key."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from functools import lru_cache
+from functools import cache
 
 import httpx
 import pytest
@@ -30,7 +30,7 @@ OPERATIONS = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def declarations(version: str) -> Declarations:
     root = official(f"pipedrive/versions/{version}")
     return Declarations.read(root / "models", root / "api")

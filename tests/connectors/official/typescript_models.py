@@ -147,7 +147,7 @@ class Declarations:
                 continue
             kind, value = declared[name].strip(), values[-1]
             literals = [o.strip("'") for o in _split(kind, "|") if o.startswith("'")]
-            if kind == "number" and not re.fullmatch(r"-?\d+(\.\d+)?", value) or \
-                    kind == "boolean" and value not in ("true", "false") or literals and value not in literals:
+            if (kind == "number" and not re.fullmatch(r"-?\d+(\.\d+)?", value)) or \
+                    (kind == "boolean" and value not in ("true", "false")) or (literals and value not in literals):
                 checked.problems.append(f"{request_interface}: {name}={value!r} is not a {kind}")
         return checked

@@ -4,23 +4,20 @@ expiry of sync and access tokens, revoked access."""
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
 
-import httpx
 import pytest
 
 import app.connectors.registry
 from app.autoimports.models import AutoImport
 from app.autoimports.service import create_auto_import
-from app.config import Settings
 from app.connections.models import Connection, ConnectionStatus
 from app.connections.service import connect_service, decrypt_connection_settings
 from app.connectors.base import SourceContext
 from app.connectors.google_contacts import GoogleContactsConnector
 from app.contacts.models import Contact, CustomField, FieldValue
 from app.web import Services
-from tests.conftest import AccountUnderTest, Sync
-from tests.connectors.google_contacts_support import ENDPOINTS, listing_calls, make_context
+from tests.conftest import AccountUnderTest, SourceContexts, Sync
+from tests.connectors.google_contacts_support import CLIENT, ENDPOINTS, listing_calls
 from tests.simulators.google_contacts import GoogleContactsSimulator
 from tests.sync.helpers import make_due
 
@@ -38,16 +35,9 @@ def google() -> GoogleContactsSimulator:
 
 
 @pytest.fixture
-async def google_http(google: GoogleContactsSimulator) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=google)) as client:
-        yield client
-
-
-@pytest.fixture
-def source(google_http: httpx.AsyncClient, settings: Settings) -> SourceContext:
+def source(google: GoogleContactsSimulator, source_for: SourceContexts) -> SourceContext:
     """Overrides tests/conftest.py's: the engine talks to the Google simulator."""
-    assert ENDPOINTS
-    return make_context(google_http, retries=1)
+    return source_for(google, endpoints=ENDPOINTS, oauth_clients={"google_contacts": CLIENT})
 
 
 async def start_import(acme: AccountUnderTest, services: Services, google: GoogleContactsSimulator,

@@ -4,10 +4,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx
 import pytest
 
 import app.connectors.registry
@@ -20,9 +18,16 @@ from app.connectors.hubspot import HubSpotConnector
 from app.contacts.models import Contact
 from app.errors import Invalid
 from app.web import Services
-from tests.conftest import AccountUnderTest, Sync
-from tests.simulators.hubspot import (CLIENT_ID, CLIENT_SECRET, PRIVATE_APP_TOKEN, SEARCH_PATH, START,
-                                      HubSpotSimulator, to_ms)
+from tests.conftest import AccountUnderTest, SourceContexts, Sync
+from tests.simulators.hubspot import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    PRIVATE_APP_TOKEN,
+    SEARCH_PATH,
+    START,
+    HubSpotSimulator,
+    to_ms,
+)
 from tests.sync.helpers import contact, import_state, last_run, make_due, problem
 
 BASE = "http://hubspot.test"
@@ -51,17 +56,10 @@ def hubspot() -> HubSpotSimulator:
 
 
 @pytest.fixture
-async def hubspot_http(hubspot: HubSpotSimulator) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=hubspot)) as client:
-        yield client
-
-
-@pytest.fixture
-def source(hubspot_http: httpx.AsyncClient, settings: Settings) -> SourceContext:
+def source(hubspot: HubSpotSimulator, source_for: SourceContexts) -> SourceContext:
     """The engine's source context, pointed at the HubSpot simulator (overrides tests/conftest.py's)."""
-    return SourceContext(http=hubspot_http, production=False, max_bytes=settings.csv_max_bytes, retries=1,
-                         max_inline_wait=0.01, endpoints={"hubspot": BASE, "hubspot_authorize": f"{BASE}/oauth/authorize"},
-                         oauth_clients={"hubspot": OAuthClient(CLIENT_ID, CLIENT_SECRET)})
+    return source_for(hubspot, endpoints={"hubspot": BASE, "hubspot_authorize": f"{BASE}/oauth/authorize"},
+                      oauth_clients={"hubspot": OAuthClient(CLIENT_ID, CLIENT_SECRET)})
 
 
 def token_set(sim: HubSpotSimulator, expires_in: float = 1800) -> dict[str, Any]:

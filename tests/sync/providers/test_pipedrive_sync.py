@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime, timezone
 
-import httpx
 import pytest
 
 import app.connectors.registry
 from app.autoimports.service import create_auto_import
-from app.config import Settings
 from app.connections.models import Connection
 from app.connections.service import connect_service
 from app.connectors.base import SourceContext
@@ -18,7 +15,7 @@ from app.connectors.pipedrive import PipedriveConnector
 from app.contacts.models import Contact, ContactStatus, CustomField, FieldValue
 from app.errors import Invalid
 from app.web import Services
-from tests.conftest import AccountUnderTest, Sync
+from tests.conftest import AccountUnderTest, SourceContexts, Sync
 from tests.connectors.pipedrive_support import BASE, SETTINGS
 from tests.simulators.pipedrive import EPOCH, PipedriveSimulator
 from tests.sync.helpers import contact, sync_again
@@ -39,10 +36,8 @@ def pipedrive() -> PipedriveSimulator:
 
 
 @pytest.fixture
-async def source(pipedrive: PipedriveSimulator, settings: Settings) -> AsyncIterator[SourceContext]:
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=pipedrive)) as client:
-        yield SourceContext(http=client, production=False, max_bytes=settings.csv_max_bytes, retries=1,
-                            max_inline_wait=0.01, endpoints={"pipedrive": BASE})
+def source(pipedrive: PipedriveSimulator, source_for: SourceContexts) -> SourceContext:
+    return source_for(pipedrive, endpoints={"pipedrive": BASE})
 
 
 async def _import(acme: AccountUnderTest, services: Services, criteria: dict[str, object] | None = None) -> str:

@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from email.utils import format_datetime
 from typing import Any
 
-import httpx
 import pytest
 
 import app.connectors.registry
 from app.autoimports.service import create_auto_import
-from app.config import Settings
 from app.connections.service import connect_service
 from app.connectors.base import SourceContext
 from app.connectors.shopify import ShopifyConnector
 from app.contacts.models import Contact
 from app.errors import Invalid
 from app.web import Services
-from tests.conftest import AccountUnderTest, Sync
+from tests.conftest import AccountUnderTest, SourceContexts, Sync
 from tests.simulators.shopify import ManualClock, ShopifySimulator
 from tests.sync.helpers import contact, import_state, last_run, make_due, now, problem, sync_again
 
@@ -48,16 +46,9 @@ def shopify() -> ShopifySimulator:
 
 
 @pytest.fixture
-async def shopify_http(shopify: ShopifySimulator) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=shopify)) as client:
-        yield client
-
-
-@pytest.fixture
-def source(shopify_http: httpx.AsyncClient, settings: Settings) -> SourceContext:
+def source(shopify: ShopifySimulator, source_for: SourceContexts) -> SourceContext:
     """The engine's source context, pointed at the Shopify simulator (overrides tests/conftest.py's)."""
-    return SourceContext(http=shopify_http, production=False, max_bytes=settings.csv_max_bytes, retries=1,
-                         max_inline_wait=0.01, endpoints={"shopify": "http://shopify.test/{shop}"})
+    return source_for(shopify, endpoints={"shopify": "http://shopify.test/{shop}"})
 
 
 async def _shopify_import(services: Services, account: AccountUnderTest, shop: str, token: str,
