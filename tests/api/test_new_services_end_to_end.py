@@ -15,7 +15,6 @@ from tests.api.simulated import (  # noqa: F401
     browser,
     connect_through_consent,
     connect_with_form,
-    http,
     no_backoff,
     simulated,
     source,
