@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     sync_lease_seconds: int = Field(default=60, ge=2, alias="AUTOIMPORT_SYNC_LEASE_SECONDS")
     max_failure_streak: int = Field(default=20, ge=1, alias="AUTOIMPORT_MAX_FAILURE_STREAK")
     csv_max_bytes: int = Field(default=50 * 1024 * 1024, ge=1024, alias="AUTOIMPORT_CSV_MAX_BYTES")
+    # A feed with 100,000 columns must not make 100,000 fields: the rest is a troubleshooting problem.
+    max_custom_fields_per_service: int = Field(default=200, ge=0, alias="AUTOIMPORT_MAX_CUSTOM_FIELDS_PER_SERVICE")
     http_timeout: float = Field(default=30.0, gt=0, alias="AUTOIMPORT_HTTP_TIMEOUT")
     source_request_deadline: float = Field(default=60.0, gt=0, alias="AUTOIMPORT_SOURCE_REQUEST_DEADLINE")
     http_retries: int = Field(default=3, ge=0, alias="AUTOIMPORT_HTTP_RETRIES")

@@ -19,7 +19,8 @@ from app.autoimports.models import AutoImport, DeferredContact, SkippedRecord, S
 from app.config import Settings
 from app.connections.models import Connection, ConnectionStatus
 from app.connectors.registry import get_connector
-from app.contacts.models import Contact
+from app.contacts.models import Contact, CustomField
+from app.sync.custom_fields import FIELD_LIMIT_CODE
 
 RECOMMENDED_MAX_IMPORTS = 2
 
@@ -46,6 +47,7 @@ class ProblemCode(str, Enum):
     NEEDS_REAUTH = "NEEDS_REAUTH"
     RATE_LIMITED = "RATE_LIMITED"
     SOURCE_ERROR = "SOURCE_ERROR"
+    CUSTOM_FIELD_LIMIT = "CUSTOM_FIELD_LIMIT"
 
 
 @dataclass
@@ -68,6 +70,7 @@ class _Facts:
     connections: dict[int, Connection]
     accounts: dict[int, Account]
     contacts: dict[int, int]
+    custom_fields: dict[tuple[int, str], int]
 
 
 async def _grouped(query: Any, *keys: str) -> list[tuple[Any, ...]]:
@@ -86,6 +89,7 @@ async def _load_facts(imports: list[AutoImport]) -> _Facts:
         "external_account"
     )
     contacts = await _grouped(Contact.filter(account_id__in=account_ids), "account_id")
+    custom_fields = await _grouped(CustomField.filter(account_id__in=account_ids), "account_id", "service_id")
     return _Facts(
         skipped={(i, str(getattr(r, "value", r))): n for i, r, n in skipped},
         deferred=dict(deferred),  # type: ignore[arg-type]
@@ -94,6 +98,7 @@ async def _load_facts(imports: list[AutoImport]) -> _Facts:
         connections={c.id: c for c in connections},
         accounts={a.id: a for a in await Account.filter(id__in=account_ids)},
         contacts=dict(contacts),  # type: ignore[arg-type]
+        custom_fields={(a, s): n for a, s, n in custom_fields},
     )
 
 
@@ -108,7 +113,7 @@ async def troubleshoot(imports: list[AutoImport], settings: Settings) -> dict[in
 
 def _problems(ai: AutoImport, facts: _Facts, settings: Settings, now: datetime) -> list[Problem]:
     checks = (_needs_reauth, _source_error, _rate_limited, _contact_limit, _missing_email, _invalid_email,
-              _malformed, _backlog, _shared, _too_many)
+              _malformed, _custom_field_limit, _backlog, _shared, _too_many)
     return [problem for check in checks if (problem := check(ai, facts, settings, now)) is not None]
 
 
@@ -192,6 +197,23 @@ def _invalid_email(ai: AutoImport, facts: _Facts, settings: Settings, now: datet
 def _malformed(ai: AutoImport, facts: _Facts, settings: Settings, now: datetime) -> Problem | None:
     return _skips(ai, facts, SkipReason.MALFORMED_RECORD, ProblemCode.MALFORMED_RECORD, ("could not be read", "could not be read"),
                   "Fix these rows at the source (for a CSV: as many cells as the header has).")
+
+
+def _custom_field_limit(ai: AutoImport, facts: _Facts, settings: Settings, now: datetime) -> Problem | None:
+    """While the account is at the cap and a sync of this import found fields it could not create."""
+    samples = _samples(ai, FIELD_LIMIT_CODE)
+    cap = settings.max_custom_fields_per_service
+    if not samples or facts.custom_fields.get((ai.account_id, ai.service_id), 0) < cap:
+        return None
+    name = get_connector(ai.service_id).description.name
+    refused = int(samples[-1].get("fieldsNotCreated") or len(samples))
+    return Problem(ProblemCode.CUSTOM_FIELD_LIMIT,
+                   f"{_counted(refused, 'field')} at the source {'has' if refused == 1 else 'have'} no custom field: "
+                   f"the account has {cap} {name} custom fields, the most one service may create. The contacts "
+                   f"are imported without {'its' if refused == 1 else 'their'} values.",
+                   "Remove the columns or fields you do not need at the source, or ask the operator to raise "
+                   "AUTOIMPORT_MAX_CUSTOM_FIELDS_PER_SERVICE; records that change afterwards bring the values.",
+                   refused, samples)
 
 
 def _backlog(ai: AutoImport, facts: _Facts, settings: Settings, now: datetime) -> Problem | None:

@@ -219,6 +219,7 @@ class ImportSync:
             service=get_connector(self.auto_import.service_id).description,
             list_ids=tuple(list_ids),
             tags=tuple(self.auto_import.tags),
+            max_custom_fields=self.env.settings.max_custom_fields_per_service,
         )
 
     async def _drain_deferred(self, target: ImportTarget) -> None:
