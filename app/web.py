@@ -91,12 +91,12 @@ class AutoImportGraphQL(GraphQL):
         WebSocket gets its context from `connection_init` (`TokenInConnectionInit`)."""
         if getattr(request.state, "account", None) is None:
             return None
-        return await self.context_for(request.state.account)
+        return await self.context_for(request.state.account, response)
 
-    async def context_for(self, account: Account) -> Context:
+    async def context_for(self, account: Account, response: Response | None = None) -> Context:
         s = self.services
         return Context(account=account, settings=s.settings, cipher=s.cipher, source=s.source, queue=s.queue,
-                       choices=s.choices, progress=s.progress)
+                       choices=s.choices, progress=s.progress, response=response)
 
 
 class RequireToken:
@@ -185,7 +185,8 @@ async def oauth_callback(request: Request) -> Response:
                               "You can close this window and start again from the app.", 400)
     try:
         connection = await oauth_flow.complete_authorization(service_id, params.get("code", ""), state,
-                                                             services.cipher, services.source, queue=services.queue)
+                                                             services.cipher, services.source,
+                                                             cookies=dict(request.cookies), queue=services.queue)
     except DomainError as exc:
         if built:
             return _back_to_page(service_id, error=f"{service} was not connected: {exc.message}")
