@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     max_retry_after: int = Field(default=60, ge=0, alias="AUTOIMPORT_MAX_RETRY_AFTER")
 
     public_url: str = Field(default="", alias="AUTOIMPORT_PUBLIC_URL")
+    # `GET /metrics` in production needs `Authorization: Bearer <this>`; unset there, it is off.
+    metrics_token: SecretStr = Field(default=SecretStr(""), alias="AUTOIMPORT_METRICS_TOKEN")
     web_dist: Path = Field(default=DEFAULT_WEB_DIST, alias="AUTOIMPORT_WEB_DIST")
     # Base URLs of the services' APIs by name (google_people, google_oauth, shopify, hubspot,
     # pipedrive): a JSON object, so tests and the demo point connectors at a simulator.

@@ -4,25 +4,28 @@ callback, and the import page with GraphiQL (`app.webapp`, built from `web/`).""
 from __future__ import annotations
 
 import contextlib
+import hmac
 import html
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlencode
 
 import httpx
 from arq import create_pool
+from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from tortoise import connections
 
-from app import db
+from app import db, metrics
 from app.accounts.models import Account
 from app.accounts.service import authenticate
 from app.config import Settings
@@ -134,6 +137,22 @@ def _unauthenticated() -> JSONResponse:
     body = {"data": None, "errors": [{"message": "A valid API token is required (Authorization: Bearer <token>).",
                                       "extensions": {"code": "UNAUTHENTICATED"}}]}
     return JSONResponse(body, status_code=401, headers={"WWW-Authenticate": "Bearer"})
+
+
+async def metrics_endpoint(request: Request) -> Response:
+    """Prometheus text format (`app.metrics`). Open in development; in production it needs
+    `Authorization: Bearer $AUTOIMPORT_METRICS_TOKEN`, and is a 404 when that is unset."""
+    settings: Settings = request.app.state.services.settings
+    expected = settings.metrics_token.get_secret_value()
+    if settings.is_production:
+        if not expected:
+            return PlainTextResponse("Not Found", status_code=404)
+        given = request.headers.get("Authorization", "")
+        if not hmac.compare_digest(given.encode(), f"Bearer {expected}".encode()):
+            return PlainTextResponse("A metrics token is required.", status_code=401,
+                                     headers={"WWW-Authenticate": "Bearer"})
+    body = await metrics.exposition(request.app.state.services.redis, datetime.now(timezone.utc))
+    return Response(body, media_type=CONTENT_TYPE_LATEST)
 
 
 async def health(request: Request) -> JSONResponse:
@@ -258,6 +277,7 @@ def create_app(services: Services | None = None, settings: Settings | None = Non
         routes=[Route("/graphql", graphql, methods=["GET", "POST"]),  # type: ignore[arg-type]
                 WebSocketRoute("/graphql", graphql),  # subscriptions (graphql-transport-ws)
                 Route("/health", health),
+                Route("/metrics", metrics_endpoint, methods=["GET"]),
                 Route("/oauth/{service}/callback", oauth_callback, methods=["GET"]),
                 *web_routes(shared.settings.web_dist, graphiql=development)],
         lifespan=lifespan,

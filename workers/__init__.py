@@ -16,6 +16,7 @@ from app.logging_setup import configure_logging
 from app.redis import worker_redis_settings
 from app.security import SettingsCipher
 from app.sync.engine import SyncEnvironment
+from app.metrics import RedisSyncMetrics
 from app.sync.progress import RedisProgressPublisher
 from app.web import new_http_client, source_context
 from workers.tasks import enqueue_due_syncs, sync_external_account_task, worker_id
@@ -34,6 +35,7 @@ async def startup(ctx: dict[str, Any]) -> None:
         source=source_context(_settings, http),
         owner=worker_id(),
         progress=RedisProgressPublisher(ctx["redis"]),  # arq's own pool: the API processes listen there
+        metrics=RedisSyncMetrics(ctx["redis"]),  # counters the API's /metrics reads (see app.metrics)
     )
 
 
