@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
+from types import MappingProxyType
 
 FIELDS = ("account_id", "auto_import_id", "sync_run_id", "external_account_id")
-_current: ContextVar[dict[str, int]] = ContextVar("autoimport_log_context", default={})
+_current: ContextVar[Mapping[str, int]] = ContextVar("autoimport_log_context", default=MappingProxyType({}))
 
 
 @contextlib.contextmanager

@@ -23,7 +23,12 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from prometheus_client import generate_latest
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily, Metric
+from prometheus_client.core import (
+    CounterMetricFamily,
+    GaugeMetricFamily,
+    HistogramMetricFamily,
+    Metric,
+)
 from prometheus_client.registry import Collector, CollectorRegistry
 from redis.asyncio import Redis
 from tortoise.expressions import Q

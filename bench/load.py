@@ -46,9 +46,9 @@ BIN = Path(sys.executable).parent
 MIX = (
     "{ me { name contactLimit contactCount } }",
     "{ services { id name auth importCount } }",
-    "{ autoImports { id name status nextSyncAt totals { fetched added updated } "
-    "syncs(last: 5) { outcome counts { added } } "
-    "troubleshooting { healthy problems { code message count } } } }",
+    ("{ autoImports { id name status nextSyncAt totals { fetched added updated } "
+     "syncs(last: 5) { outcome counts { added } } "
+     "troubleshooting { healthy problems { code message count } } } }"),
     "{ contacts(first: 50) { totalCount edges { node { email firstName tags } } } }",
 )
 

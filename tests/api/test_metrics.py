@@ -21,7 +21,14 @@ from app.config import Environment, Settings
 from app.connectors.registry import CONNECTORS
 from app.metrics import RedisSyncMetrics
 from app.web import Services, create_app
-from tests.conftest import HEADER, AccountUnderTest, Sync, connect_feed, create_feed_import, rows
+from tests.conftest import (
+    HEADER,
+    AccountUnderTest,
+    Sync,
+    connect_feed,
+    create_feed_import,
+    rows,
+)
 from tests.simulators.csv_feed import CsvFeedSimulator
 
 SECRET_FEED = "http://feed.test/feed.csv?token=s3cr3t-feed-token"

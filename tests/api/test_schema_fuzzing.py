@@ -11,9 +11,9 @@ is printed.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import timezone
 from pathlib import Path
-from collections.abc import Iterator
 from typing import Any
 
 import graphql

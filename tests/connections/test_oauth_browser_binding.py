@@ -30,7 +30,7 @@ async def other_browser(services: Services) -> AsyncIterator[httpx.AsyncClient]:
 async def test_connect_service_sets_a_short_lived_http_only_lax_cookie_for_the_callbacks_only(
         acme: AccountUnderTest, crm: ExampleCrm) -> None:
     response = await acme.api.raw(
-        "mutation { connectService(input: {serviceId: \"%s\", settings: {}}) { authorizeUrl } }" % SERVICE_ID)
+        f'mutation {{ connectService(input: {{serviceId: "{SERVICE_ID}", settings: {{}}}}) {{ authorizeUrl }} }}')
     assert response.json()["data"]["connectService"]["authorizeUrl"]
     (cookie,) = response.headers.get_list("set-cookie")
     attributes = [part.strip().lower() for part in cookie.split(";")]

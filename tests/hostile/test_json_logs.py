@@ -17,7 +17,14 @@ import pytest
 
 from app.autoimports.models import AutoImport, SyncRun
 from app.logging_setup import install_secret_redaction, log_handler
-from tests.conftest import HEADER, AccountUnderTest, Sync, connect_feed, create_feed_import, rows
+from tests.conftest import (
+    HEADER,
+    AccountUnderTest,
+    Sync,
+    connect_feed,
+    create_feed_import,
+    rows,
+)
 from tests.simulators.csv_feed import CsvFeedSimulator
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -36,7 +36,7 @@ def test_a_sync_of_a_45_mb_feed_stays_within_bounded_memory(tmp_path: Path) -> N
     size_mb = write_feed(feed, ROWS) / 1024 / 1024
     database_url = f"sqlite://{tmp_path / 'large.sqlite3'}"
     done = subprocess.run([sys.executable, "-m", "tests.hostile.large_feed_sync", database_url, str(feed)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+                          cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
     figures = json.loads(done.stdout.strip().splitlines()[-1])
     growth = figures["peak_rss_mb"] - figures["rss_at_start_mb"]
