@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     sync_lease_seconds: int = Field(default=60, ge=2, alias="AUTOIMPORT_SYNC_LEASE_SECONDS")
     max_failure_streak: int = Field(default=20, ge=1, alias="AUTOIMPORT_MAX_FAILURE_STREAK")
     csv_max_bytes: int = Field(default=50 * 1024 * 1024, ge=1024, alias="AUTOIMPORT_CSV_MAX_BYTES")
+    # A feed with 100,000 columns must not make 100,000 fields: the rest is a troubleshooting problem.
+    max_custom_fields_per_service: int = Field(default=200, ge=0, alias="AUTOIMPORT_MAX_CUSTOM_FIELDS_PER_SERVICE")
     http_timeout: float = Field(default=30.0, gt=0, alias="AUTOIMPORT_HTTP_TIMEOUT")
     source_request_deadline: float = Field(default=60.0, gt=0, alias="AUTOIMPORT_SOURCE_REQUEST_DEADLINE")
     http_retries: int = Field(default=3, ge=0, alias="AUTOIMPORT_HTTP_RETRIES")
@@ -42,6 +44,8 @@ class Settings(BaseSettings):
     max_retry_after: int = Field(default=60, ge=0, alias="AUTOIMPORT_MAX_RETRY_AFTER")
 
     public_url: str = Field(default="", alias="AUTOIMPORT_PUBLIC_URL")
+    # `GET /metrics` in production needs `Authorization: Bearer <this>`; unset there, it is off.
+    metrics_token: SecretStr = Field(default=SecretStr(""), alias="AUTOIMPORT_METRICS_TOKEN")
     web_dist: Path = Field(default=DEFAULT_WEB_DIST, alias="AUTOIMPORT_WEB_DIST")
     # Base URLs of the services' APIs by name (google_people, google_oauth, shopify, hubspot,
     # pipedrive): a JSON object, so tests and the demo point connectors at a simulator.

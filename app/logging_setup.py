@@ -6,15 +6,24 @@ handler sees the redacted text, the exception text included): credentials in URL
 `Authorization`-style headers and `Bearer` values, and token fields of JSON or form bodies.
 httpx and httpcore are also quieted to WARNING: their INFO line names every URL requested.
 A message is cut at 2,000 characters and a traceback at 20,000, so an echoed argument stays small.
+
+In production each record is one line of JSON (`JsonLines`: time, level, logger, message, the
+exception, and the account, import, sync run and external account ids bound in `log_context`);
+in development a plain line, with the same ids appended when there are any.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import traceback
 from collections.abc import Callable
+from datetime import datetime, timezone
 from typing import Any
+
+from app.config import get_settings
+from app.log_context import FIELDS, ContextFilter
 
 REDACTED = "[REDACTED]"
 _SECRET_WORDS = (r"token|sig|signature|secret|password|passwd|pwd|api[_-]?key|apikey|access[_-]?key|private[_-]?key"
@@ -86,14 +95,54 @@ def install_secret_redaction() -> None:
             logger.setLevel(logging.WARNING)
 
 
-def configure_logging(level: int = logging.INFO) -> None:
-    """The API's, the worker's and the CLI's logging: one plain line per record, secrets redacted.
+class JsonLines(logging.Formatter):
+    """One JSON object per record, on one line (newlines in a message or traceback are escaped)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "level": record.levelname, "logger": record.name, "message": record.getMessage(),
+        }
+        line |= {key: getattr(record, key) for key in FIELDS if hasattr(record, key)}
+        if record.exc_info:
+            line["exception"] = record.exc_text or self.formatException(record.exc_info)
+        return json.dumps(line, ensure_ascii=False)
+
+
+class PlainLines(logging.Formatter):
+    """The development line, with the bound ids after the message."""
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        ids = " ".join(f"{key}={getattr(record, key)}" for key in FIELDS if hasattr(record, key))
+        return f"{text} [{ids}]" if ids else text
+
+
+def log_handler(stream: Any = None, *, json_lines: bool) -> logging.Handler:
+    """The handler `configure_logging` installs: JSON lines or plain ones, with the bound ids."""
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonLines() if json_lines else PlainLines())
+    handler.addFilter(ContextFilter())
+    return handler
+
+
+def configure_logging(level: int = logging.INFO, *, json_lines: bool | None = None) -> None:
+    """The API's, the worker's and the CLI's logging: one line per record, secrets redacted; JSON
+    in production (`json_lines` None: as the settings say), plain in development.
 
     A logger that already prints through handlers of its own (the `arq` CLI gives `arq` one) stops
     propagating to the root handler set up here, so each of its lines is printed once, not twice."""
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if json_lines is None:
+        json_lines = get_settings().is_production
+    logging.basicConfig(level=level, handlers=[log_handler(json_lines=json_lines)])
     for name in ("arq",):
         own = logging.getLogger(name)
         if own.handlers:
             own.propagate = False
+            for handler in own.handlers:  # its lines in the same shape as everyone's
+                handler.setFormatter(JsonLines() if json_lines else PlainLines())
+                handler.addFilter(ContextFilter())
     install_secret_redaction()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import json
 import os
 import secrets
@@ -38,6 +39,12 @@ class SettingsCipher:
     def __init__(self, secret_key: bytes) -> None:
         derive = HKDF(algorithm=hashes.SHA256(), length=32, salt=b"autoimport", info=b"connection-settings")
         self._keys = {self.KEY_ID: AESGCM(derive.derive(secret_key))}
+        signing = HKDF(algorithm=hashes.SHA256(), length=32, salt=b"autoimport", info=b"signatures")
+        self._signing_key = signing.derive(secret_key)
+
+    def sign(self, value: str) -> str:
+        """An HMAC-SHA256 of `value` under a key of its own, for values a browser hands back."""
+        return hmac.new(self._signing_key, value.encode(), hashlib.sha256).hexdigest()
 
     def encrypt(self, value: dict[str, Any], bound_to: str) -> str:
         nonce = os.urandom(12)

@@ -4,18 +4,21 @@ callback, and the import page with GraphiQL (`app.webapp`, built from `web/`).""
 from __future__ import annotations
 
 import contextlib
+import hmac
 import html
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import TypedDict, cast
 from urllib.parse import urlencode
 
 from arq import ArqRedis, create_pool
+from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import HTTPConnection, Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
@@ -23,7 +26,7 @@ from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from tortoise import connections
 
-from app import db
+from app import db, metrics
 from app.accounts.models import Account
 from app.accounts.service import authenticate
 from app.config import Settings
@@ -61,9 +64,9 @@ class Services:
     choices: ChoiceCache = field(default_factory=ChoiceCache)
     progress: ProgressHub | None = None
 
-    async def context_for(self, account: Account) -> Context:
+    async def context_for(self, account: Account, response: Response | None = None) -> Context:
         return Context(account=account, settings=self.settings, cipher=self.cipher, source=self.source,
-                       queue=self.queue, choices=self.choices, progress=self.progress)
+                       queue=self.queue, choices=self.choices, progress=self.progress, response=response)
 
 
 class AppState(TypedDict):
@@ -99,7 +102,9 @@ class AutoImportGraphQL(GraphQL[Context | ContextFactory | None, None]):
         if isinstance(request, WebSocket):
             return services_of(request)
         account = getattr(request.state, "account", None)
-        return None if account is None else await services_of(request).context_for(account)
+        if account is None:
+            return None
+        return await services_of(request).context_for(account, response if isinstance(response, Response) else None)
 
 
 class RequireToken:
@@ -137,6 +142,23 @@ def _unauthenticated() -> JSONResponse:
     body = {"data": None, "errors": [{"message": "A valid API token is required (Authorization: Bearer <token>).",
                                       "extensions": {"code": "UNAUTHENTICATED"}}]}
     return JSONResponse(body, status_code=401, headers={"WWW-Authenticate": "Bearer"})
+
+
+async def metrics_endpoint(request: Request) -> Response:
+    """Prometheus text format (`app.metrics`). Open in development; in production it needs
+    `Authorization: Bearer $AUTOIMPORT_METRICS_TOKEN`, and is a 404 when that is unset."""
+    services = services_of(request)
+    settings = services.settings
+    expected = settings.metrics_token.get_secret_value()
+    if settings.is_production:
+        if not expected:
+            return PlainTextResponse("Not Found", status_code=404)
+        given = request.headers.get("Authorization", "")
+        if not hmac.compare_digest(given.encode(), f"Bearer {expected}".encode()):
+            return PlainTextResponse("A metrics token is required.", status_code=401,
+                                     headers={"WWW-Authenticate": "Bearer"})
+    body = await metrics.exposition(services.redis, datetime.now(timezone.utc))
+    return Response(body, media_type=CONTENT_TYPE_LATEST)
 
 
 async def health(request: Request) -> JSONResponse:
@@ -188,7 +210,8 @@ async def oauth_callback(request: Request) -> Response:
                               "You can close this window and start again from the app.", 400)
     try:
         connection = await oauth_flow.complete_authorization(service_id, params.get("code", ""), state,
-                                                             services.cipher, services.source, queue=services.queue)
+                                                             services.cipher, services.source,
+                                                             cookies=dict(request.cookies), queue=services.queue)
     except DomainError as exc:
         if built:
             return _back_to_page(service_id, error=f"{service} was not connected: {exc.message}")
@@ -283,6 +306,7 @@ def create_app(services: Services | None = None, settings: Settings | None = Non
         routes=[Route("/graphql", graphql, methods=["GET", "POST"]),
                 WebSocketRoute("/graphql", graphql),  # subscriptions (graphql-transport-ws)
                 Route("/health", health),
+                Route("/metrics", metrics_endpoint, methods=["GET"]),
                 Route("/oauth/{service}/callback", oauth_callback, methods=["GET"]),
                 *web_routes(app_settings.web_dist, graphiql=development)],
         middleware=[Middleware(GivenServices, services=services)] if services is not None else [],

@@ -1,7 +1,7 @@
 """`python -m bench [name ...]`: every benchmark (or those named), on SQLite and, when
 `AUTOIMPORT_TEST_DATABASE_URL` is set, on PostgreSQL; one process per benchmark and backend.
 
-Names: engine, end_to_end, api, scheduler, memory, page. Each prints its table and writes
+Names: engine, end_to_end, api, scheduler, memory, page, load. Each prints its table and writes
 `bench/results/<name>-<backend>-<timestamp>.json`.
 """
 
@@ -22,6 +22,7 @@ MODULES = {
     "scheduler": "bench.scheduler",
     "memory": "bench.memory",
     "page": "bench.page",
+    "load": "bench.load",
 }
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -82,7 +82,7 @@ async def test_hashed_assets_are_cached_for_a_year(built: httpx.AsyncClient) -> 
     assert (await built.get("/assets/main-Missing.js")).status_code == 404
 
 
-@pytest.mark.parametrize("path", ["/favicon.ico", "/metrics", "/health/x", "/graphql/x", "/oauth/", "/assets"])
+@pytest.mark.parametrize("path", ["/favicon.ico", "/metrics/x", "/health/x", "/graphql/x", "/oauth/", "/assets"])
 async def test_files_and_the_apis_paths_are_never_answered_with_the_page(built: httpx.AsyncClient, path: str) -> None:
     response = await built.get(path)
 

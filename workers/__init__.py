@@ -16,6 +16,7 @@ from app import db
 from app.config import get_settings
 from app.connectors.source_context import new_http_client, source_context
 from app.logging_setup import configure_logging
+from app.metrics import RedisSyncMetrics
 from app.redis import worker_redis_settings
 from app.security import SettingsCipher
 from app.sync.engine import SyncEnvironment
@@ -36,6 +37,7 @@ async def startup(ctx: dict[str, Any]) -> None:
         source=source_context(_settings, http),
         owner=worker_id(),
         progress=RedisProgressPublisher(ctx["redis"]),  # arq's own pool: the API processes listen there
+        metrics=RedisSyncMetrics(ctx["redis"]),  # counters the API's /metrics reads (see app.metrics)
     )
 
 

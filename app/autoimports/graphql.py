@@ -69,6 +69,10 @@ ProblemCodeEnum = described_enum(ProblemCode, "ProblemCode", "What kind of probl
     "RATE_LIMITED": "The service asked us to slow down; the import continues by itself from where it stopped.",
     "SOURCE_ERROR": "The last sync(s) failed, or the import stopped itself after too many failures (`count`: the "
                     "failures in a row).",
+    "CUSTOM_FIELD_LIMIT": "The account has the most custom fields one service may create "
+                          "(AUTOIMPORT_MAX_CUSTOM_FIELDS_PER_SERVICE): fields beyond it were not created and their "
+                          "values not stored (`count`: how many the last sync found; `samples` name them, as "
+                          "`field:<label>`).",
 })
 
 

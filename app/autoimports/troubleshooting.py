@@ -21,6 +21,7 @@ from app.connections.models import Connection, ConnectionStatus
 from app.connections.repository import ConnectionRepository
 from app.connectors.registry import get_connector
 from app.contacts.repository import ContactRepository
+from app.sync.custom_fields import FIELD_LIMIT_CODE
 
 RECOMMENDED_MAX_IMPORTS = 2
 
@@ -47,6 +48,7 @@ class ProblemCode(str, Enum):
     NEEDS_REAUTH = "NEEDS_REAUTH"
     RATE_LIMITED = "RATE_LIMITED"
     SOURCE_ERROR = "SOURCE_ERROR"
+    CUSTOM_FIELD_LIMIT = "CUSTOM_FIELD_LIMIT"
 
 
 @dataclass
@@ -69,6 +71,7 @@ class _Facts:
     connections: dict[int, Connection]
     accounts: dict[int, Account]
     contacts: dict[int, int]
+    custom_fields: dict[tuple[int, str], int]
 
 
 async def _grouped(query: Any, *keys: str) -> list[Any]:
@@ -89,7 +92,9 @@ async def _load_facts(account: Account, imports: list[AutoImport]) -> _Facts:
                              "external_account_id")
     connections = await own_connections.connections().filter(
         id__in=list({ai.connection_id for ai in imports})).select_related("external_account")
-    contacts = await _grouped(ContactRepository(account.id).contacts(), "account_id")
+    own_contacts = ContactRepository(account.id)
+    contacts = await _grouped(own_contacts.contacts(), "account_id")
+    custom_fields = await _grouped(own_contacts.custom_fields(), "account_id", "service_id")
     return _Facts(
         skipped={(i, str(getattr(r, "value", r))): n for i, r, n in skipped},
         deferred=dict(deferred),
@@ -98,6 +103,7 @@ async def _load_facts(account: Account, imports: list[AutoImport]) -> _Facts:
         connections={c.id: c for c in connections},
         accounts={account.id: account},
         contacts=dict(contacts),
+        custom_fields={(a, s): n for a, s, n in custom_fields},
     )
 
 
@@ -112,7 +118,7 @@ async def troubleshoot(account: Account, imports: list[AutoImport], settings: Se
 
 def _problems(ai: AutoImport, facts: _Facts, settings: Settings, now: datetime) -> list[Problem]:
     checks = (_needs_reauth, _source_error, _rate_limited, _contact_limit, _missing_email, _invalid_email,
-              _malformed, _backlog, _shared, _too_many)
+              _malformed, _custom_field_limit, _backlog, _shared, _too_many)
     return [problem for check in checks if (problem := check(ai, facts, settings, now)) is not None]
 
 
@@ -197,6 +203,23 @@ def _invalid_email(ai: AutoImport, facts: _Facts, settings: Settings, now: datet
 def _malformed(ai: AutoImport, facts: _Facts, settings: Settings, now: datetime) -> Problem | None:
     return _skips(ai, facts, SkipReason.MALFORMED_RECORD, ProblemCode.MALFORMED_RECORD, ("could not be read", "could not be read"),
                   "Fix these rows at the source (for a CSV: as many cells as the header has).")
+
+
+def _custom_field_limit(ai: AutoImport, facts: _Facts, settings: Settings, now: datetime) -> Problem | None:
+    """While the account is at the cap and a sync of this import found fields it could not create."""
+    samples = _samples(ai, FIELD_LIMIT_CODE)
+    cap = settings.max_custom_fields_per_service
+    if not samples or facts.custom_fields.get((ai.account_id, ai.service_id), 0) < cap:
+        return None
+    name = get_connector(ai.service_id).description.name
+    refused = int(samples[-1].get("fieldsNotCreated") or len(samples))
+    return Problem(ProblemCode.CUSTOM_FIELD_LIMIT,
+                   f"{_counted(refused, 'field')} at the source {'has' if refused == 1 else 'have'} no custom field: "
+                   f"the account has {cap} {name} custom fields, the most one service may create. The contacts "
+                   f"are imported without {'its' if refused == 1 else 'their'} values.",
+                   "Remove the columns or fields you do not need at the source, or ask the operator to raise "
+                   "AUTOIMPORT_MAX_CUSTOM_FIELDS_PER_SERVICE; records that change afterwards bring the values.",
+                   refused, samples)
 
 
 def _backlog(ai: AutoImport, facts: _Facts, settings: Settings, now: datetime) -> Problem | None:

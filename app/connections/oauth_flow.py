@@ -9,6 +9,12 @@
    callback carries no API token), so it must exist (else it was altered), be unexpired, belong
    to this service and be unused: it is claimed by one conditional UPDATE (`used_at IS NULL`),
    so a replayed callback is refused even when two arrive at once.
+   The state is also bound to the browser that started the consent (RFC 6749 §10.12): the
+   `connectService` response sets a short-lived HttpOnly, SameSite=Lax cookie whose name
+   derives from the state and whose value is an HMAC of it (`BrowserBinding`); the callback
+   refuses a state arriving without it, before claiming it, so a consent started by someone else
+   (an attacker's link) cannot be completed in this user's session. Stateless: the cookie proves
+   it was handed out with this state, by this server, to this browser.
 3. The code is exchanged for tokens, the connector checks them and names the external account
    (`connect`), and the connection is stored encrypted; connecting an external account the
    account is already connected to renews that connection (`store_connection`).
@@ -20,11 +26,13 @@ logs or returns a code or a token.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, cast
 
+from starlette.responses import Response
 from tortoise.expressions import Q
 
 from app.connections.models import Connection, OAuthState
@@ -43,12 +51,41 @@ CREDENTIAL_KEYS = ("access_token", "private_app_token", "api_key")  # given: con
 STATE_FIELD = ["state"]
 
 
+BINDING_COOKIE_PREFIX = "autoimport_oauth_"
+
+
+@dataclass(frozen=True)
+class BrowserBinding:
+    """The cookie that ties a consent to the browser that started it (set with the consent URL)."""
+
+    name: str
+    value: str
+    path: str
+    max_age: int = int(STATE_LIFETIME.total_seconds())
+
+
+def browser_binding(state: str, cipher: SettingsCipher) -> BrowserBinding:
+    """Named after the state (several consents may run in one browser), valued with its HMAC,
+    sent only to the callbacks (of every service, so a state brought to another service's
+    callback is still refused as that)."""
+    digest = _hash(state)
+    return BrowserBinding(name=BINDING_COOKIE_PREFIX + digest[:16], value=cipher.sign(f"oauth-state:{digest}"),
+                          path="/oauth/")
+
+
+def is_bound_to_browser(state: str, cookies: dict[str, str], cipher: SettingsCipher) -> bool:
+    expected = browser_binding(state, cipher)
+    return hmac.compare_digest(cookies.get(expected.name, ""), expected.value)
+
+
 @dataclass(frozen=True)
 class ConnectStart:
-    """What `connectService` answers: a connection, or the consent page to send the user to."""
+    """What `connectService` answers: a connection, or the consent page to send the user to
+    (with the cookie that binds the consent to this browser)."""
 
     connection: Connection | None = None
     authorize_url: str | None = None
+    binding: BrowserBinding | None = None
 
 
 def redirect_uri(source: SourceContext, service_id: str) -> str:
@@ -87,8 +124,10 @@ async def start_connection(
     settings = checked_settings(description, settings)
     if description.auth is AuthKind.OAUTH2 and not any(settings.get(key) for key in CREDENTIAL_KEYS):
         reconnect_id = await _reconnect_target(account_id, service_id, settings.get(RECONNECT_KEY))
-        url = await begin_authorization(account_id, service_id, name, source, reconnect_id=reconnect_id)
-        return ConnectStart(authorize_url=url)
+        state = secrets.token_urlsafe(32)
+        url = await begin_authorization(account_id, service_id, name, source, reconnect_id=reconnect_id,
+                                        state=state)
+        return ConnectStart(authorize_url=url, binding=browser_binding(state, cipher))
     return ConnectStart(connection=await connect_service(account_id, service_id, name, settings, cipher, source,
                                                          queue=queue))
 
@@ -109,13 +148,13 @@ async def _reconnect_target(account_id: int, service_id: str, given: object) -> 
 
 
 async def begin_authorization(account_id: int, service_id: str, name: str | None, source: SourceContext, *,
-                              reconnect_id: int | None = None) -> str:
-    """Stores a new state and returns the service's consent URL. Raises `Invalid` when the
-    server has no OAuth client for the service (then nothing is stored)."""
+                              reconnect_id: int | None = None, state: str | None = None) -> str:
+    """Stores a new state (`state`, or a random one) and returns the service's consent URL.
+    Raises `Invalid` when the server has no OAuth client for the service (then nothing is stored)."""
     name = (name or "").strip() or None
     if name is not None and len(name) > 200:
         raise Invalid("The name is longer than 200 characters.", ["name"])
-    state = secrets.token_urlsafe(32)
+    state = state or secrets.token_urlsafe(32)
     url = _oauth_connector(service_id).authorize_url(source, redirect_uri(source, service_id), state)
     now = _now()
     await expired_oauth_states(Q(expires_at__lt=now - STATE_KEPT)).delete()
@@ -126,13 +165,18 @@ async def begin_authorization(account_id: int, service_id: str, name: str | None
 
 
 async def complete_authorization(service_id: str, code: str, state: str, cipher: SettingsCipher,
-                                 source: SourceContext, *, queue: SyncQueue | None = None) -> Connection:
-    """The callback: claims the state, exchanges the code, checks the tokens, stores the
-    connection (with its external account loaded). Raises `Invalid` with a message for the user
-    when the state or the code is refused; then nothing is stored."""
+                                 source: SourceContext, *, cookies: dict[str, str],
+                                 queue: SyncQueue | None = None) -> Connection:
+    """The callback: checks the browser's binding cookie, claims the state, exchanges the code,
+    checks the tokens, stores the connection (with its external account loaded). Raises `Invalid`
+    with a message for the user when the state, the browser or the code is refused; then nothing
+    is stored (a state refused for its browser is not even used up: its own browser may still
+    come back with it)."""
     connector = _oauth_connector(service_id)
     if not code:
         raise Invalid("The service sent no authorization code back; start the connection again.", ["code"])
+    if not is_bound_to_browser(state, cookies, cipher):
+        await _refuse_unbound(state)
     pending = await claim_state(service_id, state)
     uri = redirect_uri(source, service_id)
     tokens = await connector.exchange_code(code, uri, source)
@@ -154,6 +198,15 @@ async def claim_state(service_id: str, state: str) -> OAuthState:
     raise Invalid(_refusal(pending, service_id, now), STATE_FIELD)
 
 
+async def _refuse_unbound(state: str) -> None:
+    """Raises `Invalid`: a known state says "another browser", an unknown one "not valid"."""
+    if await OAuthState.exists(state_hash=_hash(state or "")):
+        raise Invalid("This sign-in was started in another browser or session, or more than 10 minutes ago "
+                      "(its cookie is gone), so it cannot be completed here. Start the connection again from the "
+                      "app in this browser.", STATE_FIELD)
+    raise Invalid(_refusal(None, "", _now()), STATE_FIELD)
+
+
 def _refusal(pending: OAuthState | None, service_id: str, now: datetime) -> str:
     again = "Start the connection again from the app."
     if pending is None:
@@ -169,3 +222,10 @@ async def abandon_authorization(service_id: str, state: str) -> None:
     """The user refused consent (or the service reported an error): the state is used up."""
     await oauth_states_by_hash(_hash(state or ""), Q(service_id=service_id, used_at__isnull=True)).update(
         used_at=_now())
+
+
+def set_binding_cookie(response: Response, binding: BrowserBinding, *, secure: bool) -> None:
+    """Lax, so the service's top-level redirect back to the callback carries it; HttpOnly, so no
+    script reads it; `secure` when the public URL is HTTPS."""
+    response.set_cookie(binding.name, binding.value, max_age=binding.max_age, path=binding.path,
+                        httponly=True, samesite="lax", secure=secure)

@@ -38,8 +38,9 @@ from app.connectors.base import (
     SettingSpec,
     SettingType,
     SourceContext,
+    SourceRecord,
 )
-from app.connectors.csv_parsing import parse_document
+from app.connectors.csv_parsing import FeedReader, open_feed
 from app.connectors.http import SourceResponse, redact_url, too_large_message
 from app.connectors.url_guard import Resolver, UrlGuard, parse_http_target, resolve_host
 from app.errors import Invalid, SourceError, SourceRejected
@@ -198,7 +199,7 @@ class CsvFeedConnector:
             document = await self._download(location, {}, context)
             if document is None:  # cannot happen without validators; kept as a plain refusal
                 raise SourceRejected("The server answered 'not modified' to a first request.")
-            await asyncio.to_thread(parse_document, document.content, document.content_type, {})
+            await asyncio.to_thread(open_feed, document.content, document.content_type, {})
         except SourceError as exc:
             raise Invalid(str(exc), URL_FIELD) from exc
         return ConnectedAccount(external_account=location.account, settings={"url": location.url})
@@ -217,18 +218,16 @@ class CsvFeedConnector:
         if document is None:
             return Page(records=[], cursor=dict(request.cursor), has_more=False, backlog_estimate=0)
         # In a thread: parsing a large file would stall the event loop.
-        feed = await asyncio.to_thread(parse_document, document.content, document.content_type, criteria)
-        unchanged = await request.fingerprints.unchanged_ids(feed.records)
-        changed = [record for record in feed.records if record.external_id not in unchanged]
-        batch = changed[:max(request.limit, 0)]
-        has_more = len(changed) > len(batch)
+        feed = await asyncio.to_thread(open_feed, document.content, document.content_type, criteria)
+        changed, changed_count = await _changed_records(feed, request)
+        has_more = changed_count > len(changed)
         cursor = {"etag": document.etag, "last_modified": document.last_modified,
                   "complete": not has_more}
         malformed = [MalformedRecord(f"row-{row['row']}", row["reason"]) for row in feed.malformed_rows]
-        return Page(records=batch, cursor=cursor, has_more=has_more,
-                    backlog_estimate=len(changed) - len(batch), malformed=malformed,
+        return Page(records=changed, cursor=cursor, has_more=has_more,
+                    backlog_estimate=changed_count - len(changed), malformed=malformed,
                     malformed_count=feed.malformed_count,
-                    present_ids={r.external_id for r in feed.records} | {m.external_id for m in malformed})
+                    present_ids=set(feed.winners) | {m.external_id for m in malformed})
 
     async def _download(self, location: FeedLocation, cursor: dict[str, Any],
                         context: SourceContext) -> FeedDocument | None:
@@ -242,6 +241,27 @@ class CsvFeedConnector:
         target, response = await self._guard.get(context, location.url,
                                                   {"Accept": ACCEPT, **conditional})
         return _document_from(response, target.url, bool(conditional))
+
+
+# Records looked up per query: below the engine's load-everything threshold, so each lookup reads
+# only the fingerprints of its own ids, and only this many records are alive at once.
+LOOKUP_BATCH = 2000
+
+
+async def _changed_records(feed: FeedReader, request: FetchRequest) -> tuple[list[SourceRecord], int]:
+    """The first `limit` records whose content differs from what was imported, and how many
+    differ in all. Built and compared a batch at a time: the others are counted and let go."""
+    changed: list[SourceRecord] = []
+    count, limit = 0, max(request.limit, 0)
+    batches = feed.record_batches(LOOKUP_BATCH)
+    while (batch := await asyncio.to_thread(next, batches, None)) is not None:
+        unchanged = await request.fingerprints.unchanged_ids(batch)
+        for record in batch:
+            if record.external_id not in unchanged:
+                count += 1
+                if len(changed) < limit:
+                    changed.append(record)
+    return changed, count
 
 
 def _document_from(response: SourceResponse, url: str, conditional: bool) -> FeedDocument | None:

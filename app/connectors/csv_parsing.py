@@ -8,6 +8,9 @@ mapping and row parsing. No I/O: the CSV feed connector downloads, this module r
 - One record per email (the later row wins). Rows with more cells than the header are not
   imported; each is reported (row number and reason) for troubleshooting.
 - Emails are neither validated nor trimmed here: the engine does both.
+- Memory is bounded by the bytes and one small entry per row: the text is decoded as it is read,
+  never whole, and the records are built in a second pass over the bytes, a batch at a time
+  (`FeedReader`), so a 45 MB file is not 300,000 record objects at once.
 """
 
 from __future__ import annotations
@@ -16,9 +19,9 @@ import codecs
 import csv
 import io
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, TextIO
 
 from app.connectors.base import SourceRecord, field_key
 from app.errors import SourceRejected
@@ -53,12 +56,13 @@ class ParsedFeed:
 def parse_document(content: bytes, content_type: str | None, criteria: dict[str, str]) -> ParsedFeed:
     """Decode and parse; raises `SourceRejected` for anything that is not a usable CSV file.
 
+    Holds every record at once: for small documents and tests. A sync reads through `FeedReader`.
     CPU-bound on a large file: callers in the event loop run it in a thread.
     """
-    try:
-        return parse_feed(decode_feed(content, content_type), criteria)
-    except (ValueError, UnicodeError, csv.Error) as exc:  # SourceRejected is neither: it passes
-        raise SourceRejected(f"The file could not be read as CSV ({exc}).") from None
+    reader = open_feed(content, content_type, criteria)
+    feed = ParsedFeed([record for batch in reader.record_batches(len(reader.winners) or 1) for record in batch],
+                      reader.malformed_rows, reader.malformed_count)
+    return feed
 
 
 # --- decoding --------------------------------------------------------------------------------
@@ -70,44 +74,72 @@ def charset_of(content_type: str | None) -> str | None:
 
 def decode_feed(content: bytes, content_type: str | None) -> str:
     """Text from bytes: a BOM first, then the declared charset, then UTF-8; else `SourceRejected`."""
+    return content.decode(feed_codec(content, content_type))
+
+
+_CHECK_CHUNK = 1024 * 1024
+
+
+def feed_codec(content: bytes, content_type: str | None) -> str:
+    """The codec the bytes decode with (a BOM's, the declared charset, UTF-8), checked over the
+    whole content a chunk at a time, so no decoded copy of the file is ever held; else
+    `SourceRejected`."""
     for bom, codec in _BOMS:
         if content.startswith(bom):
-            return _decode_marked(content, codec)
+            if _first_undecodable(content, codec) is not None:
+                raise SourceRejected(f"The file starts with a {codec} mark but is not "
+                                     f"{codec} text; export it as CSV UTF-8.")
+            return codec
     charset = charset_of(content_type)
     if charset:
         try:
-            return content.decode(charset)
-        except (LookupError, UnicodeDecodeError):
+            if _first_undecodable(content, charset) is None:
+                return charset
+        except LookupError:
             pass  # servers often declare a wrong charset; UTF-8 is the honest fallback
-    try:
-        return content.decode("utf-8")
-    except UnicodeDecodeError as exc:
+    position = _first_undecodable(content, "utf-8")
+    if position is not None:
         raise SourceRejected(
-            f"The file is not UTF-8 text (byte 0x{content[exc.start]:02x} at position "
-            f"{exc.start}); export it as CSV UTF-8.") from None
+            f"The file is not UTF-8 text (byte 0x{content[position]:02x} at position "
+            f"{position}); export it as CSV UTF-8.")
+    return "utf-8"
 
 
-def _decode_marked(content: bytes, codec: str) -> str:
-    try:
-        return content.decode(codec)
-    except UnicodeDecodeError:
-        raise SourceRejected(f"The file starts with a {codec} mark but is not "
-                             f"{codec} text; export it as CSV UTF-8.") from None
+def _first_undecodable(content: bytes, codec: str) -> int | None:
+    """The offset of the first byte `codec` cannot decode, or None; raises `LookupError`."""
+    decoder = codecs.getincrementaldecoder(codec)()
+    view = memoryview(content)
+    for offset in range(0, len(content) or 1, _CHECK_CHUNK):
+        chunk = view[offset:offset + _CHECK_CHUNK]
+        buffered = len(decoder.getstate()[0])  # bytes of an unfinished character from the last chunk
+        try:
+            decoder.decode(chunk, final=offset + _CHECK_CHUNK >= len(content))
+        except UnicodeDecodeError as exc:
+            return min(max(offset - buffered + exc.start, 0), len(content) - 1)
+    return None
+
+
+def text_stream(content: bytes, codec: str) -> TextIO:
+    """The content as text decoded while it is read (`BytesIO` shares the bytes, no copy);
+    `newline=""` as the csv module wants."""
+    return io.TextIOWrapper(io.BytesIO(content), encoding=codec, newline="")
 
 
 # --- rows ------------------------------------------------------------------------------------
 
-def sniff_delimiter(text: str) -> str:
+def sniff_delimiter(text: str | Iterable[str]) -> str:
     """The most frequent of `,;\\t` in the header line outside quotes; a comma when none is."""
-    match = re.search(r"[^\r\n]*\S[^\r\n]*", text)
-    unquoted = re.sub(r'"[^"]*"', "", match.group(0) if match else "")
+    lines = text.splitlines() if isinstance(text, str) else text
+    header = next((line for line in lines if line.strip()), "")
+    unquoted = re.sub(r'"[^"]*"', "", header)
     best = max(DELIMITERS, key=unquoted.count)
     return best if unquoted.count(best) else ","
 
 
-def csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+def csv_rows(text: str | TextIO, delimiter: str) -> Iterator[tuple[int, list[str]]]:
     """(row number, cells), numbered like a spreadsheet; csv errors become `SourceRejected`."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    stream = io.StringIO(text, newline="") if isinstance(text, str) else text
+    reader = csv.reader(stream, delimiter=delimiter)
     number = 0
     try:
         for number, row in enumerate(reader, start=1):
@@ -131,13 +163,18 @@ class Columns:
     custom: tuple[tuple[int, str], ...]
     labels: dict[str, str]
 
+    def external_id(self, number: int, cells: list[str]) -> str:
+        """The id of the row's record: its email in lower case, else its row number."""
+        email_cell = cells[self.standard["email"]]
+        return email_cell.strip().lower() if email_cell.strip() else f"row-{number}"
+
     def record(self, number: int, cells: list[str]) -> SourceRecord:
         """The record of one row (already padded to `width`); empty values are omitted."""
         email_cell = cells[self.standard["email"]]
         email = email_cell if email_cell.strip() else None
         fields = {key: cells[index].strip() for index, key in self.custom if cells[index].strip()}
         return SourceRecord(
-            external_id=email.strip().lower() if email else f"row-{number}",
+            external_id=self.external_id(number, cells),
             email=email,
             first_name=self._value("first_name", cells),
             last_name=self._value("last_name", cells),
@@ -199,26 +236,76 @@ def criteria_filter(criteria: dict[str, str], header: list[str]) -> RowFilter:
 
 def parse_feed(text: str, criteria: dict[str, str]) -> ParsedFeed:
     """Records in file order, one per email (the later row wins), and the malformed rows."""
-    rows = csv_rows(text, sniff_delimiter(text))
-    header = next((cells for _, cells in rows if not is_blank(cells)), None)
-    if header is None:
-        raise SourceRejected("The file is empty: it needs a header row with an email column.")
-    columns, keep = map_columns(header), criteria_filter(criteria, header)
-    feed = ParsedFeed([], [], 0)
-    by_id: dict[str, SourceRecord] = {}
-    for number, cells in rows:
-        if is_blank(cells):
-            continue
-        if _is_ragged(cells, columns.width):
-            _note_malformed(feed, number, f"the row has {len(cells)} cells "
-                                          f"but the header has {columns.width}")
-            continue
-        padded = cells[:columns.width] + [""] * (columns.width - len(cells))
-        if keep(padded):
-            record = columns.record(number, padded)
-            by_id[record.external_id] = record
-    feed.records = list(by_id.values())
-    return feed
+    return parse_document(text.encode("utf-8"), "text/csv; charset=utf-8", criteria)
+
+
+def open_feed(content: bytes, content_type: str | None, criteria: dict[str, str]) -> FeedReader:
+    """The feed checked and scanned once (`FeedReader`); raises `SourceRejected` for anything that
+    is not a usable CSV file. CPU-bound: callers in the event loop run it in a thread."""
+    try:
+        return FeedReader(content, feed_codec(content, content_type), criteria)
+    except (ValueError, UnicodeError, csv.Error) as exc:  # SourceRejected is neither: it passes
+        raise SourceRejected(f"The file could not be read as CSV ({exc}).") from None
+
+
+@dataclass
+class FeedReader:
+    """A CSV document read in two streaming passes over its bytes.
+
+    The first (at construction) checks the header and every row, and keeps per record only its
+    id and the number of the row that wins (the last with that email), plus the malformed rows.
+    `record_batches` then builds the winning records a batch at a time, in the order of their
+    winning rows, so a caller can look up and keep a few and let the rest go.
+    """
+
+    content: bytes
+    codec: str
+    criteria: dict[str, str]
+    winners: dict[str, int] = field(default_factory=dict)
+    malformed_rows: list[dict[str, Any]] = field(default_factory=list)
+    malformed_count: int = 0
+
+    def __post_init__(self) -> None:
+        rows = self._rows()
+        header = next((cells for _, cells in rows if not is_blank(cells)), None)
+        if header is None:
+            raise SourceRejected("The file is empty: it needs a header row with an email column.")
+        self.columns, self.keep = map_columns(header), criteria_filter(self.criteria, header)
+        for number, cells in self._data_rows(rows):
+            self.winners[self.columns.external_id(number, cells)] = number
+
+    def record_batches(self, size: int) -> Iterator[list[SourceRecord]]:
+        """The winning records, `size` at a time, in file order of the rows they come from."""
+        rows = self._rows()
+        next((cells for _, cells in rows if not is_blank(cells)), None)  # the header, checked already
+        self.malformed_rows, self.malformed_count = [], 0  # the pass counts them again, identically
+        batch: list[SourceRecord] = []
+        for number, cells in self._data_rows(rows):
+            if self.winners.get(self.columns.external_id(number, cells)) == number:
+                batch.append(self.columns.record(number, cells))
+                if len(batch) >= size:
+                    yield batch
+                    batch = []
+        if batch:
+            yield batch
+
+    def _rows(self) -> Iterator[tuple[int, list[str]]]:
+        delimiter = sniff_delimiter(text_stream(self.content, self.codec))
+        return csv_rows(text_stream(self.content, self.codec), delimiter)
+
+    def _data_rows(self, rows: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
+        """The rows after the header that the criteria keep, padded to the header's width; ragged
+        ones are noted as malformed."""
+        width = self.columns.width
+        for number, cells in rows:
+            if is_blank(cells):
+                continue
+            if _is_ragged(cells, width):
+                _note_malformed(self, number, f"the row has {len(cells)} cells but the header has {width}")
+                continue
+            padded = cells[:width] + [""] * (width - len(cells))
+            if self.keep(padded):
+                yield number, padded
 
 
 def _is_ragged(cells: list[str], width: int) -> bool:
@@ -226,7 +313,7 @@ def _is_ragged(cells: list[str], width: int) -> bool:
     return len(cells) > width and not is_blank(cells[width:])
 
 
-def _note_malformed(feed: ParsedFeed, number: int, reason: str) -> None:
+def _note_malformed(feed: ParsedFeed | FeedReader, number: int, reason: str) -> None:
     # Every one is kept (bounded by the file): troubleshooting counts distinct skipped rows.
     feed.malformed_count += 1
     feed.malformed_rows.append({"row": number, "reason": reason})

@@ -3,6 +3,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from starlette.responses import Response
+
 from app.accounts.models import Account
 from app.config import Settings
 from app.connections.choices import ChoiceCache
@@ -26,6 +28,7 @@ class Context:
     queue: SyncQueue | None
     choices: ChoiceCache = field(default_factory=ChoiceCache)  # the process's, shared by requests
     progress: ProgressHub | None = None  # where `syncProgress` subscribers wait; None without Redis
+    response: Response | None = None  # the HTTP response's headers and cookies; None on a WebSocket
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

@@ -232,6 +232,8 @@ class Mutation:
         row = started.connection
         if row is not None:
             row = await connections.get_connection(ctx.account.id, row.id)
+        if started and started.binding and ctx.response is not None:
+            oauth_flow.set_binding_cookie(ctx.response, started.binding, secure=ctx.source.public_url.startswith("https:"))
         return ConnectServicePayload(connection=_connection(row) if row else None,
                                      authorize_url=started.authorize_url, user_errors=[])
 

@@ -30,6 +30,7 @@ from app.contacts.models import (
     ListMembership,
 )
 from app.sync.counts import SyncCounts
+from app.sync.custom_fields import field_limit_samples, wanted_fields
 from app.sync.decide import AcceptedRecord, PageDecision, StoredContact, decide_page
 
 SAMPLES_KEPT = 5
@@ -45,6 +46,7 @@ class ImportTarget:
     service: ServiceDescription
     list_ids: tuple[int, ...]
     tags: tuple[str, ...]
+    max_custom_fields: int = 200  # per service per account (`AUTOIMPORT_MAX_CUSTOM_FIELDS_PER_SERVICE`)
 
 
 @dataclass
@@ -88,7 +90,7 @@ async def _write_decision(target: ImportTarget, decision: PageDecision, now: dat
     await _record_skips(target, decision, result, now)
     await _defer(target, decision.deferred, result.counts)
     contact_ids, changed = await _upsert_contacts(target, accepted, existing, now, result.counts)
-    changed |= await _write_field_values(target, accepted, contact_ids)
+    changed |= await _write_field_values(target, accepted, contact_ids, result)
     changed |= await _add_tags_and_lists(target, contact_ids)
     await _record_sources(target, accepted, contact_ids, now)
     await _forget_deferred(target, accepted)
@@ -233,41 +235,46 @@ async def upsert_rows(model: type[Model], columns: tuple[str, ...], rows: list[t
                               rows)  # type: ignore[arg-type]
 
 
-async def _ensure_custom_fields(target: ImportTarget, accepted: Iterable[AcceptedRecord]) -> dict[str, int]:
-    """The custom field id of each field key, creating each service field once per account."""
-    labels: dict[str, str] = {}
-    known_labels = {spec.key: spec.label for spec in target.service.fields}
-    for item in accepted:
-        for key, value in item.record.fields.items():
-            if value and value.strip():
-                labels.setdefault(key, item.record.field_labels.get(key) or known_labels.get(key) or key)
+async def _ensure_custom_fields(target: ImportTarget, accepted: Iterable[AcceptedRecord],
+                                result: PageResult) -> dict[str, int]:
+    """The custom field id of each field key, creating each service field once per account, at
+    most `target.max_custom_fields` per service: the keys beyond get no id (their values are not
+    stored) and are reported in the result's samples."""
+    labels = wanted_fields(target.service, (item.record for item in accepted))
     if not labels:
         return {}
     perstags = {key: target.service.perstag(key) for key in labels}
+    existing = dict(await CustomField.filter(account_id=target.account_id, service_id=target.service.id)
+                    .values_list("perstag", "id"))
+    room = max(target.max_custom_fields - len(existing), 0)
+    new = [key for key in labels if perstags[key] not in existing]
+    created, refused = new[:room], new[room:]
     await CustomField.bulk_create(
         [
             CustomField(
                 account_id=target.account_id,
                 service_id=target.service.id,
-                title=target.service.custom_field_title(label),
+                title=target.service.custom_field_title(labels[key]),
                 perstag=perstags[key],
             )
-            for key, label in labels.items()
+            for key in created
         ],
         ignore_conflicts=True,
     )
+    result.skipped_samples += field_limit_samples(target.service, [labels[key] for key in refused],
+                                                  target.max_custom_fields)
     found = dict(
         await CustomField.filter(account_id=target.account_id, perstag__in=list(perstags.values())).values_list(
             "perstag", "id"
         )
     )
-    return {key: found[tag] for key, tag in perstags.items()}
+    return {key: found[tag] for key, tag in perstags.items() if tag in found}
 
 
 async def _write_field_values(
-    target: ImportTarget, accepted: dict[str, AcceptedRecord], contact_ids: dict[str, int]
+    target: ImportTarget, accepted: dict[str, AcceptedRecord], contact_ids: dict[str, int], result: PageResult
 ) -> set[str]:
-    field_ids = await _ensure_custom_fields(target, accepted.values())
+    field_ids = await _ensure_custom_fields(target, accepted.values(), result)
     if not field_ids:
         return set()
     stored = {

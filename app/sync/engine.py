@@ -24,6 +24,7 @@ from typing import Any, cast
 
 from tortoise.transactions import in_transaction
 
+from app import log_context
 from app.accounts.models import Account
 from app.autoimports.models import (
     AutoImport,
@@ -41,7 +42,8 @@ from app.connectors.base import FetchRequest, Page, SourceContext
 from app.connectors.registry import get_connector
 from app.contacts.models import Contact
 from app.db import is_connection_lost
-from app.errors import CursorExpired, NeedsReauth, RateLimited, SourceError, SourceUnavailable
+from app.errors import CursorExpired, NeedsReauth, RateLimited, SourceError, SourceRejected, SourceUnavailable
+from app.metrics import FinishedSync, NoMetrics, SyncMetrics
 from app.security import SettingsCipher
 from app.sync.apply import ImportTarget, PageResult, apply_records, record_from_json
 from app.sync.counts import SyncCounts
@@ -70,6 +72,7 @@ class SyncEnvironment:
     owner: str
     clock: Callable[[], datetime] = utcnow
     progress: ProgressPublisher = field(default_factory=SilentProgress)
+    metrics: SyncMetrics = field(default_factory=NoMetrics)
 
 
 @dataclass
@@ -89,6 +92,11 @@ async def sync_external_account(external_account_id: int, env: SyncEnvironment) 
     summary = SyncSummary(external_account_id, leased=False)
     # One owner per sync, not per worker: two jobs of one worker must not share a lease.
     env = replace(env, owner=f"{env.owner}:{uuid.uuid4().hex[:12]}")
+    with log_context.bound(external_account_id=external_account_id):
+        return await _sync_leased(external_account_id, env, summary)
+
+
+async def _sync_leased(external_account_id: int, env: SyncEnvironment, summary: SyncSummary) -> SyncSummary:
     if not await acquire_lease(external_account_id, env.owner, env.clock(), env.settings.sync_lease_seconds):
         return summary
     summary.leased = True
@@ -151,20 +159,29 @@ class ImportSync:
         self.has_more = False
         self.backlog_estimate: int | None = None
         self.sync_run: SyncRun | None = None
+        self.error_kind: str | None = None  # for the metrics: why the sync stopped, if it failed
 
     async def run(self) -> int:
         """Runs the sync; returns how many records it took from the budget. Never raises for a
         source failure: the failure is recorded on the run and the import."""
         started = self.env.clock()
         self.sync_run = await SyncRun.create(auto_import_id=self.auto_import.id, started_at=started)
+        with log_context.bound(account_id=self.auto_import.account_id, auto_import_id=self.auto_import.id,
+                               sync_run_id=self.sync_run.id):
+            return await self._run(started)
+
+    async def _run(self, started: datetime) -> int:
         await AutoImport.filter(id=self.auto_import.id).update(syncing_since=started)
         try:
             await self._pull()
         except StaleImport:
+            self.error_kind = "stale"
             await self._finish(SyncOutcome.FAILED, "Stopped: the import was edited during the sync.", None)
         except RateLimited as exc:
+            self.error_kind = "rate_limited"
             await self._rate_limited(exc)
         except NeedsReauth as exc:
+            self.error_kind = "needs_reauth"
             await Connection.filter(id=self.auto_import.connection_id).update(status=ConnectionStatus.NEEDS_REAUTH)
             await self._finish(SyncOutcome.FAILED, str(exc), self._interval())
         except Exception as exc:
@@ -219,6 +236,7 @@ class ImportSync:
             service=get_connector(self.auto_import.service_id).description,
             list_ids=tuple(cast("list[int]", list_ids)),
             tags=tuple(self.auto_import.tags),
+            max_custom_fields=self.env.settings.max_custom_fields_per_service,
         )
 
     async def _drain_deferred(self, target: ImportTarget) -> None:
@@ -311,6 +329,7 @@ class ImportSync:
         await self._finish(SyncOutcome.RATE_LIMITED, f"{exc} Retrying after {round(exc.retry_after)} s.", until)
 
     async def _failed(self, exc: Exception) -> None:
+        self.error_kind = _error_kind(exc)
         if isinstance(exc, SourceError):
             message = str(exc)
         else:
@@ -348,6 +367,12 @@ class ImportSync:
         await AutoImport.filter(id=self.auto_import.id, state_version=self.auto_import.state_version).update(**update)
         await prune_sync_history(self.auto_import.id)
         await self._publish(outcome, backlog, now)
+        log.info("Sync finished: %s (%s)%s", outcome.value, ", ".join(f"{k} {v}" for k, v in self.counts.to_dict().items()
+                                                                    if v), f": {error}" if error else "")
+        await self.env.metrics.sync_finished(FinishedSync(
+            service_id=self.auto_import.service_id, outcome=outcome.value,
+            seconds=max((now - self.sync_run.started_at).total_seconds(), 0.0),
+            records=self.counts.to_dict(), error_kind=self.error_kind))
 
     async def _publish(self, outcome: SyncOutcome, backlog: int | None, at: datetime) -> None:
         assert self.sync_run is not None
@@ -364,6 +389,15 @@ def _latest_samples(samples: list[dict[str, Any]], resolved: set[str], per_code:
         if sample.get("externalId") not in resolved:
             kept.setdefault(str(sample.get("code") or sample.get("reason")), []).append(sample)
     return [sample for group in kept.values() for sample in group[-per_code:]]
+
+
+def _error_kind(exc: Exception) -> str:
+    """A fixed vocabulary for the metrics' `kind` label."""
+    if isinstance(exc, SourceUnavailable):
+        return "unavailable"
+    if isinstance(exc, SourceRejected):
+        return "rejected"
+    return "source" if isinstance(exc, SourceError) else "unexpected"
 
 
 async def _lock_account(account_id: int) -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from app.connections.models import Connection, OAuthState
 from app.connections.oauth_flow import STATE_LIFETIME
-from tests.conftest import AccountUnderTest
+from tests.conftest import AccountUnderTest, Api
 from tests.connections.flow import CONNECTIONS, callback, connect, connect_through_consent, consent, start
 from tests.connections.support import BASE, SERVICE_ID, ExampleCrm
 
@@ -186,7 +186,7 @@ def returned_to_the_page(response: httpx.Response) -> dict[str, str]:
 
 async def test_with_the_page_built_the_browser_returns_to_the_wizard_with_the_connection(
         acme: AccountUnderTest, crm: ExampleCrm, browser: httpx.AsyncClient, page_client: httpx.AsyncClient) -> None:
-    location = await consent(browser, await start(acme.api))
+    location = await consent(browser, await start(Api(page_client, acme.token)))  # the page's browser starts it
 
     params = returned_to_the_page(await page_client.get(str(location)))
 
@@ -200,11 +200,12 @@ async def test_with_the_page_built_the_browser_returns_to_the_wizard_with_the_co
 async def test_with_the_page_built_a_refusal_returns_to_the_wizard_saying_why(
         acme: AccountUnderTest, crm: ExampleCrm, browser: httpx.AsyncClient, page_client: httpx.AsyncClient) -> None:
     crm.auth.deny_next()
-    denied = await consent(browser, await start(acme.api))
+    on_the_page = Api(page_client, acme.token)  # the browser that starts the consent comes back to the page
+    denied = await consent(browser, await start(on_the_page))
     params = returned_to_the_page(await page_client.get(str(denied)))
     assert params == {"service": SERVICE_ID, "connectError": "Example CRM was not connected: you did not allow access."}
 
-    location = await consent(browser, await start(acme.api))
+    location = await consent(browser, await start(on_the_page))
     assert "connected" in returned_to_the_page(await page_client.get(str(location)))
     replayed = returned_to_the_page(await page_client.get(str(location)))
     assert "already used" in replayed["connectError"] and "connected" not in replayed

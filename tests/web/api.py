@@ -91,9 +91,10 @@ def connections(api: GraphQL) -> list[dict[str, Any]]:
     return api(query)["connections"]  # type: ignore[no-any-return]
 
 
-def complete_consent(authorize_url: str) -> None:
-    """Follows an OAuth consent as a browser would (the simulator approves at once)."""
+def complete_consent(api: GraphQL, authorize_url: str) -> None:
+    """Follows an OAuth consent as a browser would (the simulator approves at once), carrying the
+    cookies `api` received with the consent URL: the callback wants the browser that started it."""
     import httpx
 
-    response = httpx.get(authorize_url, follow_redirects=True, timeout=30)
+    response = httpx.get(authorize_url, follow_redirects=True, timeout=30, cookies=api.client.cookies)
     assert response.status_code < 400, response.text

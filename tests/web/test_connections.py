@@ -15,7 +15,7 @@ SYNC_NOW = "mutation($id: ID!) { syncAutoImportNow(id: $id) { userErrors { messa
 
 def connect_google(account: Account) -> str:
     payload = account.api.mutate(api.CONNECT, "connectService", serviceId="google_contacts", settings={}, name=None)
-    api.complete_consent(payload["authorizeUrl"])
+    api.complete_consent(account.api, payload["authorizeUrl"])
     return wait_until(lambda: next((c["id"] for c in api.connections(account.api)
                                     if c["service"]["id"] == "google_contacts"), None), what="the Google connection")
 

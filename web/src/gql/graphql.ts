@@ -104,6 +104,8 @@ export type ProblemCode =
   | 'BACKLOG'
   /** New contacts were not added because the account is at its contact limit (`count`: how many wait). Existing contacts are still updated; the waiting ones are added in the next syncs once the limit is raised. */
   | 'CONTACT_LIMIT_REACHED'
+  /** The account has the most custom fields one service may create (AUTOIMPORT_MAX_CUSTOM_FIELDS_PER_SERVICE): fields beyond it were not created and their values not stored (`count`: how many the last sync found; `samples` name them, as `field:<label>`). */
+  | 'CUSTOM_FIELD_LIMIT'
   /** Records at the source have an invalid email address and were skipped (`count`: how many; `samples`). */
   | 'INVALID_EMAIL'
   /** Records at the source could not be read, e.g. a CSV row with more or fewer cells than the header (`count`: how many; `samples`). */
