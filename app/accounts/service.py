@@ -61,7 +61,10 @@ async def new_token(name: str) -> str:
 
 
 async def authenticate(token: str) -> Account | None:
-    if not token:
-        return None
-    found = await ApiToken.get_or_none(token_hash=hash_api_token(token)).select_related("account")
+    return await authenticate_hash(hash_api_token(token)) if token else None
+
+
+async def authenticate_hash(token_hash: str) -> Account | None:
+    """The account of the API token with this SHA-256 (`hash_api_token`), or None."""
+    found = await ApiToken.get_or_none(token_hash=token_hash).select_related("account")
     return found.account if found else None
