@@ -203,18 +203,18 @@ def _latency_row(name: str, q: dict[str, Any]) -> tuple[object, ...]:
 
 
 def _throughput_row(name: str, q: dict[str, Any]) -> tuple[object, ...]:
-    load, floor = q["throughput"], q["throughput"]["floor"]
-    rps_ratio = ratio(load["rps"], floor["rps"])
-    return (name, load["rps"], load["p50_ms"], load["p99_ms"], f"{load['errors']}/{load['unfinished']}",
+    mine, floor = q["throughput"], q["throughput"]["floor"]
+    rps_ratio = ratio(mine["rps"], floor["rps"])
+    return (name, mine["rps"], mine["p50_ms"], mine["p99_ms"], f"{mine['errors']}/{mine['unfinished']}",
             floor["rps"], floor["p50_ms"], floor["p99_ms"], f"{floor['errors']}/{floor['unfinished']}", rps_ratio,
-            ratio(load["p50_ms"], floor["p50_ms"]), _met(rps_ratio >= 0.5))
+            ratio(mine["p50_ms"], floor["p50_ms"]), _met(rps_ratio >= 0.5))
 
 
 def show(backend: str, figures: dict[str, Any]) -> None:
     queries = figures["queries"]
-    load = ", ".join(f"{value:.1f}" for value in figures["load_average"])
+    machine = ", ".join(f"{value:.1f}" for value in figures["load_average"])
     print_table(f"API on {backend}: {figures['imports']} imports, {figures['contacts']:,} contacts, "
-                f"{figures['requests']} single requests per query, app and floor alternating (load {load})",
+                f"{figures['requests']} single requests per query, app and floor alternating (load {machine})",
                 ["query", "p50 ms", "p99 ms", "floor p50", "floor p99", "p50/floor", "SQL at 20", "SQL at 200",
                  "p50≤2×floor, p99<50ms, SQL constant"],
                 [_latency_row(name, q) for name, q in queries.items()])
