@@ -3,6 +3,7 @@ from __future__ import annotations
 from enum import Enum
 
 from tortoise import fields
+from tortoise.indexes import Index
 from tortoise.models import Model
 
 
@@ -40,6 +41,9 @@ class Contact(Model):
     class Meta:
         table = "contact"
         unique_together = (("account", "email_key"),)
+        # Pages of contacts in creation order (`contacts(first:, after:)`): without it the database
+        # read every contact of the account through the email index and sorted them for each page.
+        indexes = (Index(fields=("account_id", "id"), name="contact_account_id_id"),)
 
 
 class ListMembership(Model):
