@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     http_retries: int = Field(default=3, ge=0, alias="AUTOIMPORT_HTTP_RETRIES")
     max_request_bytes: int = Field(default=1024 * 1024, ge=1024, alias="AUTOIMPORT_MAX_REQUEST_BYTES")
     max_retry_after: int = Field(default=60, ge=0, alias="AUTOIMPORT_MAX_RETRY_AFTER")
+    # How long an API process trusts a token it authenticated (app/accounts/token_cache.py); 0: never
+    token_cache_seconds: float = Field(default=5.0, ge=0, alias="AUTOIMPORT_TOKEN_CACHE_SECONDS")
 
     public_url: str = Field(default="", alias="AUTOIMPORT_PUBLIC_URL")
     # `GET /metrics` in production needs `Authorization: Bearer <this>`; unset there, it is off.

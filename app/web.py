@@ -28,7 +28,7 @@ from tortoise import connections
 
 from app import db, metrics
 from app.accounts.models import Account
-from app.accounts.service import authenticate
+from app.accounts.token_cache import AccountsByToken
 from app.config import Settings
 from app.connections import oauth_flow
 from app.connections.choices import ChoiceCache
@@ -111,9 +111,10 @@ class RequireToken:
     """Every GraphQL operation needs `Authorization: Bearer <token>`; without one: HTTP 401.
     A browser's `GET /graphql` in development is sent to GraphiQL at `/graphiql`."""
 
-    def __init__(self, app: ASGIApp, *, graphiql: bool) -> None:
+    def __init__(self, app: ASGIApp, *, graphiql: bool, accounts: AccountsByToken) -> None:
         self.app = app
         self.graphiql = graphiql
+        self.accounts = accounts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.graphiql and _wants_graphiql(scope):
@@ -122,7 +123,7 @@ class RequireToken:
         if scope["type"] == "http" and scope["method"] != "GET":
             request = Request(scope)
             scheme, _, token = request.headers.get("authorization", "").partition(" ")
-            account = await authenticate(token.strip()) if scheme.lower() == "bearer" else None
+            account = await self.accounts.authenticate(token.strip()) if scheme.lower() == "bearer" else None
             if account is None:
                 await _unauthenticated()(scope, receive, send)
                 return
@@ -301,7 +302,7 @@ def create_app(services: Services | None = None, settings: Settings | None = Non
 
     development = not app_settings.is_production
     graphql = RequireToken(RequestBodyLimits(AutoImportGraphQL(app_settings), app_settings.max_request_bytes),
-                           graphiql=development)
+                           graphiql=development, accounts=AccountsByToken(app_settings.token_cache_seconds))
     return Starlette(
         routes=[Route("/graphql", graphql, methods=["GET", "POST"]),
                 WebSocketRoute("/graphql", graphql),  # subscriptions (graphql-transport-ws)

@@ -26,8 +26,9 @@ from typing import Any
 from app import db
 from app.config import Settings
 
-RESULTS_DIR = Path(__file__).resolve().parent / "results"
-POSTGRES_URL = os.environ.get("AUTOIMPORT_TEST_DATABASE_URL", "")
+RESULTS_DIR = Path(os.environ.get("AUTOIMPORT_BENCH_RESULTS", Path(__file__).resolve().parent / "results"))
+# PostgreSQL for the benchmarks: their own variable first, else the tests' (as `.ci/run` sets it)
+POSTGRES_URL = os.environ.get("AUTOIMPORT_BENCH_DATABASE_URL") or os.environ.get("AUTOIMPORT_TEST_DATABASE_URL", "")
 REDIS_URL = os.environ.get("AUTOIMPORT_TEST_REDIS_URL", "")
 
 
@@ -194,4 +195,4 @@ def run_main(benchmark: str, measure: Any, show: Any) -> None:
     figures = asyncio.run(measured())
     show(name, figures)
     path = write_results(benchmark, name, figures)
-    print(f"  -> {path.relative_to(RESULTS_DIR.parent.parent)}")
+    print(f"  -> {path}")

@@ -121,6 +121,9 @@ def settings(db_ready: Backend) -> Settings:
         AUTOIMPORT_SECRET_KEY="test-secret-key",
         AUTOIMPORT_SYNC_LIMIT=500,
         AUTOIMPORT_SYNC_INTERVAL=1800,
+        # Every request looks its token up, as before the cache: statement counts do not depend on
+        # how long a test took (tests/api/test_token_cache.py tests the cache itself).
+        AUTOIMPORT_TOKEN_CACHE_SECONDS=0,
         # The page is not built here whatever web/dist holds; tests of the page build their own.
         AUTOIMPORT_WEB_DIST=db_ready.var_dir / "web-not-built",
     )

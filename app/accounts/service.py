@@ -63,6 +63,9 @@ async def new_token(name: str) -> str:
 
 
 async def authenticate(token: str) -> Account | None:
-    if not token:
-        return None
-    return await token_owner(hash_api_token(token))
+    return await authenticate_hash(hash_api_token(token)) if token else None
+
+
+async def authenticate_hash(token_hash: str) -> Account | None:
+    """The account of the API token with this SHA-256 (`hash_api_token`), or None."""
+    return await token_owner(token_hash)

@@ -45,9 +45,11 @@ async def _lists_of_imports(own: AutoImportRepository, ids: list[int]) -> dict[i
 
 
 async def _lists_of_contacts(own: ContactRepository, ids: list[int]) -> dict[int, list[ContactListType]]:
+    # Tuples, not models: a page of 50 contacts built 100 ORM objects (membership and list) for two columns
     grouped: dict[int, list[ContactListType]] = defaultdict(list)
-    for row in await own.memberships().filter(contact_id__in=ids).select_related("list").order_by("list_id"):
-        grouped[row.contact_id].append(ContactListType.from_model(row.list))
+    links = own.memberships().filter(contact_id__in=ids).order_by("list_id")
+    for contact_id, list_id, name in await links.values_list("contact_id", "list_id", "list__name"):
+        grouped[contact_id].append(ContactListType(id=strawberry.ID(str(list_id)), name=name))
     return grouped
 
 

@@ -8,7 +8,15 @@ from typing import Annotated, Any, cast
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter, SchemaExtension
+from strawberry.extensions import (
+    AddValidationRules,
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
@@ -44,6 +52,7 @@ from app.contacts.graphql import (
 )
 from app.errors import DomainError
 from app.graphql.context import Context
+from app.graphql.document_cache import KnownValidDocuments, ValidDocumentMemo
 from app.graphql.document_rules import DocumentLengthLimit, NoSuggestions, RequireOperationName
 from app.graphql.errors import UserError, parse_id, should_mask_error
 from app.graphql.input_text import guard_root_fields
@@ -334,30 +343,42 @@ class AutoImportSchema(strawberry.Schema):
     """Strawberry's schema, logging only unexpected errors: a `DomainError` raised by a resolver
     (a refused `syncProgress` subscription, say) is the caller's answer, not a server fault."""
 
+    valid_documents: ValidDocumentMemo  # the query texts known valid (`document_cache.py`)
+
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         unexpected = [error for error in errors if not isinstance(error.original_error, DomainError)]
         super().process_errors(unexpected, execution_context)
 
 
-def build_schema(production: bool) -> strawberry.Schema:
+# Built once: the validation memo is keyed by the rule classes, and `QueryDepthLimiter` and
+# `MaxAliasesLimiter` make a new class per instance (a factory of them would never match).
+LIMIT_RULES = (*QueryDepthLimiter(max_depth=10).validation_rules,
+               *MaxAliasesLimiter(max_alias_count=30).validation_rules)
+
+
+def build_schema(production: bool) -> AutoImportSchema:
     from strawberry.extensions import DisableIntrospection
 
+    valid_documents = ValidDocumentMemo()
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
-        lambda: QueryDepthLimiter(max_depth=10),
-        lambda: MaxAliasesLimiter(max_alias_count=30),
+        lambda: AddValidationRules(list(LIMIT_RULES)),
         lambda: MaxTokensLimiter(max_token_count=2000),
         lambda: MaskErrors(should_mask_error=should_mask_error),
         lambda: DocumentLengthLimit(MAX_DOCUMENT_CHARACTERS),
+        lambda: ParserCache(maxsize=256),  # after the length check: an overlong document is never parsed
         RequireOperationName,
+        lambda: KnownValidDocuments(valid_documents),  # after RequireOperationName, which may refuse first
     ]
     if production:
         extensions += [DisableIntrospection, NoSuggestions]
     guard_root_fields(Query, Mutation)
     answer_domain_errors_in_payloads(Mutation)
-    return AutoImportSchema(
+    built = AutoImportSchema(
         query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions,
         config=StrawberryConfig(auto_camel_case=True), scalar_overrides=SCALAR_OVERRIDES,
     )
+    built.valid_documents = valid_documents
+    return built
 
 
 schema = build_schema(production=False)
