@@ -31,10 +31,8 @@ from prometheus_client.core import (
 )
 from prometheus_client.registry import Collector, CollectorRegistry
 from redis.asyncio import Redis
-from tortoise.expressions import Q
-from tortoise.functions import Count
 
-from app.autoimports.models import AutoImport
+from app.autoimports.repository import due_and_overdue_counts
 
 log = logging.getLogger(__name__)
 
@@ -121,11 +119,7 @@ async def read_worker_counters(redis: Redis) -> dict[str, float]:
 async def due_and_overdue(now: datetime) -> tuple[int, int]:
     """Active imports whose next sync is due, and those due for longer than `OVERDUE_AFTER`: one
     aggregate query."""
-    row = await (AutoImport.filter(paused=False, disabled_reason__isnull=True, next_sync_at__lte=now)
-                 .annotate(due=Count("id"),
-                           overdue=Count("id", _filter=Q(next_sync_at__lt=now - OVERDUE_AFTER)))
-                 .first().values("due", "overdue"))
-    return int((row or {}).get("due") or 0), int((row or {}).get("overdue") or 0)
+    return await due_and_overdue_counts(now, OVERDUE_AFTER)
 
 
 def metric_families(counters: Mapping[str, float], due: int, overdue: int) -> list[Metric]:

@@ -7,6 +7,10 @@ one import it has leased and is the other place allowed to query these tables.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
+from tortoise.expressions import Q
+from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 
 from app.autoimports.models import AutoImport, AutoImportList, DeferredContact, SkippedRecord, SyncRun
@@ -30,3 +34,13 @@ class AutoImportRepository:
 
     def deferred(self) -> QuerySet[DeferredContact]:
         return DeferredContact.filter(auto_import__account_id=self.account_id)
+
+
+async def due_and_overdue_counts(now: datetime, overdue_after: timedelta) -> tuple[int, int]:
+    """Across every account, for an operator's `/metrics`: how many active imports are due, and how
+    many have been due for longer than `overdue_after`. Two counts in one aggregate query; no
+    tenant's rows leave this function."""
+    row = await (AutoImport.filter(paused=False, disabled_reason__isnull=True, next_sync_at__lte=now)
+                 .annotate(due=Count("id"), overdue=Count("id", _filter=Q(next_sync_at__lt=now - overdue_after)))
+                 .first().values("due", "overdue"))
+    return int((row or {}).get("due") or 0), int((row or {}).get("overdue") or 0)

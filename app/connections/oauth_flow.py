@@ -200,7 +200,7 @@ async def claim_state(service_id: str, state: str) -> OAuthState:
 
 async def _refuse_unbound(state: str) -> None:
     """Raises `Invalid`: a known state says "another browser", an unknown one "not valid"."""
-    if await OAuthState.exists(state_hash=_hash(state or "")):
+    if await oauth_states_by_hash(_hash(state or "")).exists():
         raise Invalid("This sign-in was started in another browser or session, or more than 10 minutes ago "
                       "(its cookie is gone), so it cannot be completed here. Start the connection again from the "
                       "app in this browser.", STATE_FIELD)
