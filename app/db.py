@@ -45,6 +45,8 @@ def _connection(database_url: str) -> str | dict[str, Any]:
     if not database_url.startswith(("postgres://", "asyncpg://", "psycopg://")):
         return database_url
     connection = expand_db_url(database_url)
+    if connection["engine"] == "tortoise.backends.asyncpg":
+        connection["engine"] = "app.postgres_engine"  # a transaction that fails to begin releases its connection
     settings = connection["credentials"].setdefault("server_settings", {})
     settings.setdefault("plan_cache_mode", "force_custom_plan")
     return connection

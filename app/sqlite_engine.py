@@ -10,14 +10,22 @@ handler for it (waiting could not help, the snapshot is already stale or would d
 `BEGIN IMMEDIATE` waits for the write lock up front, under the connection's `busy_timeout`, and
 then never needs an upgrade. Reads outside transactions are not affected (WAL lets them run
 beside a writer), nor are single statements in autocommit mode (they wait under the busy timeout).
+
+Also: a transaction whose beginning fails or is cancelled (Ctrl-C on a worker while it waits for
+the write lock) gives the connection back. Tortoise's context takes the connection's lock and then
+begins; when `begin` raises, `__aexit__` never runs and the lock stayed taken: every later query
+of the process waited for it forever, and a stopping worker hung in arq's wait for its job.
 """
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
+from typing import cast
 
-from tortoise.backends.base.client import TransactionContext
+from tortoise.backends.base.client import TransactionalDBClient, TransactionContext
 from tortoise.backends.sqlite.client import SqliteClient, SqliteTransactionContext, SqliteTransactionWrapper
+from tortoise.connection import get_connections
 from tortoise.exceptions import TransactionManagementError
 
 
@@ -31,13 +39,37 @@ class ImmediateTransactionWrapper(SqliteTransactionWrapper):
             await self._connection.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:  # still locked after the busy timeout
             raise TransactionManagementError(exc) from exc
+        except asyncio.CancelledError:
+            # aiosqlite's thread runs the statement on and may yet take the lock: undo that (the
+            # rollback is queued behind it; without a transaction it does nothing).
+            await self._connection.rollback()
+            raise
+
+
+class ReleasingTransactionContext(SqliteTransactionContext):
+    """Tortoise's context, except that a failed or cancelled `begin` releases what it took."""
+
+    async def __aenter__(self) -> TransactionalDBClient:
+        await self._trxlock.acquire()
+        try:
+            await self.ensure_connection()
+            self.token = get_connections().set(self.connection_name, self.connection)
+            try:
+                await self.connection.begin()
+            except BaseException:
+                get_connections().reset(self.token)
+                raise
+        except BaseException:
+            self._trxlock.release()
+            raise
+        return cast(TransactionalDBClient, self.connection)
 
 
 class ImmediateTransactionSqliteClient(SqliteClient):
     """Tortoise's SQLite client whose transactions begin with `BEGIN IMMEDIATE`."""
 
     def _in_transaction(self) -> TransactionContext:
-        return SqliteTransactionContext(ImmediateTransactionWrapper(self), self._lock)
+        return ReleasingTransactionContext(ImmediateTransactionWrapper(self), self._lock)
 
 
 client_class = ImmediateTransactionSqliteClient

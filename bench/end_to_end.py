@@ -9,6 +9,7 @@ same as the engine benchmark's, for one batch of 500 rows.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import uuid
 from typing import Any
@@ -37,6 +38,20 @@ def _worker(pool: ArqRedis, pool_url: str, queue_name: str, env: SyncEnvironment
     return Worker(functions=[func(sync_external_account_task, name=SYNC_TASK)], redis_pool=pool,
                   queue_name=queue_name, ctx={"sync_environment": env}, poll_delay=0.005, handle_signals=False,
                   keep_result=60)
+
+
+async def _stop(worker: Worker, running: asyncio.Task[None]) -> None:
+    """Stops the worker once its jobs' tasks have ended. A job's result is in Redis as soon as arq's
+    EXEC has run there, which can be before the worker's task has read EXEC's reply; cancelled
+    then (as `Worker.close()` cancels what still runs), the task ends cancelled inside arq's
+    bookkeeping and close()'s `gather` raised that `CancelledError`."""
+    worker.allow_pick_jobs = False
+    if worker.tasks:
+        await asyncio.wait(list(worker.tasks.values()))
+    running.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await running
+    await worker.close()
 
 
 async def _one_sync(pool: ArqRedis, queue_name: str, external_account_id: int) -> float:
@@ -73,8 +88,7 @@ async def measure(backend: Backend) -> dict[str, Any]:
     try:
         times = [await _one_sync(pool, queue_name, item.external_account_id) for item in imports]
     finally:
-        running.cancel()
-        await worker.close()
+        await _stop(worker, running)
         await pool.delete(queue_name)
         await pool.aclose()
     assert await SyncRun.filter(outcome=SyncOutcome.COMPLETED).count() == SYNCS

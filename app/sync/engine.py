@@ -14,6 +14,7 @@ Guarantees, relied on by the workers:
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
 import uuid
@@ -55,6 +56,7 @@ from app.sync.source_text import clean_page
 from app.sync.state import restart_retrieval
 
 log = logging.getLogger(__name__)
+INTERRUPTED = "Interrupted: the worker stopped during this sync. The next sync resumes from the last saved page."
 
 
 def utcnow() -> datetime:
@@ -143,7 +145,7 @@ async def _fail_interrupted_runs(external_account_id: int, now: datetime) -> Non
     await SyncRun.filter(auto_import_id__in=list(ids), outcome=SyncOutcome.RUNNING).update(
         outcome=SyncOutcome.FAILED,
         finished_at=now,
-        error="Interrupted: the worker stopped during this sync. The next sync resumed from the last saved page.",
+        error=INTERRUPTED,
     )
     await AutoImport.filter(id__in=list(ids)).update(syncing_since=None)
 
@@ -188,6 +190,9 @@ class ImportSync:
             if is_connection_lost(exc):
                 raise  # not the import's failure: the job is retried (see workers.tasks)
             await self._failed(exc)
+        except asyncio.CancelledError:
+            await self._interrupted()
+            raise
         else:
             outcome = SyncOutcome.PARTIAL if self.has_more else SyncOutcome.COMPLETED
             await self._finish(outcome, None, self._interval(), succeeded=True)
@@ -315,6 +320,17 @@ class ImportSync:
         self.auto_import.cursor, self.auto_import.totals, self.auto_import.skip_samples = page.cursor, totals.to_dict(), samples
         assert self.sync_run is not None
         await SyncRun.filter(id=self.sync_run.id).update(counts=self.counts.to_dict())
+
+    async def _interrupted(self) -> None:
+        """The worker is stopping (Ctrl-C, SIGTERM): the run says so at once. Its counts stay those
+        each committed page saved with itself (`self.counts` may hold a rolled-back page's); the
+        import stays due, so the next sync resumes from its cursor. Cancelled again meanwhile, the
+        run is marked by the next sync instead (`_fail_interrupted_runs`)."""
+        assert self.sync_run is not None
+        await SyncRun.filter(id=self.sync_run.id).update(
+            outcome=SyncOutcome.FAILED, finished_at=self.env.clock(), error=INTERRUPTED)
+        await AutoImport.filter(id=self.auto_import.id).update(syncing_since=None)
+        log.info("Sync interrupted: the worker is stopping")
 
     def _interval(self) -> datetime:
         return self.env.clock() + timedelta(seconds=self.env.settings.sync_interval)

@@ -91,7 +91,10 @@ class RedisProgressPublisher:
 
     async def publish(self, event: SyncProgressEvent) -> None:
         try:
-            await asyncio.wait_for(self.redis.publish(self.channel, event.to_json()), self.timeout)
+            # Not `asyncio.wait_for`: on Python 3.11 it loses a cancel (a worker stopping) that
+            # arrives as the publish finishes, and the sync went on (tests/sync/test_progress_cancellation.py).
+            async with asyncio.timeout(self.timeout):
+                await self.redis.publish(self.channel, event.to_json())
         except Exception:
             log.warning("Could not publish the progress of sync run %s (auto-import %s)",
                         event.sync_run_id, event.auto_import_id, exc_info=True)

@@ -27,9 +27,11 @@ from app.contacts.models import Contact
 from app.web import Services, create_app
 from tests.conftest import HEADER, AccountUnderTest, connect_feed, create_feed_import, rows
 from tests.simulators.csv_feed import CsvFeedSimulator, serve_in_thread
-from tests.workers.test_killed_worker import _start_worker, _wait_for
+from tests.workers.worker_process import start_worker, wait_for
 
 pytestmark = pytest.mark.slow
+
+SYNC_LIMIT = 4000  # records a job may sync: more than this test's feed has
 
 
 def _free_port() -> int:
@@ -98,13 +100,13 @@ async def test_a_worker_rides_out_a_redis_restart_and_syncs_what_falls_due(
         connection = await connect_feed(acme.api, url=f"{base_url}/feed.csv")
         import_id = int(await create_feed_import(acme.api, connection))
         account = acme.account.id
-        worker = _start_worker(worker_settings, repo_root, log)
+        worker = start_worker(worker_settings, repo_root, log, SYNC_LIMIT)
         try:
             async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://api") as api:
                 async def contacts(count: int) -> bool:
                     return await Contact.filter(account_id=account).count() == count
 
-                await _wait_for(lambda: contacts(5), 60, "the first sync, by the startup tick")
+                await wait_for(lambda: contacts(5), 60, "the first sync, by the startup tick")
                 assert await _health(api) == "ok"
 
                 own_redis.stop()
@@ -116,7 +118,7 @@ async def test_a_worker_rides_out_a_redis_restart_and_syncs_what_falls_due(
                 await AutoImport.filter(id=import_id).update(next_sync_at=datetime.now(timezone.utc) - timedelta(seconds=1))
 
                 own_redis.start()  # empty: every queued job and cron key is gone
-                await _wait_for(lambda: contacts(8), 90, "the due sync after the restart, by the minute tick")
+                await wait_for(lambda: contacts(8), 90, "the due sync after the restart, by the minute tick")
                 assert worker.poll() is None
                 assert await _health(api) == "ok"
         finally:

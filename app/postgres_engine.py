@@ -1,0 +1,42 @@
+"""The PostgreSQL engine for Tortoise (`"engine": "app.postgres_engine"`): Tortoise's asyncpg
+client, except that a transaction whose beginning fails or is cancelled gives its connection back.
+
+Why: Tortoise's pooled context takes a connection from the pool and then begins; when `begin`
+raises (Ctrl-C on a worker lands on it, or the server drops the connection), `__aexit__` never
+runs and the connection was never released. asyncpg's `Pool.close()` waits for every connection
+to come back, so the worker's shut-down (`db.disconnect`) hung, and each such leak also took one
+connection from the pool for good.
+"""
+
+from __future__ import annotations
+
+from tortoise.backends.asyncpg.client import AsyncpgDBClient, TransactionWrapper
+from tortoise.backends.base.client import TransactionalDBClient, TransactionContext, TransactionContextPooled
+from tortoise.connection import get_connections
+
+
+class ReleasingTransactionContext(TransactionContextPooled):
+    """Tortoise's pooled context, except that a failed or cancelled `begin` releases the connection."""
+
+    async def __aenter__(self) -> TransactionalDBClient:
+        await self.ensure_connection()
+        pool = self.client._parent._pool
+        self.client._connection = await pool.acquire()
+        self.token = get_connections().set(self.connection_name, self.client)
+        try:
+            await self.client.begin()
+        except BaseException:
+            get_connections().reset(self.token)
+            await pool.release(self.client._connection)  # asyncpg rolls back what had begun
+            raise
+        return self.client
+
+
+class ReleasingAsyncpgClient(AsyncpgDBClient):
+    """Tortoise's asyncpg client whose transactions release their connection when they fail to begin."""
+
+    def _in_transaction(self) -> TransactionContext:
+        return ReleasingTransactionContext(TransactionWrapper(self), self._pool_init_lock)
+
+
+client_class = ReleasingAsyncpgClient

@@ -1,0 +1,58 @@
+"""The real `arq workers.WorkerSettings` CLI as a subprocess, for the tests that start, kill and stop it."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from app.config import Settings
+
+ARQ = str(Path(sys.executable).parent / "arq")
+
+
+def start_worker(settings: Settings, repo_root: Path, log: Path, contacts: int) -> subprocess.Popen[bytes]:
+    """A worker syncing up to `contacts` records a job, a page of 100 at a time: many commits, so a
+    signal lands between them, and a lease of 3 s, so a killed worker's lease lapses soon."""
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "DATABASE_URL": settings.resolved_database_url,
+        "REDIS_URL": settings.redis_url,
+        "AUTOIMPORT_VAR_DIR": str(settings.var_dir),
+        "AUTOIMPORT_SECRET_KEY": "test-secret-key",
+        "AUTOIMPORT_SYNC_LIMIT": str(contacts),
+        "AUTOIMPORT_SYNC_PAGE_SIZE": "100",
+        "AUTOIMPORT_SYNC_LEASE_SECONDS": "3",
+        "AUTOIMPORT_SYNC_JOB_TIMEOUT": "60",  # a loaded machine must not time the sync out
+    }
+    with log.open("ab") as out:
+        return subprocess.Popen([ARQ, "workers.WorkerSettings"], cwd=repo_root, env=env, stdout=out, stderr=out)
+
+
+def interrupt(worker: subprocess.Popen[bytes], log: Path, within: float) -> float:
+    """Ctrl-C, as an operator stops a worker; returns how long it took to exit. A worker still
+    running after `within` seconds is killed and the test fails with the end of its log."""
+    started = time.monotonic()
+    worker.send_signal(signal.SIGINT)
+    try:
+        worker.wait(within)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait(10)
+        tail = log.read_text(errors="replace")[-3000:]
+        raise AssertionError(f"the worker did not stop within {within} s of SIGINT; its log ends:\n{tail}") from None
+    return time.monotonic() - started
+
+
+async def wait_for(condition: Callable[[], Awaitable[bool]], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if await condition():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
