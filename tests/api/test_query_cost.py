@@ -1,0 +1,67 @@
+"""What `autoImports` reads: each table once, and the account's contacts only when the answer needs them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.api.conftest import StatementCounter
+from tests.conftest import HEADER, AccountUnderTest, Sync, connect_feed, create_feed_import, rows
+from tests.simulators.csv_feed import CsvFeedSimulator
+
+IMPORTS = """{ autoImports { id status connection { name } troubleshooting { healthy problems { code count message } } } }"""
+
+
+def _reading(counter: StatementCounter, table: str) -> list[str]:
+    return [s for s in counter.statements if f'FROM "{table}"' in s]
+
+
+async def _two_imports(acme: AccountUnderTest, sync: Sync) -> None:
+    for n in range(2):
+        connection_id = await connect_feed(acme.api, url=f"http://feed{n}.test/feed.csv")
+        await create_feed_import(acme.api, connection_id, name=f"Import {n}")
+    await sync.due()
+
+
+async def test_status_and_troubleshooting_read_the_connections_in_one_statement(
+    acme: AccountUnderTest, feed: CsvFeedSimulator, sync: Sync, sql_statements: StatementCounter
+) -> None:
+    feed.set_rows(HEADER, rows(3))
+    await _two_imports(acme, sync)
+
+    sql_statements.statements.clear()
+    data = await acme.api(IMPORTS)
+
+    assert [i["status"] for i in data["autoImports"]] == ["ACTIVE", "ACTIVE"]
+    assert len(_reading(sql_statements, "connection")) == 1, sql_statements.statements
+
+
+async def test_contacts_are_not_counted_while_no_import_has_contacts_waiting(
+    acme: AccountUnderTest, feed: CsvFeedSimulator, sync: Sync, sql_statements: StatementCounter
+) -> None:
+    feed.set_rows(HEADER, rows(3))
+    await _two_imports(acme, sync)
+
+    sql_statements.statements.clear()
+    data = await acme.api(IMPORTS)
+
+    assert all(i["troubleshooting"]["healthy"] for i in data["autoImports"])
+    assert _reading(sql_statements, "contact") == []
+
+
+async def test_contacts_are_counted_for_the_import_held_by_the_contact_limit(
+    make_account: Any, feed: CsvFeedSimulator, sync: Sync, sql_statements: StatementCounter
+) -> None:
+    small = await make_account("Small", contact_limit=2)
+    feed.set_rows(HEADER, rows(5))
+    connection_id = await connect_feed(small.api)
+    await create_feed_import(small.api, connection_id, name="Import")
+    await sync.due()
+
+    sql_statements.statements.clear()
+    (found,) = (await small.api(IMPORTS))["autoImports"]
+
+    assert found["status"] == "LIMIT_REACHED"
+    limit = next(p for p in found["troubleshooting"]["problems"] if p["code"] == "CONTACT_LIMIT_REACHED")
+    assert limit["count"] == 3
+    assert "the account has 2 contacts and its plan allows 2" in limit["message"]
+    assert _reading(sql_statements, "contact"), sql_statements.statements
