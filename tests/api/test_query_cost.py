@@ -65,3 +65,17 @@ async def test_contacts_are_counted_for_the_import_held_by_the_contact_limit(
     assert limit["count"] == 3
     assert "the account has 2 contacts and its plan allows 2" in limit["message"]
     assert _reading(sql_statements, "contact"), sql_statements.statements
+
+
+async def test_the_list_leaves_out_the_columns_no_field_shows(
+    acme: AccountUnderTest, feed: CsvFeedSimulator, sync: Sync, sql_statements: StatementCounter
+) -> None:
+    feed.set_rows(HEADER, rows(3))
+    await _two_imports(acme, sync)
+
+    sql_statements.statements.clear()
+    await acme.api("{ autoImports { id name totals { added } } }")
+
+    (listed,) = _reading(sql_statements, "auto_import")
+    assert '"name"' in listed and '"totals"' in listed
+    assert '"cursor"' not in listed and '"updated_at"' not in listed
