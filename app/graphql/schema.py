@@ -31,6 +31,7 @@ from app.autoimports.graphql import (
     PreviewPayload,
     PreviewRecordType,
     UpdateAutoImportInput,
+    preloaded_types,
 )
 from app.autoimports.models import AutoImport
 from app.autoimports.preview import preview_auto_import
@@ -126,7 +127,7 @@ class Query:
     @strawberry.field(description="The account's auto-imports, oldest first.")
     async def auto_imports(self, info: strawberry.Info[Context], service_id: ServiceFilter = None) -> list[AutoImportType]:
         rows = await imports.list_auto_imports(info.context.account.id, service_id and str(service_id))
-        return [AutoImportType.from_model(row) for row in rows]
+        return await preloaded_types(rows, info)
 
     @strawberry.field(description="One auto-import of the account; null when the account has none with that id.",
                       extensions=[NullWhenNotFound()])

@@ -79,3 +79,29 @@ async def test_the_list_leaves_out_the_columns_no_field_shows(
     (listed,) = _reading(sql_statements, "auto_import")
     assert '"name"' in listed and '"totals"' in listed
     assert '"cursor"' not in listed and '"updated_at"' not in listed
+
+
+FIELDS = "status lists { name } troubleshooting { healthy problems { code count message } }"
+
+
+async def test_the_list_read_ahead_answers_as_each_import_read_alone(
+    make_account: Any, feed: CsvFeedSimulator, sync: Sync
+) -> None:
+    """`autoImports` reads status, lists and troubleshooting ahead; `autoImport(id:)` and fragments
+    read them through the loaders: the same answers."""
+    small = await make_account("Small", contact_limit=2)
+    feed.set_rows(HEADER, [*rows(5), ["", "No", "Email", "", "Pro"]])
+    list_id = (await small.api('mutation { createList(input: {name: "L"}) { list { id } } }'))["createList"]["list"]["id"]
+    connection_id = await connect_feed(small.api)
+    await create_feed_import(small.api, connection_id, name="Import", listIds=[list_id])
+    await sync.due()
+
+    (listed,) = (await small.api(f"{{ autoImports {{ id {FIELDS} }} }}"))["autoImports"]
+    (spread,) = (await small.api(f"{{ autoImports {{ id ...F }} }} fragment F on AutoImport {{ {FIELDS} }}"))[
+        "autoImports"]
+    alone = (await small.api(f'query($id: ID!) {{ autoImport(id: $id) {{ id {FIELDS} }} }}', id=listed["id"]))[
+        "autoImport"]
+
+    assert listed["status"] == "LIMIT_REACHED" and listed["lists"] == [{"name": "L"}]
+    assert {p["code"] for p in listed["troubleshooting"]["problems"]} >= {"CONTACT_LIMIT_REACHED", "MISSING_EMAIL"}
+    assert listed == spread == alone
