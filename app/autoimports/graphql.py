@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
 from dataclasses import dataclass, fields
 from dataclasses import field as dataclass_field
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
-from strawberry.types.nodes import SelectedField
 
 from app.autoimports import models
 from app.autoimports.preview import PreviewedRecord, PreviewVerdict
@@ -20,6 +18,7 @@ from app.autoimports.troubleshooting import Problem, ProblemCode
 from app.connections.graphql import ConnectionType, ServiceType
 from app.contacts.graphql import ContactListType
 from app.graphql.enums import described_enum
+from app.graphql.preload import asked, later, nothing
 from app.sync.counts import SyncCounts
 
 if TYPE_CHECKING:
@@ -210,7 +209,7 @@ class AutoImportType:
     def status(self, info: strawberry.Info) -> AutoImportStatusEnum:  # type: ignore[valid-type]
         if self.preloaded.status is not None:
             return AutoImportStatusEnum(self.preloaded.status.value)
-        return _later(_status(self.model, info))
+        return later(_status(self.model, info))
 
     @strawberry.field(description=(
         "How many of the account's contacts this import brought or last updated (each contact once, "
@@ -228,7 +227,7 @@ class AutoImportType:
     def lists(self, info: strawberry.Info) -> list[ContactListType]:
         if self.preloaded.lists is not None:
             return self.preloaded.lists
-        return _later(info.context.loaders.lists_of_import.load(self.model.id))
+        return later(info.context.loaders.lists_of_import.load(self.model.id))
 
     @strawberry.field(description="The import's syncs, newest first (the newest 100 are kept).")
     async def syncs(
@@ -246,7 +245,7 @@ class AutoImportType:
     def troubleshooting(self, info: strawberry.Info) -> TroubleshootingType:
         if self.preloaded.problems is not None:
             return _troubleshooting(self.preloaded.problems)
-        return _later(_problems_later(self.model, info))
+        return later(_problems_later(self.model, info))
 
     @classmethod
     def from_model(cls, row: models.AutoImport) -> AutoImportType:
@@ -259,22 +258,12 @@ class AutoImportType:
 
 @dataclass
 class Preloaded:
-    """What `preload` read for a list of imports in the root resolver, so that these fields answer
-    plain values: graphql-core then completes them without a task, a future and a DataLoader call
-    each (~600 per list of 200 imports). None: not asked for, read through the loaders."""
+    """What `preloaded_types` read ahead for a list of imports (see `app.graphql.preload`); None:
+    not read ahead, read through the loaders."""
 
     status: AutoImportStatus | None = None
     lists: list[ContactListType] | None = None
     problems: list[Problem] | None = None
-
-
-T = TypeVar("T")
-
-
-def _later(awaitable: Awaitable[T]) -> Any:
-    """A resolver's answer still to be read: graphql-core awaits whatever awaitable a resolver
-    returns, so the resolvers stay plain functions for their preloaded answers."""
-    return awaitable
 
 
 async def _status(model: models.AutoImport, info: strawberry.Info) -> AutoImportStatusEnum:  # type: ignore[valid-type]
@@ -291,12 +280,6 @@ async def _problems_later(model: models.AutoImport, info: strawberry.Info) -> Tr
     return _troubleshooting(await info.context.loaders.troubleshooting.load(model))
 
 
-def _asked(info: strawberry.Info) -> set[str]:
-    """The fields asked for directly under the current field (not through fragments: those are
-    answered through the loaders, as before)."""
-    return {s.name for field in info.selected_fields for s in field.selections if isinstance(s, SelectedField)}
-
-
 async def _preloaded_statuses(rows: list[models.AutoImport], info: strawberry.Info) -> list[Any]:
     connections, held = await asyncio.gather(
         info.context.loaders.connection.load_many([row.connection_id for row in rows]),
@@ -309,16 +292,12 @@ async def preloaded_types(rows: list[models.AutoImport], info: strawberry.Info) 
     query asks for them: the same loaders and statements, started in one tick, so they batch as
     the field resolvers' calls did."""
     types = [AutoImportType.from_model(row) for row in rows]
-    asked, loaders = _asked(info), info.context.loaders
+    wanted, loaders = asked(info), info.context.loaders
     ids = [row.id for row in rows]
-
-    async def nothing() -> list[Any]:
-        return [None] * len(rows)
-
     statuses, lists, problems = await asyncio.gather(
-        _preloaded_statuses(rows, info) if "status" in asked else nothing(),
-        loaders.lists_of_import.load_many(ids) if "lists" in asked else nothing(),
-        loaders.troubleshooting.load_many(rows) if "troubleshooting" in asked else nothing())
+        _preloaded_statuses(rows, info) if "status" in wanted else nothing(len(rows)),
+        loaders.lists_of_import.load_many(ids) if "lists" in wanted else nothing(len(rows)),
+        loaders.troubleshooting.load_many(rows) if "troubleshooting" in wanted else nothing(len(rows)))
     for item, status, listed, found in zip(types, statuses, lists, problems, strict=True):
         item.preloaded = Preloaded(status=status, lists=listed, problems=found)
     return types

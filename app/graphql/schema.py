@@ -50,6 +50,7 @@ from app.contacts.graphql import (
     CreateListInput,
     CustomFieldType,
     PageInfoType,
+    preload_contacts,
 )
 from app.errors import DomainError
 from app.graphql.context import Context
@@ -168,6 +169,7 @@ class Query:
         size = DEFAULT_PAGE if first is None else first  # the contract's `Int = 50`: null means the default
         page = await contacts.page_of_contacts(info.context.account.id, size, after, email, list_key, tag)
         edges = [ContactEdgeType(cursor=contacts.contact_cursor(c), node=ContactType.from_model(c)) for c in page.contacts]
+        await preload_contacts([edge.node for edge in edges], info, "edges", "node")
         return ContactConnectionType(
             edges=edges,
             page_info=PageInfoType(has_next_page=page.has_next, end_cursor=edges[-1].cursor if edges else None),

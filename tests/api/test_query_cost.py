@@ -105,3 +105,28 @@ async def test_the_list_read_ahead_answers_as_each_import_read_alone(
     assert listed["status"] == "LIMIT_REACHED" and listed["lists"] == [{"name": "L"}]
     assert {p["code"] for p in listed["troubleshooting"]["problems"]} >= {"CONTACT_LIMIT_REACHED", "MISSING_EMAIL"}
     assert listed == spread == alone
+
+
+CONTACT_FIELDS = "email tags lists { name }"
+
+
+async def test_a_page_read_ahead_answers_as_a_contact_read_alone(
+    acme: AccountUnderTest, feed: CsvFeedSimulator, sync: Sync
+) -> None:
+    """`contacts` reads tags and lists ahead; `contact(email:)` and fragments through the loaders."""
+    feed.set_rows(HEADER, rows(3))
+    list_id = (await acme.api('mutation { createList(input: {name: "L"}) { list { id } } }'))["createList"]["list"]["id"]
+    connection_id = await connect_feed(acme.api)
+    await create_feed_import(acme.api, connection_id, name="Import", listIds=[list_id], tags=["t"])
+    await sync.due()
+
+    page = [e["node"] for e in (await acme.api(f"{{ contacts {{ edges {{ node {{ {CONTACT_FIELDS} }} }} }} }}"))[
+        "contacts"]["edges"]]
+    spread = [e["node"] for e in (await acme.api(
+        f"{{ contacts {{ edges {{ node {{ ...F }} }} }} }} fragment F on Contact {{ {CONTACT_FIELDS} }}"))[
+        "contacts"]["edges"]]
+    alone = [(await acme.api(f"query($e: String!) {{ contact(email: $e) {{ {CONTACT_FIELDS} }} }}", e=c["email"]))[
+        "contact"] for c in page]
+
+    assert len(page) == 3 and all(c["tags"] == ["t"] and c["lists"] == [{"name": "L"}] for c in page)
+    assert page == spread == alone
