@@ -80,38 +80,51 @@ async def _grouped(query: Any, *keys: str) -> list[Any]:
     return rows
 
 
-async def _load_facts(account: Account, imports: list[AutoImport]) -> _Facts:
+async def _connections_of(account: Account, imports: list[AutoImport]) -> dict[int, Connection]:
+    rows = await ConnectionRepository(account.id).connections().filter(
+        id__in=list({ai.connection_id for ai in imports})).select_related("external_account")
+    return {c.id: c for c in rows}
+
+
+async def _contact_count(account: Account, deferred: dict[int, int]) -> dict[int, int]:
+    """The account's contacts, counted only when some import has contacts waiting for room: the
+    count is read by CONTACT_LIMIT_REACHED alone, and on 100,000 contacts it is most of the cost."""
+    if not deferred:
+        return {}
+    return {account.id: await ContactRepository(account.id).contacts().count()}
+
+
+async def _load_facts(account: Account, imports: list[AutoImport],
+                      connections: dict[int, Connection] | None) -> _Facts:
     """Read through the account's repositories: an import of another account has no facts."""
-    own_imports, own_connections = AutoImportRepository(account.id), ConnectionRepository(account.id)
+    own_imports = AutoImportRepository(account.id)
     ids = [ai.id for ai in imports]
     skipped = await _grouped(own_imports.skipped().filter(auto_import_id__in=ids), "auto_import_id", "reason")
-    deferred = await _grouped(own_imports.deferred().filter(auto_import_id__in=ids), "auto_import_id")
+    deferred = dict(await _grouped(own_imports.deferred().filter(auto_import_id__in=ids), "auto_import_id"))
     per_service = await _grouped(own_imports.imports(), "account_id", "service_id")
     external_ids = list({ai.external_account_id for ai in imports})
     sharing = await _grouped(own_imports.imports().filter(external_account_id__in=external_ids),
                              "external_account_id")
-    connections = await own_connections.connections().filter(
-        id__in=list({ai.connection_id for ai in imports})).select_related("external_account")
-    own_contacts = ContactRepository(account.id)
-    contacts = await _grouped(own_contacts.contacts(), "account_id")
-    custom_fields = await _grouped(own_contacts.custom_fields(), "account_id", "service_id")
+    custom_fields = await _grouped(ContactRepository(account.id).custom_fields(), "account_id", "service_id")
     return _Facts(
         skipped={(i, str(getattr(r, "value", r))): n for i, r, n in skipped},
-        deferred=dict(deferred),
+        deferred=deferred,
         per_service={(a, s): n for a, s, n in per_service},
         sharing=dict(sharing),
-        connections={c.id: c for c in connections},
+        connections=connections if connections is not None else await _connections_of(account, imports),
         accounts={account.id: account},
-        contacts=dict(contacts),
+        contacts=await _contact_count(account, deferred),
         custom_fields={(a, s): n for a, s, n in custom_fields},
     )
 
 
-async def troubleshoot(account: Account, imports: list[AutoImport], settings: Settings) -> dict[int, list[Problem]]:
-    """The problems of each of the account's imports, by import id."""
+async def troubleshoot(account: Account, imports: list[AutoImport], settings: Settings,
+                       connections: dict[int, Connection] | None = None) -> dict[int, list[Problem]]:
+    """The problems of each of the account's imports, by import id. `connections`: the imports'
+    connections (with their external account) when the caller has them already, by id."""
     if not imports:
         return {}
-    facts = await _load_facts(account, imports)
+    facts = await _load_facts(account, imports, connections)
     now = datetime.now(timezone.utc)
     return {ai.id: _problems(ai, facts, settings, now) for ai in imports}
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated
@@ -10,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from app.contacts import models
+from app.graphql.preload import asked, later, nothing
 
 if TYPE_CHECKING:
     from app.autoimports.graphql import AutoImportType
@@ -119,13 +123,19 @@ class ContactType:
     updated_at: datetime = strawberry.field(description="When the contact's name, phone or status last changed "
                                             "(UTC); custom field values, lists and tags do not move it.")
 
+    preloaded: strawberry.Private[ContactPreloaded] = dataclass_field(default_factory=lambda: ContactPreloaded())
+
     @strawberry.field(description="The lists the contact is on, by list id.")
-    async def lists(self, info: strawberry.Info) -> list[ContactListType]:
-        return await info.context.loaders.lists_of_contact.load(int(self.id))
+    def lists(self, info: strawberry.Info) -> list[ContactListType]:
+        if self.preloaded.lists is not None:
+            return self.preloaded.lists
+        return later(info.context.loaders.lists_of_contact.load(int(self.id)))
 
     @strawberry.field(description="The contact's tags, alphabetically. Imports add their tags; they never remove one.")
-    async def tags(self, info: strawberry.Info) -> list[str]:
-        return await info.context.loaders.tags_of_contact.load(int(self.id))
+    def tags(self, info: strawberry.Info) -> list[str]:
+        if self.preloaded.tags is not None:
+            return self.preloaded.tags
+        return later(info.context.loaders.tags_of_contact.load(int(self.id)))
 
     @strawberry.field(description="The contact's custom field values, by custom field id.")
     async def field_values(self, info: strawberry.Info) -> list[FieldValueType]:
@@ -147,6 +157,27 @@ class ContactType:
             created_at=row.created_at,
             updated_at=row.updated_at,
         )
+
+
+@dataclass
+class ContactPreloaded:
+    """What `preload_contacts` read ahead for a page (see `app.graphql.preload`); None: not read
+    ahead, read through the loaders."""
+
+    lists: list[ContactListType] | None = None
+    tags: list[str] | None = None
+
+
+async def preload_contacts(contacts: list[ContactType], info: strawberry.Info, *path: str) -> None:
+    """Reads `lists` and `tags` of these contacts ahead when the query asks for them under `path`
+    (from the current field to the contacts); both are started in one tick, as the fields were."""
+    wanted, loaders = asked(info, *path), info.context.loaders
+    ids = [int(c.id) for c in contacts]
+    lists, tags = await asyncio.gather(
+        loaders.lists_of_contact.load_many(ids) if "lists" in wanted else nothing(len(ids)),
+        loaders.tags_of_contact.load_many(ids) if "tags" in wanted else nothing(len(ids)))
+    for contact, listed, tagged in zip(contacts, lists, tags, strict=True):
+        contact.preloaded = ContactPreloaded(lists=listed, tags=tagged)
 
 
 @strawberry.type(name="PageInfo", description="Where a page of a paginated list ends.")

@@ -139,7 +139,11 @@ class Loaders:
         self.list_contact_count = _grouped_loader(partial(list_contact_counts, account.id), int)
 
         async def load_problems(batch: Sequence[AutoImport]) -> list[list[Problem]]:
-            found = await troubleshoot(account, list(batch), settings)
+            # Through the connection loader: the status field asks for the same connections in the
+            # same tick, so both are one statement.
+            loaded = await self.connection.load_many([ai.connection_id for ai in batch])
+            connections = {row.id: row for row in loaded if row is not None}
+            found = await troubleshoot(account, list(batch), settings, connections)
             return [found[ai.id] for ai in batch]
 
         self.troubleshooting: DataLoader[AutoImport, list[Problem]] = DataLoader(

@@ -31,6 +31,7 @@ from app.autoimports.graphql import (
     PreviewPayload,
     PreviewRecordType,
     UpdateAutoImportInput,
+    preloaded_types,
 )
 from app.autoimports.models import AutoImport
 from app.autoimports.preview import preview_auto_import
@@ -49,6 +50,7 @@ from app.contacts.graphql import (
     CreateListInput,
     CustomFieldType,
     PageInfoType,
+    preload_contacts,
 )
 from app.errors import DomainError
 from app.graphql.context import Context
@@ -126,7 +128,7 @@ class Query:
     @strawberry.field(description="The account's auto-imports, oldest first.")
     async def auto_imports(self, info: strawberry.Info[Context], service_id: ServiceFilter = None) -> list[AutoImportType]:
         rows = await imports.list_auto_imports(info.context.account.id, service_id and str(service_id))
-        return [AutoImportType.from_model(row) for row in rows]
+        return await preloaded_types(rows, info)
 
     @strawberry.field(description="One auto-import of the account; null when the account has none with that id.",
                       extensions=[NullWhenNotFound()])
@@ -167,6 +169,7 @@ class Query:
         size = DEFAULT_PAGE if first is None else first  # the contract's `Int = 50`: null means the default
         page = await contacts.page_of_contacts(info.context.account.id, size, after, email, list_key, tag)
         edges = [ContactEdgeType(cursor=contacts.contact_cursor(c), node=ContactType.from_model(c)) for c in page.contacts]
+        await preload_contacts([edge.node for edge in edges], info, "edges", "node")
         return ContactConnectionType(
             edges=edges,
             page_info=PageInfoType(has_next_page=page.has_next, end_cursor=edges[-1].cursor if edges else None),
