@@ -22,8 +22,8 @@ if TYPE_CHECKING:
     from app.graphql.errors import UserError  # resolved lazily by Strawberry: app.graphql imports this module
 
 AutoImportStatusEnum = described_enum(AutoImportStatus, "AutoImportStatus", "The one status of an auto-import, the "
-                                      "most pressing first: DISABLED, PAUSED, NEEDS_REAUTH, SYNCING, FAILING, LIMIT_REACHED, "
-                                      "BACKLOG, ACTIVE.", {
+                                      "most pressing first: DISABLED, PAUSED, NEEDS_REAUTH, SYNCING, FAILING, "
+                                      "LIMIT_REACHED, BACKLOG, ACTIVE.", {
     "LIMIT_REACHED": "Active, but adding nothing new because of the account's contact limit: contacts are "
                      "waiting and there is no room. It leaves this status as soon as the limit is raised; the "
                      "waiting contacts arrive on the next syncs.",
