@@ -36,11 +36,13 @@ _COMMON_POLICY = ("default-src 'self'; script-src 'self'; img-src 'self' data:; 
 # language services in workers.
 GRAPHIQL_POLICY = f"{_COMMON_POLICY}; style-src 'self' 'unsafe-inline'; worker-src 'self' blob:"
 
-NOT_BUILT = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>autoimport: the page is not built</title>
+NOT_BUILT = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>autoimport: the page is not built</title>
 </head><body><main><h1>The import page is not built yet</h1>
 <p>The API works: <code>POST /graphql</code> with <code>Authorization: Bearer &lt;token&gt;</code>.</p>
 <p>To build the page, install Node.js 20 or newer (<a href="https://nodejs.org/">nodejs.org</a>, or your
-system's package manager) and run <code>make run</code>, or by hand: <code>cd web &amp;&amp; npm ci &amp;&amp; npm run build</code>.
+system's package manager) and run <code>make run</code>, or by hand:
+<code>cd web &amp;&amp; npm ci &amp;&amp; npm run build</code>.
 Then reload this page.</p><p>Looked for: <code>{dist}</code></p></main></body></html>"""
 
 

@@ -39,7 +39,8 @@ def main(names: list[str]) -> int:
             code = subprocess.call([sys.executable, "-m", MODULES[name], backend], cwd=ROOT)
             if code != 0:
                 failed.append(f"{name} on {backend}")
-    print(f"\nAll benchmarks: {time.monotonic() - started:.0f} s" + (f"; FAILED: {', '.join(failed)}" if failed else ""))
+    print(f"\nAll benchmarks: {time.monotonic() - started:.0f} s"
+          + (f"; FAILED: {', '.join(failed)}" if failed else ""))
     return 1 if failed else 0
 
 

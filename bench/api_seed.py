@@ -50,7 +50,8 @@ async def add_imports(account: Account, prefix: str, external_accounts: int, lis
     await AutoImport.filter(id__in=[i.id for i in imports]).update(
         totals={"fetched": 500, "added": 480, "skipped_invalid_email": 20}, next_sync_at=now + timedelta(minutes=30),
         last_sync_at=now)
-    await AutoImportList.bulk_create([AutoImportList(auto_import=i, list_id=li) for i in imports for li in list_ids[:2]])
+    await AutoImportList.bulk_create([AutoImportList(auto_import=i, list_id=li) for i in imports
+                                      for li in list_ids[:2]])
     await SyncRun.bulk_create([SyncRun(auto_import=i, started_at=now - timedelta(minutes=30 * k), finished_at=now,
                                        outcome=SyncOutcome.COMPLETED, counts={"added": 160}) for i in imports
                                for k in range(3)])

@@ -36,7 +36,8 @@ async def make_imports(
     """`external_accounts` external accounts, one connection each, `imports_each` imports on each,
     all due now. Settings are encrypted for real when a cipher is given (a sync decrypts them)."""
     await ExternalAccount.bulk_create(
-        [ExternalAccount(account=account, service_id=service_id, name=f"{prefix}-{n}") for n in range(external_accounts)],
+        [ExternalAccount(account=account, service_id=service_id, name=f"{prefix}-{n}")
+         for n in range(external_accounts)],
         batch_size=BATCH,
     )
     externals = await ExternalAccount.filter(account=account, name__startswith=f"{prefix}-").order_by("id")

@@ -155,7 +155,8 @@ async def measure(backend: Backend) -> dict[str, Any]:
     runs = SyncRun.filter(auto_import__account_id=account_id, started_at__gte=since)
     return {"clients": CLIENTS, "seconds": round(seconds, 1), "requests": len(latencies),
             "requests_per_s": round(len(latencies) / seconds, 1),
-            "p50_ms": round(percentile(latencies, 0.5) * 1000, 1), "p99_ms": round(percentile(latencies, 0.99) * 1000, 1),
+            "p50_ms": round(percentile(latencies, 0.5) * 1000, 1),
+            "p99_ms": round(percentile(latencies, 0.99) * 1000, 1),
             "errors": len(errors), "error_samples": errors[:5], "syncs": await runs.count(),
             "failed_syncs": await runs.filter(outcome=SyncOutcome.FAILED).count()}
 

@@ -54,8 +54,8 @@ def _seed(stack: Any) -> tuple[Any, str]:
     account = stack.create_account("bench-page")
     first = ""
     for feed in range(FEEDS):
-        connection = api.connect(account.api, "csv_feed",
-                                 {"url": stack.feeds.add(f"demo{feed}", people(PEOPLE_PER_FEED, f"demo{feed}.example"))})
+        connection = api.connect(account.api, "csv_feed", {
+            "url": stack.feeds.add(f"demo{feed}", people(PEOPLE_PER_FEED, f"demo{feed}.example"))})
         for n in range(IMPORTS // FEEDS):
             import_id = api.create_import(account.api, "csv_feed", connection, f"Demo sheet {feed}-{n}",
                                           tags=["demo"])
@@ -118,7 +118,8 @@ def show(backend_name: str, figures: dict[str, Any]) -> None:
     rows = [[name, median(times), max(times), ratio(median(times), base),
              "-" if name.startswith("baseline") else ("yes" if median(times) < TARGET_MS else "NO")]
             for name, times in ms.items()]
-    print_table(f"Time to interactive in Chromium ({figures['imports']} imports, {figures['runs']} runs, {backend_name})",
+    print_table(f"Time to interactive in Chromium ({figures['imports']} imports, {figures['runs']} runs, "
+                f"{backend_name})",
                 ["page", "median ms", "max ms", "x baseline", f"< {TARGET_MS:.0f} ms"], rows)
     bundle = figures["bundle"]
     print(f"  bundle: {bundle['files']} JS/CSS files, {bundle['bytes'] / 1024:,.0f} KiB, "

@@ -36,11 +36,12 @@ TEST_DATABASE_URL = os.environ.get("AUTOIMPORT_TEST_DATABASE_URL", "")
 TEST_REDIS_URL = os.environ.get("AUTOIMPORT_TEST_REDIS_URL", "")
 BACKENDS = [os.environ.get("AUTOIMPORT_TEST_BACKEND", "embedded")]
 if BACKENDS == ["services"] and not (TEST_DATABASE_URL and TEST_REDIS_URL):
-    raise RuntimeError("AUTOIMPORT_TEST_BACKEND=services needs AUTOIMPORT_TEST_DATABASE_URL and AUTOIMPORT_TEST_REDIS_URL")
+    raise RuntimeError("AUTOIMPORT_TEST_BACKEND=services needs AUTOIMPORT_TEST_DATABASE_URL and "
+                       "AUTOIMPORT_TEST_REDIS_URL")
 TABLES = [
-    "contact_source", "contact_event", "field_value", "contact_tag", "list_membership", "record_fingerprint", "deferred_contact",
-    "skipped_record", "sync_run", "auto_import_list", "auto_import", "connection", "external_account",
-    "custom_field", "contact", "contact_list", "api_token", "oauth_state", "account",
+    "contact_source", "contact_event", "field_value", "contact_tag", "list_membership", "record_fingerprint",
+    "deferred_contact", "skipped_record", "sync_run", "auto_import_list", "auto_import", "connection",
+    "external_account", "custom_field", "contact", "contact_list", "api_token", "oauth_state", "account",
 ]
 FEED_URL = "http://feed.test/feed.csv"
 
@@ -287,7 +288,8 @@ async def create_feed_import(api: Api, connection_id: str, **fields: Any) -> str
 
 def rows(count: int, start: int = 0, domain: str = "example.com") -> list[list[str]]:
     """`count` distinct contacts: email, first name, last name, phone, plan."""
-    return [[f"person{n}@{domain}", f"First{n}", f"Last{n}", f"+1555{n:07d}", "Pro"] for n in range(start, start + count)]
+    return [[f"person{n}@{domain}", f"First{n}", f"Last{n}", f"+1555{n:07d}", "Pro"]
+            for n in range(start, start + count)]
 
 
 HEADER = ["email", "first name", "last name", "phone", "plan"]

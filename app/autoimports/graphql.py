@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from app.graphql.errors import UserError  # resolved lazily by Strawberry: app.graphql imports this module
 
 AutoImportStatusEnum = described_enum(AutoImportStatus, "AutoImportStatus", "The one status of an auto-import, the "
-                                      "most pressing first: DISABLED, PAUSED, NEEDS_REAUTH, SYNCING, FAILING, LIMIT_REACHED, "
-                                      "BACKLOG, ACTIVE.", {
+                                      "most pressing first: DISABLED, PAUSED, NEEDS_REAUTH, SYNCING, FAILING, "
+                                      "LIMIT_REACHED, BACKLOG, ACTIVE.", {
     "LIMIT_REACHED": "Active, but adding nothing new because of the account's contact limit: contacts are "
                      "waiting and there is no room. It leaves this status as soon as the limit is raised; the "
                      "waiting contacts arrive on the next syncs.",
@@ -284,7 +284,8 @@ async def _preloaded_statuses(rows: list[models.AutoImport], info: strawberry.In
     connections, held = await asyncio.gather(
         info.context.loaders.connection.load_many([row.connection_id for row in rows]),
         info.context.loaders.held_by_contact_limit.load_many([row.id for row in rows]))
-    return [status_of(row, c.status, held_by_contact_limit=h) for row, c, h in zip(rows, connections, held, strict=True)]
+    return [status_of(row, c.status, held_by_contact_limit=h)
+            for row, c, h in zip(rows, connections, held, strict=True)]
 
 
 async def preloaded_types(rows: list[models.AutoImport], info: strawberry.Info) -> list[AutoImportType]:

@@ -177,7 +177,8 @@ async def update_auto_import(
     update: dict[str, Any] = {}
     if changes.name is not None:
         update["name"] = _clean_name(changes.name, auto_import.name)
-    if changes.criteria is not None and (criteria := clean_criteria(auto_import.service_id, changes.criteria)) != auto_import.criteria:
+    if changes.criteria is not None and (
+            criteria := clean_criteria(auto_import.service_id, changes.criteria)) != auto_import.criteria:
         update["criteria"] = criteria
     if changes.tags is not None and (tags := clean_tags(changes.tags)) != auto_import.tags:
         update["tags"] = tags

@@ -158,8 +158,8 @@ def _source_error(ai: AutoImport, facts: _Facts, settings: Settings, now: dateti
     if not ai.failure_streak:
         return None
     return Problem(ProblemCode.SOURCE_ERROR,
-                   f"{_last_syncs_failed(ai.failure_streak)}: {_sentence(ai.last_error or 'the source did not answer')} "
-                   f"The import retries with "
+                   f"{_last_syncs_failed(ai.failure_streak)}: "
+                   f"{_sentence(ai.last_error or 'the source did not answer')} The import retries with "
                    f"growing delays and stops after {settings.max_failure_streak} failures in a row.",
                    "Check that the source is reachable and readable; sync now retries at once.",
                    ai.failure_streak)
@@ -185,8 +185,8 @@ def _contact_limit(ai: AutoImport, facts: _Facts, settings: Settings, now: datet
     account = facts.accounts[ai.account_id]
     have = facts.contacts.get(ai.account_id, 0)
     return Problem(ProblemCode.CONTACT_LIMIT_REACHED,
-                   f"{_counted(waiting, 'new contact')} {'was' if waiting == 1 else 'were'} not added because the account "
-                   f"has {_counted(have, 'contact')} and its "
+                   f"{_counted(waiting, 'new contact')} {'was' if waiting == 1 else 'were'} not added because the "
+                   f"account has {_counted(have, 'contact')} and its "
                    f"plan allows {account.contact_limit}. Existing contacts are still updated.",
                    "Raise the contact limit (upgrade the plan) or remove contacts; the waiting contacts are "
                    "kept and added on the next syncs.", waiting)
@@ -204,17 +204,20 @@ def _skips(ai: AutoImport, facts: _Facts, reason: SkipReason, code: ProblemCode,
 
 
 def _missing_email(ai: AutoImport, facts: _Facts, settings: Settings, now: datetime) -> Problem | None:
-    return _skips(ai, facts, SkipReason.MISSING_EMAIL, ProblemCode.MISSING_EMAIL, ("have no email address", "has no email address"),
+    return _skips(ai, facts, SkipReason.MISSING_EMAIL, ProblemCode.MISSING_EMAIL,
+                  ("have no email address", "has no email address"),
                   "Add an email address to these records at the source; they are imported on the next sync.")
 
 
 def _invalid_email(ai: AutoImport, facts: _Facts, settings: Settings, now: datetime) -> Problem | None:
-    return _skips(ai, facts, SkipReason.INVALID_EMAIL, ProblemCode.INVALID_EMAIL, ("have an invalid email address", "has an invalid email address"),
+    return _skips(ai, facts, SkipReason.INVALID_EMAIL, ProblemCode.INVALID_EMAIL,
+                  ("have an invalid email address", "has an invalid email address"),
                   "Correct these addresses at the source; they are imported on the next sync.")
 
 
 def _malformed(ai: AutoImport, facts: _Facts, settings: Settings, now: datetime) -> Problem | None:
-    return _skips(ai, facts, SkipReason.MALFORMED_RECORD, ProblemCode.MALFORMED_RECORD, ("could not be read", "could not be read"),
+    return _skips(ai, facts, SkipReason.MALFORMED_RECORD, ProblemCode.MALFORMED_RECORD,
+                  ("could not be read", "could not be read"),
                   "Fix these rows at the source (for a CSV: as many cells as the header has).")
 
 

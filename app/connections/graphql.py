@@ -86,8 +86,8 @@ class ServiceFieldType:
 @strawberry.type(name="Service", description="A service contacts can be imported from (a connector): how it is "
                  "connected, which criteria its imports take and which fields it brings.")
 class ServiceType:
-    id: strawberry.ID = strawberry.field(description="The service's stable slug, e.g. `csv_feed`, "
-                                         "`google_contacts`, `shopify`, `hubspot`, `pipedrive`, `salesforce`, `mailchimp`.")
+    id: strawberry.ID = strawberry.field(description="The service's stable slug, e.g. `csv_feed`, `google_contacts`, "
+                                         "`shopify`, `hubspot`, `pipedrive`, `salesforce`, `mailchimp`.")
     name: str = strawberry.field(description="The service's name for people, e.g. \"Google Contacts\"; custom "
                                  "fields are titled after it.")
     auth: ServiceAuthEnum = strawberry.field(description="How the service is connected.")

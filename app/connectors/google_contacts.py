@@ -144,7 +144,8 @@ class PeopleSession:
             response = await self._send(path, params, await self._token(), may_refresh=False)
         body = response.json()
         if not isinstance(body, dict):
-            raise SourceUnavailable(f"Google answered {redact_url(self.base + path)} with something that is not an object.")
+            raise SourceUnavailable(f"Google answered {redact_url(self.base + path)} with something that is not "
+                                    "an object.")
         return body
 
     async def _token(self) -> str:
@@ -176,7 +177,8 @@ def classify_people_answer(response: SourceResponse, path: str, *, sent_sync_tok
     where = f"HTTP {response.status_code} from {path}"
     if response.status_code in (400, 410) and sent_sync_token and (
             "EXPIRED_SYNC_TOKEN" in reasons or status == "FAILED_PRECONDITION" or response.status_code == 410):
-        return Verdict(ErrorAction.RESET_CURSOR, f"Google's sync token expired ({where}); a full retrieval starts again.")
+        return Verdict(ErrorAction.RESET_CURSOR, f"Google's sync token expired ({where}); a full retrieval "
+                       "starts again.")
     if status == "RESOURCE_EXHAUSTED" or reasons & RATE_LIMIT_REASONS:
         return Verdict(ErrorAction.RATE_LIMITED, f"Rate limited by Google ({where}).")
     if response.status_code == 401:
@@ -184,7 +186,8 @@ def classify_people_answer(response: SourceResponse, path: str, *, sent_sync_tok
                        "reconnect the account.")
     if response.status_code == 403 and (reasons & SCOPE_REASONS or status in ("PERMISSION_DENIED", "UNAUTHENTICATED")):
         if "SERVICE_DISABLED" in reasons:
-            return Verdict(ErrorAction.REJECT, f"The People API is not enabled for this server's Google project ({where}).")
+            return Verdict(ErrorAction.REJECT, f"The People API is not enabled for this server's Google project "
+                           f"({where}).")
         return Verdict(ErrorAction.REAUTH, f"Google refused access to the contacts ({where}); reconnect the account "
                        "and allow reading contacts.")
     return Verdict(ErrorAction.REJECT, f"Google refused the request ({where}{': ' + message if message else ''}).")
@@ -227,7 +230,8 @@ async def label_group(session: PeopleSession, label: str | None) -> str | None:
         names = {str(group.get(key) or "").strip().casefold() for key in ("name", "formattedName")}
         if label.casefold() in names:
             return str(group["resourceName"])
-    raise SourceRejected(f"There is no label named {quoted(label)} in this Google account; check the import's criteria.")
+    raise SourceRejected(f"There is no label named {quoted(label)} in this Google account; check the import's "
+                         "criteria.")
 
 
 def label_choices(groups: list[dict[str, Any]]) -> list[Choice]:

@@ -92,6 +92,7 @@ def _identity(person: Mapping[str, Any]) -> tuple[str, str]:
 
 def _load_taken(value: object) -> Taken | None:
     if not isinstance(value, list) or not all(
-            isinstance(pair, list) and len(pair) == 2 and all(isinstance(part, str) for part in pair) for pair in value):
+            isinstance(pair, list) and len(pair) == 2 and all(isinstance(part, str) for part in pair)
+            for pair in value):
         return None
     return frozenset((name, etag) for name, etag in value)

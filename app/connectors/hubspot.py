@@ -286,7 +286,8 @@ class HubSpotConnector(oauth.OAuthConsent):
         position = builder.position
         contacts, total = await self._search(context, token, group_search(position, criteria, room))
         ids = [c.id for c in contacts]
-        if any(c.ts != position.ts for c in contacts) or ids != sorted(set(ids)) or (ids and ids[0] <= (position.id or 0)):
+        if any(c.ts != position.ts for c in contacts) or ids != sorted(set(ids)) or (
+                ids and ids[0] <= (position.id or 0)):
             raise SourceUnavailable("HubSpot answered a search out of the order asked for.")
         if len(contacts) < room or total <= len(contacts):
             builder.take(contacts, Position(position.ts, None))

@@ -86,7 +86,8 @@ def normalise_criteria(criteria: object) -> dict[str, str]:
         raise Invalid("Criteria must be an object, like {\"lifecycle_stage\": \"customer\"}.", ["criteria"])
     for key in criteria:
         if key != "lifecycle_stage":
-            raise Invalid(f"Unknown criterion {quoted(key)}: this service takes 'lifecycle_stage'.", ["criteria", str(key)])
+            raise Invalid(f"Unknown criterion {quoted(key)}: this service takes 'lifecycle_stage'.",
+                          ["criteria", str(key)])
     stage = criteria.get("lifecycle_stage")
     if stage is None:
         return {}

@@ -183,7 +183,8 @@ class MailchimpConnector:
                 raise Invalid(f"Mailchimp did not accept this sign-in: {exc}", ["settings"]) from None
             where = ["settings"]
         account, _name = await connected_account(context, clean, where)
-        return ConnectedAccount(external_account=f"Mailchimp account {account}", settings={**clean, "account_id": account})
+        return ConnectedAccount(external_account=f"Mailchimp account {account}",
+                                settings={**clean, "account_id": account})
 
     # -- choices -----------------------------------------------------------------------------
 

@@ -17,9 +17,10 @@ Errors are data (`classify_mailchimp_response`, a pure function of status, heade
 | 2xx with a JSON body | use it |
 | 2xx with a body cut short, 5xx, timeouts | retried (bounded) |
 | 401 (`API Key Invalid`, a revoked token), 403 (`User Disabled`, `Forbidden`) | needs re-authorisation |
-| 429 (`Too Many Requests`: more than 10 simultaneous connections, or a throttle) | rate limited: `Retry-After` when sent, else `CONNECTION_LIMIT_WAIT` |
+| 429 (`Too Many Requests`) | rate limited: `Retry-After` when sent, else `CONNECTION_LIMIT_WAIT` |
 | 404 (`Resource Not Found`: an audience deleted), other 4xx | refused, with Mailchimp's title in the message |
 
+Mailchimp answers 429 to more than 10 simultaneous connections of one user, or as a throttle.
 A fetch sends its requests one after another, so it holds at most one of the user's 10
 connections; several imports of one user running at once can still meet the limit, and then the
 429 reschedules the sync.

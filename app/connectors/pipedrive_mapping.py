@@ -3,8 +3,9 @@
 Standard fields: the primary email and phone (`emails[]` / `phones[]` items `{value, primary,
 label}`), `first_name`/`last_name` (or `name` split at its first space). Everything else the
 person brings becomes a custom field: organization and owner (by name, see `pipedrive_names`),
-labels, job title, birthday, postal address, and the company's own custom fields (40-hex keys under `custom_fields`), titled after
-their names from `GET /api/v1/personFields` ("Pipedrive Favourite colour").
+labels, job title, birthday, postal address, and the company's own custom fields (40-hex keys
+under `custom_fields`), titled after their names from `GET /api/v1/personFields` ("Pipedrive
+Favourite colour").
 
 Empty values are left out, so they never erase a stored value. Not mapped: notes (free text up to
 10,000 characters, not marketing data), instant-messaging handles and the picture.

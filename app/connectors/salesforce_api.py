@@ -8,13 +8,16 @@ retry loop (`request_with_retries`) as its verdict:
 | answer | action |
 | --- | --- |
 | 2xx | use it |
-| 401 (`INVALID_SESSION_ID`: the session expired or was revoked) | refresh the access token once, call again; refused again: needs re-authorisation |
-| 403 `REQUEST_LIMIT_EXCEEDED` (the org's API request limit, a rolling 24 h window, or a concurrency limit) | rate limited: `Retry-After` when sent, else an hour |
-| 403 otherwise (`API_DISABLED_FOR_ORG`, `INSUFFICIENT_ACCESS`...) | needs re-authorisation: the user must fix the access |
+| 401 `INVALID_SESSION_ID` | refresh the access token once, call again; refused again: needs re-authorisation |
+| 403 `REQUEST_LIMIT_EXCEEDED` | rate limited: `Retry-After` when sent, else an hour |
+| 403 otherwise (`API_DISABLED_FOR_ORG`, `INSUFFICIENT_ACCESS`...) | needs re-authorisation: the user must fix access |
 | `INVALID_QUERY_LOCATOR` (a `nextRecordsUrl` that expired) | resume from the cursor with a new query |
 | 400 `QUERY_TIMEOUT`, 408, 5xx (`SERVER_UNAVAILABLE`), timeouts | retried (bounded) |
 | 429 | rate limited |
 | other 4xx (`MALFORMED_QUERY`, `INVALID_FIELD`, `NOT_FOUND`...) | refused, with Salesforce's code in the message |
+
+`INVALID_SESSION_ID` means the session expired or was revoked; `REQUEST_LIMIT_EXCEEDED`, that the
+org's API request limit (a rolling 24 h window) or a concurrency limit was reached.
 
 The retry loop itself is `app.connectors.http.request_with_retries`; nothing here loops.
 """

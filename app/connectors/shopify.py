@@ -172,7 +172,8 @@ def _protected_data_refused(errors: list[Any]) -> bool:
             continue
         path = error.get("path")
         about = f"{error.get('message', '')} {(error.get('extensions') or {}).get('documentation', '')}".lower()
-        if (isinstance(path, list) and "nodes" in path) or "protected-customer-data" in about or "protected customer data" in about:
+        if (isinstance(path, list) and "nodes" in path) or (
+                "protected-customer-data" in about or "protected customer data" in about):
             return True
     return False
 
@@ -284,7 +285,8 @@ async def _wanted_records(nodes: list[dict[str, Any]], criteria: dict[str, Any],
     """The customers the criteria take, plus those this import already brought that have since
     unsubscribed: their unsubscribe must reach the contact even though the criteria drop them."""
     records = [record_from_node(n) for n in nodes]
-    dropped = [r.external_id for n, r in zip(nodes, records, strict=False) if not wanted(n, criteria) and r.unsubscribed]
+    dropped = [r.external_id for n, r in zip(nodes, records, strict=False)
+               if not wanted(n, criteria) and r.unsubscribed]
     known = await request.fingerprints.known_ids(dropped) if dropped else set()
     return [r for n, r in zip(nodes, records, strict=False) if wanted(n, criteria) or r.external_id in known]
 

@@ -163,7 +163,8 @@ def normalise_settings(settings: object) -> dict[str, str]:
     moves every other connection on)."""
     if not isinstance(settings, dict):
         raise Invalid("Settings must be an object with 'shop' and 'access_token'.", ["settings"])
-    clean = {"shop": normalise_shop(settings.get("shop")), "access_token": normalise_token(settings.get("access_token"))}
+    clean = {"shop": normalise_shop(settings.get("shop")),
+             "access_token": normalise_token(settings.get("access_token"))}
     version = normalise_api_version(settings.get("api_version"))
     return clean | ({"api_version": version} if version else {})
 

@@ -113,7 +113,9 @@ class Query:
         return ServiceType.from_description(connector.description) if connector else None
 
     @strawberry.field(description="The account's connections to external accounts, oldest first.")
-    async def connections(self, info: strawberry.Info[Context], service_id: ServiceFilter = None) -> list[ConnectionType]:
+    async def connections(
+        self, info: strawberry.Info[Context], service_id: ServiceFilter = None,
+    ) -> list[ConnectionType]:
         rows = await connections.list_connections(info.context.account.id, service_id and str(service_id))
         return [_connection(row) for row in rows]
 
@@ -126,7 +128,9 @@ class Query:
         return _connection(await connections.get_connection(info.context.account.id, parse_id(id, "id")))
 
     @strawberry.field(description="The account's auto-imports, oldest first.")
-    async def auto_imports(self, info: strawberry.Info[Context], service_id: ServiceFilter = None) -> list[AutoImportType]:
+    async def auto_imports(
+        self, info: strawberry.Info[Context], service_id: ServiceFilter = None,
+    ) -> list[AutoImportType]:
         rows = await imports.list_auto_imports(info.context.account.id, service_id and str(service_id))
         return await preloaded_types(rows, info)
 
@@ -141,7 +145,9 @@ class Query:
 
     @strawberry.field(description="The account's custom fields (created by imports, titled after their service), "
                       "oldest first.")
-    async def custom_fields(self, info: strawberry.Info[Context], service_id: ServiceFilter = None) -> list[CustomFieldType]:
+    async def custom_fields(
+        self, info: strawberry.Info[Context], service_id: ServiceFilter = None,
+    ) -> list[CustomFieldType]:
         rows = await contacts.custom_fields_of_account(info.context.account.id, service_id and str(service_id))
         return [CustomFieldType.from_model(row) for row in rows]
 
@@ -160,7 +166,8 @@ class Query:
         list_id: Annotated[strawberry.ID | None, strawberry.argument(
             description="Only contacts on this list; an unknown list gives an empty page. Null for all.")] = None,
         tag: Annotated[str | None, strawberry.argument(
-            description="Only contacts with this tag (exact, surrounding spaces ignored); null or empty for all.")] = None,
+            description="Only contacts with this tag (exact, surrounding spaces ignored); null or empty for "
+                        "all.")] = None,
     ) -> ContactConnectionType:
         try:
             list_key = parse_id(list_id, "listId") if list_id is not None else None
@@ -168,7 +175,8 @@ class Query:
             list_key = -1  # no list has this id: an empty page, like any unknown list
         size = DEFAULT_PAGE if first is None else first  # the contract's `Int = 50`: null means the default
         page = await contacts.page_of_contacts(info.context.account.id, size, after, email, list_key, tag)
-        edges = [ContactEdgeType(cursor=contacts.contact_cursor(c), node=ContactType.from_model(c)) for c in page.contacts]
+        edges = [ContactEdgeType(cursor=contacts.contact_cursor(c), node=ContactType.from_model(c))
+                 for c in page.contacts]
         await preload_contacts([edge.node for edge in edges], info, "edges", "node")
         return ContactConnectionType(
             edges=edges,
@@ -230,7 +238,8 @@ class Mutation:
         "and stores them encrypted. An OAuth service given no tokens answers `authorizeUrl` instead, and the "
         "connection is made when the user comes back from the service. Connecting an external account the "
         "account already has a connection to renews that connection (new credentials, ACTIVE again, and its "
-        "imports that waited for re-authorisation due at once); a CSV feed always gets a new connection. Creates no import. NOT_FOUND: an "
+        "imports that waited for re-authorisation due at once); a CSV feed always gets a new connection. "
+        "Creates no import. NOT_FOUND: an "
         "unknown service, or a `settings.connectionId` to renew that is not the account's; INVALID: settings "
         "that are not an object or that the service refuses, a name over 200 characters, or an OAuth service "
         "this server has no OAuth client for.")
@@ -245,7 +254,8 @@ class Mutation:
         if row is not None:
             row = await connections.get_connection(ctx.account.id, row.id)
         if started and started.binding and ctx.response is not None:
-            oauth_flow.set_binding_cookie(ctx.response, started.binding, secure=ctx.source.public_url.startswith("https:"))
+            oauth_flow.set_binding_cookie(ctx.response, started.binding,
+                                          secure=ctx.source.public_url.startswith("https:"))
         return ConnectServicePayload(connection=_connection(row) if row else None,
                                      authorize_url=started.authorize_url, user_errors=[])
 
@@ -266,7 +276,8 @@ class Mutation:
 
     @strawberry.mutation(
         description="Creates an auto-import and queues its first retrieval at once; afterwards it syncs on its "
-        "schedule. What it imports sends no autoresponder, webhook or list notification. NOT_FOUND: an unknown service, or a connection or list that is not the account's; INVALID: "
+        "schedule. What it imports sends no autoresponder, webhook or list notification. NOT_FOUND: an unknown "
+        "service, or a connection or list that is not the account's; INVALID: "
         "the connection is to another service, criteria the service refuses (`field` names the key), a name "
         "over 200 characters, or a blank or too long tag.")
     async def create_auto_import(
@@ -321,7 +332,8 @@ class Mutation:
     @strawberry.mutation(
         description="Queues a sync of the import at once (it does not wait for the sync; the answer's `nextSyncAt` "
         "is now). While the service's rate limit lasts, the source is not called early: the sync is scheduled for "
-        "the limit's end, which `nextSyncAt` shows and the import's RATE_LIMITED problem states. The sync takes what a scheduled one would, within the same budget. A DISABLED import gets a "
+        "the limit's end, which `nextSyncAt` shows and the import's RATE_LIMITED problem states. The sync takes "
+        "what a scheduled one would, within the same budget. A DISABLED import gets a "
         "fresh start. NOT_FOUND: no such import; INVALID: the import is paused (resume it), or its connection "
         "needs re-authorisation.")
     async def sync_auto_import_now(self, info: strawberry.Info[Context], id: ImportId) -> AutoImportPayload:

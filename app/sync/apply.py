@@ -188,7 +188,9 @@ async def _upsert_contacts(
     return ids, changed & set(existing)
 
 
-def _contact_row(target: ImportTarget, item: AcceptedRecord, stored: StoredContact | None, now: datetime) -> tuple[Any, ...]:
+def _contact_row(
+    target: ImportTarget, item: AcceptedRecord, stored: StoredContact | None, now: datetime
+) -> tuple[Any, ...]:
     """A row of CONTACT_COLUMNS, with the values as the database takes them."""
     record = item.record
     status = stored.status if stored else ContactStatus.ACTIVE
@@ -303,7 +305,8 @@ async def _add_tags_and_lists(target: ImportTarget, contact_ids: dict[str, int])
     have_tags = set(await ContactTag.filter(contact_id__in=ids).values_list("contact_id", "name"))
     have_lists = set(await ListMembership.filter(contact_id__in=ids).values_list("contact_id", "list_id"))
     tags = [ContactTag(contact_id=c, name=t) for c in ids for t in target.tags if (c, t) not in have_tags]
-    lists = [ListMembership(contact_id=c, list_id=li) for c in ids for li in target.list_ids if (c, li) not in have_lists]
+    lists = [ListMembership(contact_id=c, list_id=li) for c in ids for li in target.list_ids
+             if (c, li) not in have_lists]
     if tags:
         await ContactTag.bulk_create(tags, ignore_conflicts=True)
     if lists:

@@ -85,7 +85,8 @@ class PageDecision:
         deferred = {item.key for item in self.deferred}
         skips = {id(record): reason for record, reason in self.skipped}
         winners = {item.key: item.record for item in [*self.accepted.values(), *self.deferred]}
-        return [self._classify(record, key, deferred, skips, winners) for record, key in zip(self.records, self.keys, strict=False)]
+        return [self._classify(record, key, deferred, skips, winners)
+                for record, key in zip(self.records, self.keys, strict=False)]
 
     def _classify(self, record: SourceRecord, key: str | None, deferred: set[str],
                   skips: dict[int, SkipReason], winners: dict[str, SourceRecord]) -> ClassifiedRecord:

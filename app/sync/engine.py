@@ -270,7 +270,8 @@ class ImportSync:
             await self._record_malformed(page, result, now)
             self.counts += result.counts
             await self._save_progress(page, result)
-        await renew_lease(self.auto_import.external_account_id, self.env.owner, now, self.env.settings.sync_lease_seconds)
+        await renew_lease(self.auto_import.external_account_id, self.env.owner, now,
+                          self.env.settings.sync_lease_seconds)
         await self._publish(SyncOutcome.RUNNING, backlog, now)
 
     async def _record_malformed(self, page: Page, result: PageResult, now: datetime) -> None:
@@ -317,7 +318,8 @@ class ImportSync:
         )
         if saved != 1:
             raise StaleImport()
-        self.auto_import.cursor, self.auto_import.totals, self.auto_import.skip_samples = page.cursor, totals.to_dict(), samples
+        self.auto_import.cursor, self.auto_import.totals, self.auto_import.skip_samples = (
+            page.cursor, totals.to_dict(), samples)
         assert self.sync_run is not None
         await SyncRun.filter(id=self.sync_run.id).update(counts=self.counts.to_dict())
 
@@ -383,8 +385,8 @@ class ImportSync:
         await AutoImport.filter(id=self.auto_import.id, state_version=self.auto_import.state_version).update(**update)
         await prune_sync_history(self.auto_import.id)
         await self._publish(outcome, backlog, now)
-        log.info("Sync finished: %s (%s)%s", outcome.value, ", ".join(f"{k} {v}" for k, v in self.counts.to_dict().items()
-                                                                    if v), f": {error}" if error else "")
+        log.info("Sync finished: %s (%s)%s", outcome.value,
+                 ", ".join(f"{k} {v}" for k, v in self.counts.to_dict().items() if v), f": {error}" if error else "")
         await self.env.metrics.sync_finished(FinishedSync(
             service_id=self.auto_import.service_id, outcome=outcome.value,
             seconds=max((now - self.sync_run.started_at).total_seconds(), 0.0),

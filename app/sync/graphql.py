@@ -25,7 +25,8 @@ class SyncProgressType:
         description="The sync run this event belongs to (the `id` of one of `AutoImport.syncs`).")
     outcome: SyncOutcomeEnum = strawberry.field(  # type: ignore[valid-type]
         description="RUNNING while pages are being committed; the run's final outcome in its last event.")
-    counts: SyncCountsType = strawberry.field(description="What this sync run did so far (all of it in the last event).")
+    counts: SyncCountsType = strawberry.field(
+        description="What this sync run did so far (all of it in the last event).")
     backlog_estimate: int | None = strawberry.field(
         description="Contacts still waiting at the source after this page, when the source can tell; 0 once it "
                     "is drained.")

@@ -46,7 +46,8 @@ async def test_a_valid_token_names_its_account_whatever_the_scheme_case(
 async def test_a_mutation_without_token_writes_nothing(client: httpx.AsyncClient, acme: AccountUnderTest) -> None:
     from app.contacts.models import ContactList
 
-    response = await client.post("/graphql", json={"query": 'mutation { createList(input: {name: "X"}) { list { id } } }'})
+    response = await client.post("/graphql",
+                                 json={"query": 'mutation { createList(input: {name: "X"}) { list { id } } }'})
 
     assert response.status_code == 401
     assert await ContactList.all().count() == 0

@@ -91,7 +91,8 @@ async def test_connect_service_refuses_a_failing_source(acme: AccountUnderTest, 
 
 # --- createAutoImport --------------------------------------------------------------------------
 
-CREATE = """mutation($serviceId: ID!, $connectionId: ID!, $criteria: JSON, $listIds: [ID!], $name: String, $tags: [String!]) {
+CREATE = """mutation($serviceId: ID!, $connectionId: ID!, $criteria: JSON, $listIds: [ID!], $name: String,
+                     $tags: [String!]) {
   createAutoImport(input: {serviceId: $serviceId, connectionId: $connectionId, criteria: $criteria, listIds: $listIds,
                            name: $name, tags: $tags}) {
     autoImport { id } userErrors { field code message }
@@ -169,7 +170,9 @@ async def test_criteria_are_stored_normalised(acme: AccountUnderTest) -> None:
 
 # --- lists and contacts ------------------------------------------------------------------------
 
-CREATE_LIST = "mutation($name: String!) { createList(input: {name: $name}) { list { id name } userErrors { field code message } } }"
+CREATE_LIST = """mutation($name: String!) {
+  createList(input: {name: $name}) { list { id name } userErrors { field code message } }
+}"""
 CREATE_CONTACT = """mutation($email: String!, $firstName: String, $phone: String, $tags: [String!]) {
   createContact(input: {email: $email, firstName: $firstName, phone: $phone, tags: $tags}) {
     contact { id email } userErrors { field code message }

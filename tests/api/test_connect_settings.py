@@ -100,7 +100,8 @@ async def test_every_missing_required_setting_is_reported_at_once_and_nothing_is
         assert [(e["code"], e["field"]) for e in payload["userErrors"]] == [
             ("INVALID", ["settings", key]) for key in REQUIRED[service_id]]
         labels = {key: label for key, label, _, _ in EXPECTED[service_id]}
-        assert [e["message"] for e in payload["userErrors"]] == [f"Enter the {labels[k]}." for k in REQUIRED[service_id]]
+        assert [e["message"] for e in payload["userErrors"]] == [
+            f"Enter the {labels[k]}." for k in REQUIRED[service_id]]
     assert await Connection.all().count() == 0 and await ExternalAccount.all().count() == 0
     assert _requests_to_services(simulated) == 0
 

@@ -36,7 +36,8 @@ DELETE = """mutation($id: ID!, $deleteImports: Boolean) {
 
 
 async def delete(acme: AccountUnderTest, connection_id: str, delete_imports: bool | None = None) -> dict[str, Any]:
-    payload: dict[str, Any] = (await acme.api(DELETE, id=connection_id, deleteImports=delete_imports))["deleteConnection"]
+    payload: dict[str, Any] = (
+        await acme.api(DELETE, id=connection_id, deleteImports=delete_imports))["deleteConnection"]
     return payload
 
 

@@ -27,10 +27,13 @@ class Owned:
 
 
 @pytest.fixture
-async def a_and_b(make_account: Any, feed: CsvFeedSimulator, sync: Sync) -> tuple[AccountUnderTest, AccountUnderTest, Owned]:
+async def a_and_b(
+    make_account: Any, feed: CsvFeedSimulator, sync: Sync
+) -> tuple[AccountUnderTest, AccountUnderTest, Owned]:
     a, b = await make_account("A"), await make_account("B")
     feed.set_rows(HEADER, rows(3))
-    list_id = (await a.api('mutation { createList(input: {name: "Customers"}) { list { id } } }'))["createList"]["list"]["id"]
+    list_id = (await a.api('mutation { createList(input: {name: "Customers"}) { list { id } } }'))[
+        "createList"]["list"]["id"]
     connection_id = await connect_feed(a.api)
     import_id = await create_feed_import(a.api, connection_id, listIds=[list_id], tags=["feed"])
     await sync.due()
@@ -123,7 +126,8 @@ async def test_b_cannot_import_through_a_connection_or_into_a_list_of_a(
     with_a_connection = (await b.api(CREATE_IMPORT, connectionId=owned.connection_id))["createAutoImport"]
     with_missing_connection = (await b.api(CREATE_IMPORT, connectionId=MISSING_ID))["createAutoImport"]
     into_a_list = (await b.api(CREATE_IMPORT, connectionId=b_connection, listIds=[owned.list_id]))["createAutoImport"]
-    into_missing_list = (await b.api(CREATE_IMPORT, connectionId=b_connection, listIds=[MISSING_ID]))["createAutoImport"]
+    into_missing_list = (
+        await b.api(CREATE_IMPORT, connectionId=b_connection, listIds=[MISSING_ID]))["createAutoImport"]
 
     assert with_a_connection == with_missing_connection
     assert with_a_connection["userErrors"][0]["code"] == "NOT_FOUND" and with_a_connection["autoImport"] is None
@@ -141,7 +145,8 @@ async def test_b_cannot_move_its_import_into_a_list_of_a(
     b_import = await create_feed_import(b.api, await connect_feed(b.api))
     before, jobs_before = await _snapshot(), len(queue.jobs)
 
-    query = """mutation($id: ID!, $listIds: [ID!]) { updateAutoImport(id: $id, input: {name: "Moved", listIds: $listIds}) {
+    query = """mutation($id: ID!, $listIds: [ID!]) {
+      updateAutoImport(id: $id, input: {name: "Moved", listIds: $listIds}) {
       autoImport { id } userErrors { code } } }"""
     result = (await b.api(query, id=b_import, listIds=[owned.list_id]))["updateAutoImport"]
 

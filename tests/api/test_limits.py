@@ -68,7 +68,9 @@ async def _add_contacts(account_id: int, count: int) -> None:
 
 
 PAGE = """query($first: Int, $after: String) {
-  contacts(first: $first, after: $after) { edges { cursor node { email } } pageInfo { hasNextPage endCursor } totalCount }
+  contacts(first: $first, after: $after) {
+    edges { cursor node { email } } pageInfo { hasNextPage endCursor } totalCount
+  }
 }"""
 
 

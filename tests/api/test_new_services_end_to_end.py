@@ -26,7 +26,9 @@ CREATE = """mutation($serviceId: ID!, $connectionId: ID!, $criteria: JSON) {
     autoImport { id } userErrors { field code message }
   }
 }"""
-CONTACTS = """{ contacts(first: 50) { edges { node { email status fieldValues { field { title perstag } value } } } } }"""
+CONTACTS = """{
+  contacts(first: 50) { edges { node { email status fieldValues { field { title perstag } value } } } }
+}"""
 
 
 async def create(acme: AccountUnderTest, service_id: str, connection_id: str, criteria: dict[str, Any]) -> None:

@@ -8,7 +8,8 @@ from tests.api.conftest import StatementCounter
 from tests.conftest import HEADER, AccountUnderTest, Sync, connect_feed, create_feed_import, rows
 from tests.simulators.csv_feed import CsvFeedSimulator
 
-IMPORTS = """{ autoImports { id status connection { name } troubleshooting { healthy problems { code count message } } } }"""
+IMPORTS = """{ autoImports { id status connection { name }
+  troubleshooting { healthy problems { code count message } } } }"""
 
 
 def _reading(counter: StatementCounter, table: str) -> list[str]:
@@ -91,7 +92,8 @@ async def test_the_list_read_ahead_answers_as_each_import_read_alone(
     read them through the loaders: the same answers."""
     small = await make_account("Small", contact_limit=2)
     feed.set_rows(HEADER, [*rows(5), ["", "No", "Email", "", "Pro"]])
-    list_id = (await small.api('mutation { createList(input: {name: "L"}) { list { id } } }'))["createList"]["list"]["id"]
+    created = await small.api('mutation { createList(input: {name: "L"}) { list { id } } }')
+    list_id = created["createList"]["list"]["id"]
     connection_id = await connect_feed(small.api)
     await create_feed_import(small.api, connection_id, name="Import", listIds=[list_id])
     await sync.due()
@@ -115,7 +117,8 @@ async def test_a_page_read_ahead_answers_as_a_contact_read_alone(
 ) -> None:
     """`contacts` reads tags and lists ahead; `contact(email:)` and fragments through the loaders."""
     feed.set_rows(HEADER, rows(3))
-    list_id = (await acme.api('mutation { createList(input: {name: "L"}) { list { id } } }'))["createList"]["list"]["id"]
+    created = await acme.api('mutation { createList(input: {name: "L"}) { list { id } } }')
+    list_id = created["createList"]["list"]["id"]
     connection_id = await connect_feed(acme.api)
     await create_feed_import(acme.api, connection_id, name="Import", listIds=[list_id], tags=["t"])
     await sync.due()

@@ -64,7 +64,8 @@ CONTRACT_FIELDS = {
     "ListPayload.list": "ContactList", "ListPayload.userErrors": "[UserError!]!",
     "DeletePayload.deletedId": "ID", "DeletePayload.userErrors": "[UserError!]!",
     # inputs
-    "ConnectServiceInput.serviceId": "ID!", "ConnectServiceInput.name": "String", "ConnectServiceInput.settings": "JSON!",
+    "ConnectServiceInput.serviceId": "ID!", "ConnectServiceInput.name": "String",
+    "ConnectServiceInput.settings": "JSON!",
     "CreateAutoImportInput.serviceId": "ID!", "CreateAutoImportInput.connectionId": "ID!",
     "CreateAutoImportInput.name": "String", "CreateAutoImportInput.criteria": "JSON",
     "CreateAutoImportInput.listIds": "[ID!]", "CreateAutoImportInput.tags": "[String!]",

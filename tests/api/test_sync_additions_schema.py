@@ -47,7 +47,8 @@ def _printed(ref: dict[str, Any]) -> str:
 
 async def test_the_additions_are_served_with_their_types_and_descriptions(acme: AccountUnderTest) -> None:
     types = {t["name"]: t for t in (await acme.api(INTROSPECTION))["__schema"]["types"]}
-    fields = {f"{name}.{f['name']}": f for name, t in types.items() for f in (t["fields"] or []) + (t["inputFields"] or [])}
+    fields = {f"{name}.{f['name']}": f for name, t in types.items()
+              for f in (t["fields"] or []) + (t["inputFields"] or [])}
 
     assert {key: _printed(fields[key]["type"]) for key in ADDED_FIELDS if key in fields} == ADDED_FIELDS
     assert [key for key in ADDED_FIELDS if not fields[key]["description"]] == []

@@ -34,7 +34,8 @@ async def commit_page(account_id: int, page: int, page_size: int) -> None:
     emails = [f"page{page}-row{row}@worker.example" for row in range(page_size)]
     async with in_transaction():
         await Account.filter(id=account_id).first()
-        known = set(await Contact.filter(account_id=account_id, email_key__in=emails).values_list("email_key", flat=True))
+        known = set(await Contact.filter(account_id=account_id, email_key__in=emails).values_list(
+            "email_key", flat=True))
         await Contact.filter(account_id=account_id).count()
         fresh = [Contact(account_id=account_id, email=email, email_key=email, created_at=now, updated_at=now)
                  for email in emails if email not in known]

@@ -93,8 +93,8 @@ class ExampleCrmConnector:
     async def fetch_page(self, request: FetchRequest) -> Page:
         token = await fresh_access_token(request, ENDPOINTS, self._client(request.context))
         after = int(request.cursor.get("after", 0))
-        response = await request_with_retries(request.context, "GET", f"{BASE}/contacts",
-                                              params={"after": str(after)}, headers={"Authorization": f"Bearer {token}"})
+        response = await request_with_retries(request.context, "GET", f"{BASE}/contacts", params={"after": str(after)},
+                                              headers={"Authorization": f"Bearer {token}"})
         results = response.json()["results"][: request.limit]
         records = [SourceRecord(external_id=item["id"], email=item["email"], first_name=item["name"])
                    for item in results]

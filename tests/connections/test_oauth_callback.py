@@ -177,7 +177,8 @@ async def page_client(services: object, settings: object, tmp_path: object) -> A
 
 def returned_to_the_page(response: httpx.Response) -> dict[str, str]:
     assert response.status_code == 303, response.text
-    for header, value in {"cache-control": "no-store", "referrer-policy": "no-referrer", "x-frame-options": "DENY"}.items():
+    for header, value in {"cache-control": "no-store", "referrer-policy": "no-referrer",
+                          "x-frame-options": "DENY"}.items():
         assert response.headers[header] == value
     location = httpx.URL(response.headers["location"])
     assert location.path == "/import" and not location.host  # same origin, never elsewhere

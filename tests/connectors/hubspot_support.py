@@ -43,7 +43,9 @@ def hubspot_context(hubspot_http: httpx.AsyncClient) -> SourceContext:
 class Harness:
     """What `EngineLike` drives: the connector, a context and connection settings."""
 
-    def __init__(self, context: SourceContext, settings: dict[str, Any], connector: HubSpotConnector | None = None) -> None:
+    def __init__(
+        self, context: SourceContext, settings: dict[str, Any], connector: HubSpotConnector | None = None
+    ) -> None:
         self.context, self.settings = context, settings
         self.connector = connector or HubSpotConnector()
 

@@ -16,7 +16,8 @@ from tests.simulators.csv_feed import CsvFeedSimulator
 class CsvFeedHarness:
     api_page_size = 600  # the whole file comes in one response: any size exercises the budget
     valid_criteria: list[dict[str, Any]] = [{}, {"column": "plan", "equals": "Pro"}]
-    invalid_criteria = [({"column": "plan"}, "equals"), ({"colour": "red"}, "colour"), ({"column": 5, "equals": "x"}, "column")]
+    invalid_criteria = [({"column": "plan"}, "equals"), ({"colour": "red"}, "colour"),
+                        ({"column": 5, "equals": "x"}, "column")]
 
     def __init__(self, sim: CsvFeedSimulator, context: SourceContext) -> None:
         self.sim, self.context = sim, context

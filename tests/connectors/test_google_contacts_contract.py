@@ -17,8 +17,9 @@ class GoogleContactsHarness:
     api_page_size = 1000
     valid_criteria: ClassVar[list[dict[str, Any]]] = [{}, {"label": "Clients"}, {"label": "contactGroups/abc123"},
                                             {"label": "  "}, {"label": None}]
-    invalid_criteria: ClassVar[list[tuple[dict[str, Any], str]]] = [({"label": 5}, "label"), ({"group": "Clients"}, "group"),
-                        ({"label": "contactGroups/has space"}, "label"), ({"label": "x" * 201}, "label")]
+    invalid_criteria: ClassVar[list[tuple[dict[str, Any], str]]] = [
+        ({"label": 5}, "label"), ({"group": "Clients"}, "group"),
+        ({"label": "contactGroups/has space"}, "label"), ({"label": "x" * 201}, "label")]
 
     def __init__(self, sim: GoogleContactsSimulator, context: SourceContext) -> None:
         self.sim, self.context = sim, context

@@ -124,7 +124,8 @@ async def test_a_revoked_or_unscoped_token_set_does_not_connect(
 async def test_without_an_oauth_client_configured_oauth_is_refused(
     hubspot: HubSpotSimulator, hubspot_context: SourceContext
 ) -> None:
-    bare = SourceContext(http=hubspot_context.http, production=False, max_bytes=1000, endpoints=hubspot_context.endpoints)
+    bare = SourceContext(http=hubspot_context.http, production=False, max_bytes=1000,
+                         endpoints=hubspot_context.endpoints)
     with pytest.raises(Invalid, match="AUTOIMPORT_HUBSPOT_CLIENT_ID"):
         HubSpotConnector().authorize_url(bare, REDIRECT_URI, "s")
     with pytest.raises(Invalid, match="not configured"):
@@ -231,8 +232,8 @@ async def test_the_simulated_oauth_api_answers_what_its_spec_declares(
         **client, "grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]})).json()
     refused = await hubspot_http.post("/oauth/2026-03/token", data={
         **client, "grant_type": "refresh_token", "refresh_token": "unknown"})
-    unscoped = await hubspot_http.post(SEARCH_PATH, json={},
-                                       headers={"Authorization": f"Bearer {hubspot.oauth.issue_tokens(scope='oauth')['access_token']}"})
+    unscoped = await hubspot_http.post(SEARCH_PATH, json={}, headers={
+        "Authorization": f"Bearer {hubspot.oauth.issue_tokens(scope='oauth')['access_token']}"})
 
     assert refreshed["refresh_token"] == tokens["refresh_token"] and refreshed["token_use"] == "access_token"
     assert refused.status_code == 400

@@ -133,7 +133,8 @@ async def test_a_valid_token_is_used_as_it_is(auth: OAuthSimulator, context: Sou
     settings = {"access_token": tokens["access_token"], "refresh_token": tokens["refresh_token"],
                 "expires_at": time.time() + REFRESH_AHEAD + 60}
     saver = SavedSettings()
-    assert await fresh_access_token(fetch_request(context, settings, saver), ENDPOINTS, client) == tokens["access_token"]
+    assert await fresh_access_token(fetch_request(context, settings, saver), ENDPOINTS, client) == (
+        tokens["access_token"])
     assert auth.count("/token") == 0 and saver.saved == []
 
 

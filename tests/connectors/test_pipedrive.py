@@ -99,7 +99,9 @@ async def test_a_wrong_token_at_connect_is_invalid(sim: PipedriveSimulator, cont
     ({"company_domain": "acme"}, "api_token"), ({"company_domain": "acme", "api_token": "has space"}, "api_token"),
     ({"company_domain": "globex", "api_token": "x"}, "company_domain"),  # no such company: 404
 ])
-async def test_bad_settings_are_invalid_on_their_key(context: SourceContext, settings: dict[str, Any], key: str) -> None:
+async def test_bad_settings_are_invalid_on_their_key(
+    context: SourceContext, settings: dict[str, Any], key: str
+) -> None:
     with pytest.raises(Invalid) as refused:
         await PipedriveConnector().connect(settings, context)
     assert refused.value.field == ["settings", key]
@@ -411,7 +413,8 @@ async def test_unsubscribed_marketing_status_marks_the_record(sim: PipedriveSimu
 
 def test_mapping_picks_primary_values_and_splits_names() -> None:
     person = {"id": 9, "name": "Ada  King Lovelace", "first_name": None, "last_name": None,
-              "emails": [{"value": "home@example.com", "primary": False}, {"value": "ada@example.com", "primary": True}],
+              "emails": [{"value": "home@example.com", "primary": False},
+                         {"value": "ada@example.com", "primary": True}],
               "phones": [{"value": "", "primary": True}, {"value": "+44 20 1234", "primary": False}],
               "org_id": None, "owner_id": None, "label_ids": [], "job_title": "  ", "custom_fields": {}}
     record = person_to_record(person, PersonSchema(), {})

@@ -3,7 +3,8 @@
 `python -m tests.hostile.large_feed_sync <sqlite url> <feed path>`. It migrates the database,
 connects a CSV feed (file://, development), creates an import and runs the engine's sync of it
 once, then prints one line of JSON: the peak resident memory (`ru_maxrss`), the peak before
-the feed was first read (connecting reads it too) and what the sync counted. A subprocess, so nothing else the test suite holds is counted.
+the feed was first read (connecting reads it too) and what the sync counted. A subprocess, so
+nothing else the test suite holds is counted.
 """
 
 from __future__ import annotations

@@ -47,7 +47,8 @@ async def test_a_malformed_body_is_a_400_with_a_clear_error(acme: AccountUnderTe
 
 async def test_a_moderately_nested_variable_is_still_served(acme: AccountUnderTest) -> None:
     criteria = {"a": [[[[{"b": "c"}]]]]}
-    query = "mutation($s: JSON!) { connectService(input: {serviceId: \"csv_feed\", settings: $s}) { userErrors { code } } }"
+    query = ("mutation($s: JSON!) { connectService(input: {serviceId: \"csv_feed\", settings: $s}) "
+             "{ userErrors { code } } }")
 
     response = await _post(acme, {"query": query, "variables": {"s": criteria}})
 

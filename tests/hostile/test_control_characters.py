@@ -56,11 +56,13 @@ async def test_a_control_character_in_a_feed_url_is_refused_before_fetching(
     assert await Connection.all().count() == 0
 
 
-CREATE_LIST = "mutation($name: String!) { createList(input: {name: $name}) { list { id } userErrors { field code message } } }"
+CREATE_LIST = """mutation($name: String!) {
+  createList(input: {name: $name}) { list { id } userErrors { field code message } } }"""
 CREATE_CONTACT = """mutation($email: String!, $firstName: String, $tags: [String!]) {
   createContact(input: {email: $email, firstName: $firstName, tags: $tags}) {
     contact { id } userErrors { field code message } } }"""
-UNSUBSCRIBE = "mutation($email: String!) { unsubscribeContact(email: $email) { contact { id } userErrors { field code message } } }"
+UNSUBSCRIBE = """mutation($email: String!) {
+  unsubscribeContact(email: $email) { contact { id } userErrors { field code message } } }"""
 
 
 @pytest.mark.parametrize(

@@ -46,7 +46,9 @@ async def test_create_contact_does_not_repeat_a_huge_email(acme: AccountUnderTes
     assert len(error["message"]) < 300
 
 
-async def test_a_header_without_email_is_named_in_a_bounded_message(acme: AccountUnderTest, feed: CsvFeedSimulator) -> None:
+async def test_a_header_without_email_is_named_in_a_bounded_message(
+    acme: AccountUnderTest, feed: CsvFeedSimulator
+) -> None:
     feed.set_rows([f"column number {n}" for n in range(20_000)], [["x"] * 20_000])
 
     payload = (await acme.api(CONNECT, settings={"url": "http://feed.test/feed.csv"}))["connectService"]

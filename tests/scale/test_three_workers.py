@@ -9,7 +9,8 @@ printed, not asserted (the machine is shared).
 Scaled down for CI: 200 feeds x 120 contacts at a sync limit of 50 (each import needs three syncs),
 not 200 x 1,200 at 500: the same number of external accounts and of syncs per import, a tenth of
 the rows. The feeds belong to 10 accounts (tenants): an account's pages are serialised by its
-contact-limit lock, so one account with 200 feeds would measure that lock, not the workers. The workers' cron tick runs once a minute, too slow for a test: the test ticks itself
+contact-limit lock, so one account with 200 feeds would measure that lock, not the workers. The
+workers' cron tick runs once a minute, too slow for a test: the test ticks itself
 every 0.3 s, enqueuing what the database says is due (a sync interval of 1 s) with one job id per
 external account per tick slot, which also sends duplicate jobs the leases must turn away.
 """

@@ -91,17 +91,28 @@ def demo_environment(base_url: str) -> dict[str, str]:
 
 def how_to_connect() -> str:
     """What a newcomer pastes into GraphiQL to connect each demo service."""
+    # A backslash at the end of a line joins the next one to it: each mutation still prints as one line.
     return f"""Demo services (simulated, no internet needed) — in GraphiQL:
-  mutation {{ connectService(input: {{serviceId: "shopify", settings: {{shop: "demo", access_token: "{shopify.DEMO_TOKEN}"}}}}) {{ connection {{ id externalAccount }} userErrors {{ message }} }} }}
-  mutation {{ connectService(input: {{serviceId: "pipedrive", settings: {{company_domain: "demo", api_token: "{pipedrive.TOKEN}"}}}}) {{ connection {{ id externalAccount }} userErrors {{ message }} }} }}
-  mutation {{ connectService(input: {{serviceId: "hubspot", settings: {{private_app_token: "{hubspot.PRIVATE_APP_TOKEN}"}}}}) {{ connection {{ id externalAccount }} userErrors {{ message }} }} }}
-  mutation {{ connectService(input: {{serviceId: "mailchimp", settings: {{api_key: "{mailchimp.API_KEY}"}}}}) {{ connection {{ id externalAccount }} userErrors {{ message }} }} }}
+  mutation {{ connectService(input: {{serviceId: "shopify", \
+settings: {{shop: "demo", access_token: "{shopify.DEMO_TOKEN}"}}}}) \
+{{ connection {{ id externalAccount }} userErrors {{ message }} }} }}
+  mutation {{ connectService(input: {{serviceId: "pipedrive", \
+settings: {{company_domain: "demo", api_token: "{pipedrive.TOKEN}"}}}}) \
+{{ connection {{ id externalAccount }} userErrors {{ message }} }} }}
+  mutation {{ connectService(input: {{serviceId: "hubspot", \
+settings: {{private_app_token: "{hubspot.PRIVATE_APP_TOKEN}"}}}}) \
+{{ connection {{ id externalAccount }} userErrors {{ message }} }} }}
+  mutation {{ connectService(input: {{serviceId: "mailchimp", settings: {{api_key: "{mailchimp.API_KEY}"}}}}) \
+{{ connection {{ id externalAccount }} userErrors {{ message }} }} }}
     (Mailchimp criteria: {{audience: "a1b2c3d4e5"}}, optionally status and tag; settings {{}} signs in instead)
-  mutation {{ connectService(input: {{serviceId: "google_contacts", settings: {{}}}}) {{ authorizeUrl userErrors {{ message }} }} }}
-  mutation {{ connectService(input: {{serviceId: "salesforce", settings: {{}}}}) {{ authorizeUrl userErrors {{ message }} }} }}
+  mutation {{ connectService(input: {{serviceId: "google_contacts", settings: {{}}}}) \
+{{ authorizeUrl userErrors {{ message }} }} }}
+  mutation {{ connectService(input: {{serviceId: "salesforce", settings: {{}}}}) \
+{{ authorizeUrl userErrors {{ message }} }} }}
     (open an authorizeUrl in a browser: the simulator approves at once and returns to the callback;
      Salesforce criteria: {{object: "lead", lead_status: "Working - Contacted"}} or {{object: "contact"}})
-  then: mutation {{ createAutoImport(input: {{serviceId: "shopify", connectionId: "<id>"}}) {{ autoImport {{ id status }} }} }}"""
+  then: mutation {{ createAutoImport(input: {{serviceId: "shopify", connectionId: "<id>"}}) \
+{{ autoImport {{ id status }} }} }}"""
 
 
 def main() -> None:

@@ -240,7 +240,8 @@ class GoogleContactsSimulator:
 
     def rate_limit_next(self, retry_after: str | None = None) -> None:
         body = {"error": {"code": 429, "status": "RESOURCE_EXHAUSTED",
-                          "message": "Quota exceeded for quota metric 'Read requests' of service 'people.googleapis.com'."}}
+                          "message": "Quota exceeded for quota metric 'Read requests' of service "
+                                     "'people.googleapis.com'."}}
         self.fail_next(429, body=body, headers={"Retry-After": retry_after} if retry_after else None)
 
     def truncate_next(self, times: int = 1) -> None:

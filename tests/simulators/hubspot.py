@@ -278,7 +278,8 @@ class HubSpotSimulator:
     def seed_demo(self, count: int = 250, seed: int = 7) -> None:
         """Believable people for the demo: names, companies, stages, some opted out."""
         rng = random.Random(seed)
-        first = ["Ada", "Bruno", "Chiara", "Diego", "Elena", "Farah", "Giulia", "Hugo", "Ines", "Jonas", "Keiko", "Luca"]
+        first = ["Ada", "Bruno", "Chiara", "Diego", "Elena", "Farah",
+                 "Giulia", "Hugo", "Ines", "Jonas", "Keiko", "Luca"]
         last = ["Rossi", "Bianchi", "Martin", "Schmidt", "Novak", "Silva", "Kowalski", "Dubois", "Jensen", "Costa"]
         companies = [("Acme", "acme.example"), ("Globex", "globex.example"), ("Initech", "initech.example"),
                      ("Umbrella", "umbrella.example"), ("Hooli", "hooli.example")]
@@ -371,8 +372,9 @@ class HubSpotSimulator:
             return hubspot_error(401, "INVALID_AUTHENTICATION", "Authentication credentials not found.")
         if needs_contacts and CONTACTS_SCOPE not in scopes:
             return hubspot_error(403, "MISSING_SCOPES", "This app hasn't been granted all required scopes to "
-                                 "make this call.", errors=[{"message": "One or more of the following scopes are required.",
-                                                      "context": {"requiredGranularScopes": [CONTACTS_SCOPE]}}])
+                                 "make this call.",
+                                 errors=[{"message": "One or more of the following scopes are required.",
+                                          "context": {"requiredGranularScopes": [CONTACTS_SCOPE]}}])
         return None
 
     def _throttle(self, request: Request) -> Response | None:
@@ -413,7 +415,8 @@ class HubSpotSimulator:
             limit = min(max(int(request.query_params.get("limit", "10") or 10), 1), 100)
             after = int(request.query_params.get("after", "0") or 0)
             with self._lock:
-                found = sorted((c for c in self.contacts.values() if not c.archived and c.id > after), key=lambda c: c.id)
+                found = sorted((c for c in self.contacts.values() if not c.archived and c.id > after),
+                               key=lambda c: c.id)
             page = found[:limit]
             answer: dict[str, Any] = {"results": [c.to_json(DEFAULT_PROPERTIES) for c in page]}
             if len(found) > limit:
@@ -489,7 +492,8 @@ class SearchQuery:
         if not after.isdigit():
             raise ValueError("after must be a number.")
         if int(after) + limit > SEARCH_RESULTS_CAP:
-            raise ValueError(f"The search API pages at most {SEARCH_RESULTS_CAP} results (after={after}, limit={limit}).")
+            raise ValueError(f"The search API pages at most {SEARCH_RESULTS_CAP} results (after={after}, "
+                             f"limit={limit}).")
         groups = [group.get("filters", []) for group in body.get("filterGroups") or []]
         if len(groups) > 5 or any(len(g) > 6 for g in groups) or sum(len(g) for g in groups) > 18:
             raise ValueError("Too many filters: at most 5 filterGroups of 6 filters, 18 filters in all.")
@@ -504,7 +508,8 @@ class SearchQuery:
         if sorts:
             rule = sorts[0]
             name = rule if isinstance(rule, str) else rule.get("propertyName")
-            sort = (str(name), (rule.get("direction", "ASCENDING") if isinstance(rule, dict) else "ASCENDING") == "DESCENDING")
+            sort = (str(name),
+                    (rule.get("direction", "ASCENDING") if isinstance(rule, dict) else "ASCENDING") == "DESCENDING")
         properties = tuple(body.get("properties") or DEFAULT_PROPERTIES)
         return cls(tests, sort, tuple(dict.fromkeys((*properties, "createdate", "hs_object_id", "lastmodifieddate"))),
                    limit, int(after))

@@ -298,7 +298,8 @@ class MailchimpSimulator:
         with self._lock:
             rows = [m for m in audience.members.values()
                     if (not params.get("status") or m["status"] == params["status"])
-                    and (since is None or m["last_changed"] > since or (self.since_inclusive and m["last_changed"] == since))
+                    and (since is None or m["last_changed"] > since
+                         or (self.since_inclusive and m["last_changed"] == since))
                     and (before is None or m["last_changed"] < before)]
         if params.get("sort_field") == "last_changed":
             rows.sort(key=lambda m: (m["last_changed"], m["_tie"]), reverse=params.get("sort_dir") == "DESC")

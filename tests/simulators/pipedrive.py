@@ -12,7 +12,8 @@ from the `x-api-token` header (or the legacy `api_token` query parameter). Every
 Scripting: `add_person`, `edit`, `seed`, `seed_demo`, `add_custom_field`, `organizations` (names by id), `fail_next`,
 `truncate_next`, `rate_limit_next`, `exhaust_daily_budget`, `expire_cursors`, `api_token`
 (change it to refuse the connector's), `marketing_app` (False: a company without the Campaigns
-add-on, refusing `include_fields=marketing_status` with `marketing_refusal`); `requests` records (path, params, headers).
+add-on, refusing `include_fields=marketing_status` with `marketing_refusal`); `requests` records
+(path, params, headers).
 """
 
 from __future__ import annotations
@@ -144,13 +145,15 @@ class PipedriveSimulator:
         rng = random.Random(seed)
         first = ["Ada", "Bruno", "Chiara", "Dmitri", "Elena", "Farid", "Greta", "Hiro", "Ines", "Jonas"]
         last = ["Rossi", "Moreau", "Novak", "Berg", "Silva", "Okafor", "Tanaka", "Kowalski", "Weber", "Costa"]
-        size = self.add_custom_field("Company size", "enum", [{"id": 11, "label": "1-10"}, {"id": 12, "label": "11-50"}])
+        size = self.add_custom_field("Company size", "enum",
+                                     [{"id": 11, "label": "1-10"}, {"id": 12, "label": "11-50"}])
         source = self.add_custom_field("Lead source")
         for n in range(count):
             f, l_ = rng.choice(first), rng.choice(last)
             self.add_person(name=f"{f} {l_}", email=f"{f}.{l_}{n}@example.org".lower(),
                             update_time=EPOCH + timedelta(minutes=n),
-                            phones=[{"value": f"+39 02 {rng.randint(1000000, 9999999)}", "primary": True, "label": "work"}],
+                            phones=[{"value": f"+39 02 {rng.randint(1000000, 9999999)}", "primary": True,
+                                     "label": "work"}],
                             label_ids=rng.sample([1, 2], rng.randint(0, 2)), owner_id=rng.choice([1, 2]),
                             org_id=rng.choice([None, 10, 11]),
                             custom_fields={size: rng.choice([11, 12]), source: rng.choice(["Web", "Fair", None])},

@@ -51,7 +51,8 @@ VERSIONS = ("64.0", "65.0", "66.0", "67.0", "68.0")
 COMMON_FIELDS = ("Id", "Email", "FirstName", "LastName", "Name", "Phone", "MobilePhone", "HasOptedOutOfEmail",
                  "SystemModstamp", "CreatedDate", "LastModifiedDate", "OwnerId", "Title", "LeadSource", "IsDeleted")
 OBJECT_FIELDS = {
-    "Contact": (*COMMON_FIELDS, "AccountId", "Account.Name", "MailingCity", "MailingState", "MailingPostalCode", "MailingCountry", "Department"),
+    "Contact": (*COMMON_FIELDS, "AccountId", "Account.Name", "MailingCity", "MailingState", "MailingPostalCode",
+                "MailingCountry", "Department"),
     "Lead": (*COMMON_FIELDS, "Company", "City", "State", "PostalCode", "Country", "Status", "IsConverted"),
 }
 PREFIX = {"Contact": "003", "Lead": "00Q"}
@@ -200,7 +201,8 @@ class SalesforceSimulator:
         for n in range(count):
             sobject = "Lead" if n % 3 == 0 else "Contact"
             given, family = rng.choice(first), rng.choice(last)
-            extra: dict[str, Any] = {"FirstName": given, "LastName": family, "Title": rng.choice(["CTO", "Buyer", "VP Sales"]),
+            extra: dict[str, Any] = {"FirstName": given, "LastName": family,
+                                     "Title": rng.choice(["CTO", "Buyer", "VP Sales"]),
                                      "Phone": f"+1415555{n:04d}", "HasOptedOutOfEmail": n % 17 == 5}
             if sobject == "Lead":
                 extra |= {"Status": rng.choice([s for s, active in LEAD_STATUSES if active]),

@@ -9,8 +9,9 @@ for any stable version (`YYYY-MM`, recorded in `versions`; tests point the conne
   field the connector asks for that Shopify does not have is an `undefinedField` error, so a typo
   in the connector's query fails here as it would there.
 - `customers(first ≤ 250, after, sortKey: UPDATED_AT, query)` with `updated_at:>=` / `:>` and
-  `tag:` terms joined by AND, a parenthesised group of `tag:` terms joined by OR, sorted by (updatedAt, id); cursors are opaque and re-evaluated
-  against the current data, so a customer edited during a traversal shows up again later in it.
+  `tag:` terms joined by AND, a parenthesised group of `tag:` terms joined by OR, sorted by
+  (updatedAt, id); cursors are opaque and re-evaluated against the current data, so a customer
+  edited during a traversal shows up again later in it.
 - Cost: a connection costs 2 + first × (1 + one per nested object of a node), any other object
   1 per nested object; over 1,000 is MAX_COST_EXCEEDED. A leaky bucket per shop (1,000 points,
   100/s restored, on `clock`) answers THROTTLED with `extensions.cost.throttleStatus` when the

@@ -53,7 +53,8 @@ async def test_two_imports_on_one_external_account_share_one_budget(
 
     # both read the same 1,500 rows: 3,000 records in syncs that never take more than 500
     assert per_sync == [500, 500, 500, 500, 500, 500, 0]
-    problems = await acme.api('query($id: ID!) { autoImport(id: $id) { troubleshooting { problems { code count } } } }', id=first)
+    problems = await acme.api('query($id: ID!) { autoImport(id: $id) { troubleshooting { problems { code count } } } }',
+                              id=first)
     codes = {p["code"]: p["count"] for p in problems["autoImport"]["troubleshooting"]["problems"]}
     assert codes.get("SHARED_EXTERNAL_ACCOUNT") == 2
     assert await Contact.filter(account_id=acme.account.id).count() == 1500

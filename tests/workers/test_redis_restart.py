@@ -115,7 +115,8 @@ async def test_a_worker_rides_out_a_redis_restart_and_syncs_what_falls_due(
                 assert await _health(api) == "degraded"
                 # Falls due while Redis is down: only the database knows, as it should.
                 feed.set_rows(HEADER, rows(8))
-                await AutoImport.filter(id=import_id).update(next_sync_at=datetime.now(timezone.utc) - timedelta(seconds=1))
+                await AutoImport.filter(id=import_id).update(
+                    next_sync_at=datetime.now(timezone.utc) - timedelta(seconds=1))
 
                 own_redis.start()  # empty: every queued job and cron key is gone
                 await wait_for(lambda: contacts(8), 90, "the due sync after the restart, by the minute tick")

@@ -49,7 +49,8 @@ class Discovery:
         """The method a request is for, by its HTTP method and path (`/v1/people/me`)."""
         matches = [m for m in self.methods if m["httpMethod"] == http_method
                    and re.fullmatch(re.sub(r"\{[^}]+\}", "[^/]+", "/" + m.get("flatPath", m["path"])), path)]
-        assert len(matches) == 1, f"{http_method} {path} is not one method of the document: {[m['id'] for m in matches]}"
+        assert len(matches) == 1, (f"{http_method} {path} is not one method of the document: "
+                                   f"{[m['id'] for m in matches]}")
         return matches[0]
 
     def check_request(self, http_method: str, path: str, query: dict[str, list[str]]) -> Checked:

@@ -78,10 +78,12 @@ def check_exchange(exchange: Exchange) -> None:
     """One exchange against the client's models (see the module docstring for what is left out)."""
     request_values, answer = 0, None
     if exchange.path == SEARCH_PATH:
-        request_values, answer = check_search_request(exchange.request_json()), "CollectionResponseWithTotalSimplePublicObjectForwardPaging"
+        request_values, answer = (check_search_request(exchange.request_json()),
+                                  "CollectionResponseWithTotalSimplePublicObjectForwardPaging")
     elif exchange.path == "/crm/v3/objects/contacts":
         assert set(exchange.query) <= LIST_PARAMETERS, exchange.query
-        request_values, answer = len(exchange.query), "CollectionResponseSimplePublicObjectWithAssociationsForwardPaging"
+        request_values, answer = (len(exchange.query),
+                                  "CollectionResponseSimplePublicObjectWithAssociationsForwardPaging")
     elif exchange.path.startswith("/crm/v3/properties/contacts/"):
         answer = "ModelProperty"
     elif exchange.path == "/oauth/2026-03/token":
@@ -114,8 +116,8 @@ async def test_every_request_and_answer_of_a_connector_life_matches_the_client_m
     connector = HubSpotConnector(index_lag_ms=0)
     await connector.connect({"private_app_token": PRIVATE_APP_TOKEN}, context)
     tokens = hubspot.oauth.issue_tokens()
-    connected = await connector.connect({"access_token": tokens["access_token"], "refresh_token": tokens["refresh_token"],
-                                         "expires_at": 0}, context)
+    connected = await connector.connect({"access_token": tokens["access_token"],
+                                         "refresh_token": tokens["refresh_token"], "expires_at": 0}, context)
     engine = EngineLike(Harness(context, connected.settings, connector))  # type: ignore[arg-type]
     await connector.criterion_choices("lifecycle_stage", connected.settings, context, engine.save_settings)
     assert len(await engine.sync(500)) == 150
@@ -154,7 +156,8 @@ def test_the_official_client_drives_the_simulator_through_the_connector_calls(
         "contacts", "lifecyclestage")
 
     assert page.total == 150 and len(page.results) == 150
-    assert all(isinstance(c, contacts_api.SimplePublicObject) and c.properties["lastmodifieddate"] for c in page.results)
+    assert all(isinstance(c, contacts_api.SimplePublicObject) and c.properties["lastmodifieddate"]
+               for c in page.results)
     assert len(listed.results) == 5 and listed.paging.next.after
     assert {o.value for o in stage.options} >= {"lead", "customer"}
     count("hubspot", responses=3, fields=len(page.results) * len(SEARCH_PROPERTIES))

@@ -113,5 +113,6 @@ def test_the_checker_refuses_what_the_declarations_do_not_have() -> None:
     problems = models.check("GetPersonsResponse", answer).problems
     refused = models.check_query("PersonsApiGetPersonsRequest", {"sort_by": ["name"], "start": ["0"]}).problems
 
-    assert len(problems) == 4 and any("abc123_colour" in p for p in problems) and any("next_start" in p for p in problems)
+    assert (len(problems) == 4 and any("abc123_colour" in p for p in problems)
+            and any("next_start" in p for p in problems))
     assert len(refused) == 2
