@@ -127,17 +127,30 @@ def _supervise(children: list[subprocess.Popen[bytes]]) -> None:
         while not stop and all(child.poll() is None for child in children):
             time.sleep(0.5)
     finally:
-        for child in children:
-            if child.poll() is None:
-                child.send_signal(signal.SIGINT)
-        for child in children:
-            try:
-                child.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                child.kill()
+        _stop_children(children, signalled=stop)
     failed = [child for child in children if child.returncode not in (0, -signal.SIGINT, -signal.SIGTERM)]
     if failed and not stop:
         sys.exit(f"A process stopped unexpectedly (exit {failed[0].returncode}); everything was stopped.")
+
+
+# Ctrl-C in a terminal signals the whole foreground group, the children too: they are given this
+# long to stop on that one signal, since a second SIGINT makes uvicorn force its exit (and print a
+# traceback). A child still running then (or when only this process was signalled) gets its own.
+OWN_SIGNAL_GRACE = 3.0  # seconds
+
+
+def _stop_children(children: list[subprocess.Popen[bytes]], *, signalled: bool) -> None:
+    deadline = time.monotonic() + (OWN_SIGNAL_GRACE if signalled else 0.0)
+    while time.monotonic() < deadline and any(child.poll() is None for child in children):
+        time.sleep(0.1)
+    for child in children:
+        if child.poll() is None:
+            child.send_signal(signal.SIGINT)
+    for child in children:
+        try:
+            child.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            child.kill()
 
 
 def parser() -> argparse.ArgumentParser:
