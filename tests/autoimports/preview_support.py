@@ -13,11 +13,15 @@ from app.connectors.base import OAuthClient, SourceContext
 from tests.conftest import FEED_URL, HEADER, TABLES
 from tests.connectors.google_contacts_support import CLIENT
 from tests.connectors.google_contacts_support import ENDPOINTS as GOOGLE_ENDPOINTS
+from tests.connectors.mailchimp_support import AUDIENCE
+from tests.connectors.mailchimp_support import BASE as MAILCHIMP_BASE
 from tests.connectors.pipedrive_support import BASE as PIPEDRIVE_BASE
 from tests.connectors.pipedrive_support import SETTINGS as PIPEDRIVE_SETTINGS
+from tests.simulators import mailchimp as mailchimp_sim
 from tests.simulators.csv_feed import CsvFeedSimulator
 from tests.simulators.google_contacts import GoogleContactsSimulator
 from tests.simulators.hubspot import CLIENT_ID, CLIENT_SECRET, PRIVATE_APP_TOKEN, HubSpotSimulator
+from tests.simulators.mailchimp import MailchimpSimulator
 from tests.simulators.pipedrive import PipedriveSimulator
 from tests.simulators.shopify import ManualClock, ShopifySimulator
 
@@ -30,6 +34,7 @@ class ServiceHarness(Protocol):
     app: ASGIApp
     endpoints: dict[str, str]
     oauth_clients: dict[str, OAuthClient]
+    criteria: dict[str, Any]  # what the import asks for (`{}` where the service requires nothing)
 
     def settings(self) -> dict[str, Any]: ...
 
@@ -38,6 +43,7 @@ class ServiceHarness(Protocol):
 
 class CsvFeedHarness:
     service_id = "csv_feed"
+    criteria: dict[str, Any] = {}
     endpoints: dict[str, str] = {}
     oauth_clients: dict[str, OAuthClient] = {}
 
@@ -60,6 +66,7 @@ class CsvFeedHarness:
 
 class GoogleContactsHarness:
     service_id = "google_contacts"
+    criteria: dict[str, Any] = {}
     endpoints = GOOGLE_ENDPOINTS
     oauth_clients = {"google_contacts": CLIENT}
 
@@ -76,6 +83,7 @@ class GoogleContactsHarness:
 
 class ShopifyHarness:
     service_id = "shopify"
+    criteria: dict[str, Any] = {}
     endpoints = {"shopify": "http://shopify.test/{shop}"}
     oauth_clients: dict[str, OAuthClient] = {}
 
@@ -93,6 +101,7 @@ class ShopifyHarness:
 
 class HubSpotHarness:
     service_id = "hubspot"
+    criteria: dict[str, Any] = {}
     endpoints = {"hubspot": HUBSPOT_BASE, "hubspot_authorize": f"{HUBSPOT_BASE}/oauth/authorize"}
     oauth_clients = {"hubspot": OAuthClient(CLIENT_ID, CLIENT_SECRET)}
 
@@ -109,6 +118,7 @@ class HubSpotHarness:
 
 class PipedriveHarness:
     service_id = "pipedrive"
+    criteria: dict[str, Any] = {}
     endpoints = {"pipedrive": PIPEDRIVE_BASE}
     oauth_clients: dict[str, OAuthClient] = {}
 
@@ -123,9 +133,30 @@ class PipedriveHarness:
         self.sim.add_person(name=f"{first} {last}", email=email)
 
 
+class MailchimpHarness:
+    """Mailchimp keys members by their address: a member without one cannot exist there."""
+
+    service_id = "mailchimp"
+    endpoints = {"mailchimp": f"{MAILCHIMP_BASE}/{{dc}}/3.0", "mailchimp_login": MAILCHIMP_BASE}
+    oauth_clients = {"mailchimp": OAuthClient(mailchimp_sim.CLIENT_ID, mailchimp_sim.CLIENT_SECRET)}
+    criteria: dict[str, Any] = {"audience": AUDIENCE}
+
+    def __init__(self) -> None:
+        self.sim = MailchimpSimulator()
+        self.app = self.sim
+
+    def settings(self) -> dict[str, Any]:
+        return {"api_key": mailchimp_sim.API_KEY}
+
+    def add(self, email: str | None, first: str, last: str) -> None:
+        if email is not None:
+            self.sim.add_member(email, FNAME=first, LNAME=last)
+
+
 HARNESSES: dict[str, type[ServiceHarness]] = {
     harness.service_id: harness  # type: ignore[misc]
-    for harness in (CsvFeedHarness, GoogleContactsHarness, ShopifyHarness, HubSpotHarness, PipedriveHarness)
+    for harness in (CsvFeedHarness, GoogleContactsHarness, ShopifyHarness, HubSpotHarness, PipedriveHarness,
+                    MailchimpHarness)
 }
 
 

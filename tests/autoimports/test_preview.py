@@ -39,8 +39,8 @@ mutation($serviceId: ID!, $connectionId: ID!, $criteria: JSON) {
 CREATE_CONTACT = 'mutation($email: String!) { createContact(input: {email: $email}) { userErrors { code } } }'
 UNSUBSCRIBE = 'mutation($email: String!) { unsubscribeContact(email: $email) { userErrors { code } } }'
 CREATE_IMPORT = """
-mutation($serviceId: ID!, $connectionId: ID!) {
-  createAutoImport(input: {serviceId: $serviceId, connectionId: $connectionId}) {
+mutation($serviceId: ID!, $connectionId: ID!, $criteria: JSON) {
+  createAutoImport(input: {serviceId: $serviceId, connectionId: $connectionId, criteria: $criteria}) {
     autoImport { id } userErrors { code message }
   }
 }"""
@@ -65,7 +65,8 @@ async def _connect(account: AccountUnderTest, services: Services, harness: Servi
 
 
 async def _preview(account: AccountUnderTest, harness: ServiceHarness, connection_id: int) -> dict[str, Any]:
-    data = await account.api(PREVIEW, serviceId=harness.service_id, connectionId=str(connection_id))
+    data = await account.api(PREVIEW, serviceId=harness.service_id, connectionId=str(connection_id),
+                             criteria=harness.criteria)
     return data["previewAutoImport"]  # type: ignore[no-any-return]
 
 
@@ -128,7 +129,8 @@ async def test_the_preview_says_what_the_sync_then_does_and_writes_nothing(
                                        if r["verdict"] == "NOT_ADDED_CONTACT_LIMIT")
     assert preview["matchedEstimate"] == sum(1 for r in preview["records"] if r["verdict"] != "MALFORMED")
 
-    created = (await small.api(CREATE_IMPORT, serviceId=harness.service_id, connectionId=str(connection.id)))
+    created = (await small.api(CREATE_IMPORT, serviceId=harness.service_id, connectionId=str(connection.id),
+                               criteria=harness.criteria))
     import_id = created["createAutoImport"]["autoImport"]["id"]
     await sync.due()
 
