@@ -161,13 +161,20 @@ async def _run_phase(accounts: list[int], workers: int, settings: Settings, pool
         await pool.delete(default_queue_name)  # this phase's jobs left queued: the next phase is another's
 
 
-async def _assert_no_overlapping_syncs(accounts: list[int]) -> int:
+async def _assert_no_overlapping_syncs(accounts: list[int], *, killed: int = 0) -> int:
+    """No two syncs of one external account overlapped. A run whose worker was SIGKILLed has no end
+    until the next sync of its account closes it as interrupted; when the kill lands after that
+    account's last page, no next sync comes within the phase: at most `killed` runs are open."""
     intervals: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
+    unfinished = 0
     for ext, start, end in await SyncRun.filter(auto_import__account_id__in=accounts).values_list(
         "auto_import__external_account_id", "started_at", "finished_at"
     ):
-        assert end is not None
+        if end is None:
+            unfinished += 1
+            continue
         intervals[ext].append((start, end))
+    assert unfinished <= killed, f"{unfinished} runs left open, {killed} worker(s) killed"
     for ext, runs in intervals.items():
         runs.sort()
         for (_, previous_end), (next_start, _) in itertools.pairwise(runs):
@@ -196,7 +203,7 @@ async def test_three_workers_share_the_work_exclusively_and_a_killed_one_loses_n
     assert killed_at is not None and killed_at < TOTAL, "the kill came too late to test anything"
     for accounts in (solo, trio):
         await _assert_everything_arrived_once(accounts)
-    syncs = await _assert_no_overlapping_syncs(trio)
+    syncs = await _assert_no_overlapping_syncs(trio, killed=1)
     await _assert_no_overlapping_syncs(solo)
     interrupted = await SyncRun.filter(auto_import__account_id__in=trio, error__startswith="Interrupted").count()
     with capsys.disabled():
