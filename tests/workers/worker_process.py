@@ -3,33 +3,28 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from app.config import Settings
+from tests.processes import BIN, process_environment
 
-ARQ = str(Path(sys.executable).parent / "arq")
+ARQ = str(BIN / "arq")
 
 
 def start_worker(settings: Settings, repo_root: Path, log: Path, contacts: int) -> subprocess.Popen[bytes]:
     """A worker syncing up to `contacts` records a job, a page of 100 at a time: many commits, so a
     signal lands between them, and a lease of 3 s, so a killed worker's lease lapses soon."""
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "DATABASE_URL": settings.resolved_database_url,
-        "REDIS_URL": settings.redis_url,
-        "AUTOIMPORT_VAR_DIR": str(settings.var_dir),
-        "AUTOIMPORT_SECRET_KEY": "test-secret-key",
-        "AUTOIMPORT_SYNC_LIMIT": str(contacts),
-        "AUTOIMPORT_SYNC_PAGE_SIZE": "100",
-        "AUTOIMPORT_SYNC_LEASE_SECONDS": "3",
-        "AUTOIMPORT_SYNC_JOB_TIMEOUT": "60",  # a loaded machine must not time the sync out
-    }
+    env = process_environment(
+        settings,
+        AUTOIMPORT_SYNC_LIMIT=str(contacts),
+        AUTOIMPORT_SYNC_PAGE_SIZE="100",
+        AUTOIMPORT_SYNC_LEASE_SECONDS="3",
+        AUTOIMPORT_SYNC_JOB_TIMEOUT="60",  # a loaded machine must not time the sync out
+    )
     with log.open("ab") as out:
         return subprocess.Popen([ARQ, "workers.WorkerSettings"], cwd=repo_root, env=env, stdout=out, stderr=out)
 
