@@ -1,4 +1,5 @@
-"""The real `arq workers.WorkerSettings` CLI as a subprocess, for the tests that start, kill and stop it."""
+"""The real `arq workers.WorkerSettings` CLI as a subprocess, for the tests that start, kill and stop
+it, and what those tests wait for and check in the database meanwhile."""
 
 from __future__ import annotations
 
@@ -9,10 +10,14 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from app.autoimports.models import SyncOutcome, SyncRun
 from app.config import Settings
+from app.contacts.models import Contact
 from tests.processes import BIN, process_environment
 
 ARQ = str(BIN / "arq")
+
+Condition = Callable[[], Awaitable[bool]]
 
 
 def start_worker(settings: Settings, repo_root: Path, log: Path, contacts: int) -> subprocess.Popen[bytes]:
@@ -44,10 +49,33 @@ def interrupt(worker: subprocess.Popen[bytes], log: Path, within: float) -> floa
     return time.monotonic() - started
 
 
-async def wait_for(condition: Callable[[], Awaitable[bool]], timeout: float, what: str) -> None:
+async def wait_for(condition: Condition, timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if await condition():
             return
         await asyncio.sleep(0.05)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+def first_pages_committed(account_id: int) -> Condition:
+    """For `wait_for`: the account has a contact, so a sync has committed a page."""
+    async def committed() -> bool:
+        return await Contact.filter(account_id=account_id).count() > 0
+    return committed
+
+
+def sync_completed(import_id: int, account_id: int, contacts: int) -> Condition:
+    """For `wait_for`: a run of the import completed and the account has all `contacts`."""
+    async def completed() -> bool:
+        finished = await SyncRun.filter(auto_import_id=import_id, outcome=SyncOutcome.COMPLETED).exists()
+        return finished and await Contact.filter(account_id=account_id).count() == contacts
+    return completed
+
+
+async def assert_each_contact_once(account_id: int, contacts: int) -> list[str]:
+    """Nothing lost and nothing duplicated: exactly `contacts` contacts, each address once; returns
+    the addresses."""
+    emails = [str(email) for email in await Contact.filter(account_id=account_id).values_list("email_key", flat=True)]
+    assert len(emails) == len(set(emails)) == contacts
+    return emails
