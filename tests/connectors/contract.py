@@ -68,6 +68,7 @@ class EngineLike:
     cursor: dict[str, Any] = field(default_factory=dict)
     seen: dict[str, str] = field(default_factory=dict)
     saved_settings: list[dict[str, Any]] = field(default_factory=list)
+    imported: list[str] = field(default_factory=list)  # every id fetched, in order, repeats included
 
     async def unchanged_ids(self, records: Any) -> set[str]:
         return {r.external_id for r in records if self.seen.get(r.external_id) == r.fingerprint()}
@@ -88,6 +89,7 @@ class EngineLike:
         self.cursor = page.cursor
         for record in page.records:
             self.seen[record.external_id] = record.fingerprint()
+            self.imported.append(record.external_id)
         return page
 
     async def sync(self, budget: int) -> list[SourceRecord]:
