@@ -17,12 +17,13 @@ from app.config import Settings
 from app.connections.models import ExternalAccount
 from app.contacts.models import Contact
 from app.sync.schedule import SYNC_TASK, immediate_job_id
-from tests.conftest import HEADER, AccountUnderTest, connect_feed, create_feed_import, rows
-from tests.simulators.csv_feed import CsvFeedSimulator, serve_in_thread
+from tests.conftest import AccountUnderTest
+from tests.simulators.csv_feed import CsvFeedSimulator
 from tests.workers.worker_process import (
     assert_each_contact_once,
     first_pages_committed,
     interrupt,
+    served_feed_import,
     start_worker,
     sync_completed,
     wait_for,
@@ -38,11 +39,8 @@ async def test_ctrl_c_mid_sync_and_after_a_sync_stops_the_worker_promptly_and_lo
     acme: AccountUnderTest, feed: CsvFeedSimulator, settings: Settings, redis_pool: ArqRedis,
     repo_root: Path, tmp_path: Path,
 ) -> None:
-    feed.set_rows(HEADER, rows(CONTACTS))
     log = tmp_path / "worker.log"
-    with serve_in_thread(feed) as base_url:
-        connection = await connect_feed(acme.api, url=f"{base_url}/feed.csv")
-        import_id = int(await create_feed_import(acme.api, connection))
+    async with served_feed_import(acme, feed, CONTACTS) as import_id:
         auto_import = await AutoImport.get(id=import_id)
         account = acme.account.id
 

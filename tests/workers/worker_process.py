@@ -7,13 +7,16 @@ import asyncio
 import signal
 import subprocess
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from app.autoimports.models import SyncOutcome, SyncRun
 from app.config import Settings
 from app.contacts.models import Contact
+from tests.conftest import HEADER, AccountUnderTest, connect_feed, create_feed_import, rows
 from tests.processes import BIN, process_environment
+from tests.simulators.csv_feed import CsvFeedSimulator, serve_in_thread
 
 ARQ = str(BIN / "arq")
 
@@ -56,6 +59,16 @@ async def wait_for(condition: Condition, timeout: float, what: str) -> None:
             return
         await asyncio.sleep(0.05)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+@asynccontextmanager
+async def served_feed_import(acme: AccountUnderTest, feed: CsvFeedSimulator, contacts: int) -> AsyncIterator[int]:
+    """An import of a CSV feed of `contacts` rows, the feed served on a real socket (a worker is
+    another process) until the block ends; yields the import's id."""
+    feed.set_rows(HEADER, rows(contacts))
+    with serve_in_thread(feed) as base_url:
+        connection = await connect_feed(acme.api, url=f"{base_url}/feed.csv")
+        yield int(await create_feed_import(acme.api, connection))
 
 
 def first_pages_committed(account_id: int) -> Condition:
