@@ -13,9 +13,13 @@ import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import httpx
+
+from app.errors import Invalid, SourceRejected
+
+T = TypeVar("T")
 
 
 class AuthKind(str, Enum):
@@ -228,6 +232,17 @@ class FetchRequest:
     # Persists changed connection settings (a refreshed access token, a rotated refresh token)
     # at once, encrypted, in their own transaction: called before the new token is used.
     save_settings: SettingsSaver = _discard_settings
+
+    def stored_criteria(self, normalise: Callable[[dict[str, Any]], T]) -> T:
+        """The import's criteria as `normalise` (the connector's own check) reads them.
+
+        They passed that check when the import was saved; failing it now (a rule made stricter
+        since) is `SourceRejected` with the check's words: this sync cannot go on, and an
+        `Invalid` here would read as a mistake in the caller's input."""
+        try:
+            return normalise(self.criteria)
+        except Invalid as exc:
+            raise SourceRejected(f"The import's criteria are no longer valid: {exc.message}") from None
 
 
 class Connector(Protocol):

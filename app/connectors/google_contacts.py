@@ -307,10 +307,7 @@ class GoogleContactsConnector(oauth.OAuthConsent):
 
     async def fetch_page(self, request: FetchRequest) -> Page:
         """At most `limit` records from the saved position; see the module docstring."""
-        try:
-            criteria = normalise_criteria(request.criteria)
-        except Invalid as exc:
-            raise SourceRejected(f"The import's criteria are no longer valid: {exc.message}") from None
+        criteria = request.stored_criteria(normalise_criteria)
         cursor = ListingCursor.load(request.cursor)
         if request.limit <= 0:
             return Page(records=[], cursor=cursor.to_json(), has_more=True)

@@ -135,6 +135,17 @@ class SourceResponse:
         """"HTTP 503 from https://host/path", for messages: no query string, no credentials."""
         return f"HTTP {self.status_code} from {self.url}" if self.url else f"HTTP {self.status_code}"
 
+    def where_with(self, detail: str) -> str:
+        """`where` with the service's own name for the error, when it gives one:
+        "HTTP 404 Resource Not Found from https://host/path"."""
+        status = f"HTTP {self.status_code} {detail}" if detail else f"HTTP {self.status_code}"
+        return f"{status} from {self.url}" if self.url else status
+
+    def retry_after_or(self, otherwise: float) -> float:
+        """The wait the answer's `Retry-After` asks for, else `otherwise` (the service's documented wait)."""
+        value = self.headers.get("Retry-After")
+        return parse_retry_after(value) if value else otherwise
+
     def json(self) -> Any:
         """The body as JSON; a body that is not JSON is a transient failure of the source."""
         try:

@@ -234,10 +234,7 @@ class HubSpotConnector(oauth.OAuthConsent):
     async def fetch_page(self, request: FetchRequest) -> Page:
         """At most `request.limit` contacts after the cursor, in (lastmodifieddate, id) order."""
         position = Position.load(request.cursor)
-        try:
-            criteria = normalise_criteria(request.criteria)
-        except Invalid as exc:
-            raise SourceRejected(f"The import's criteria are no longer valid: {exc.message}") from None
+        criteria = request.stored_criteria(normalise_criteria)
         token = await self._bearer(request)
         cutoff = int(time.time() * 1000) - self.index_lag_ms
         builder = PageBuilder(position)

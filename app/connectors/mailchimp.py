@@ -45,7 +45,7 @@ from app.connectors.mailchimp_mapping import (
     record_from_member,
 )
 from app.connectors.oauth import OAuthEndpoints, build_authorize_url, oauth_client
-from app.errors import CursorExpired, Invalid, SourceError, SourceRejected, SourceUnavailable
+from app.errors import CursorExpired, Invalid, SourceError, SourceUnavailable
 
 CURSOR_VERSION = 1
 PAGE_MAX = 1000  # Mailchimp's largest `count`
@@ -220,10 +220,7 @@ class MailchimpConnector:
     async def fetch_page(self, request: FetchRequest) -> Page:
         """At most `request.limit` members after the cursor, in `last_changed` order."""
         position = Position.load(request.cursor)
-        try:
-            criteria = normalise_criteria(request.criteria)
-        except Invalid as exc:
-            raise SourceRejected(f"The import's criteria are no longer valid: {exc.message}") from None
+        criteria = request.stored_criteria(normalise_criteria)
         builder = PageBuilder(position, request.limit, criteria)
         if builder.room <= 0:
             return builder.page()

@@ -36,7 +36,7 @@ from enum import Enum
 from typing import Any
 
 from app.connectors.base import SourceContext
-from app.connectors.http import ErrorAction, SourceResponse, Verdict, parse_retry_after, request_with_retries
+from app.connectors.http import ErrorAction, SourceResponse, Verdict, request_with_retries
 from app.errors import Invalid, NeedsReauth, SourceError, SourceRejected, SourceUnavailable
 
 API, API_DEFAULT = "mailchimp", "https://{dc}.api.mailchimp.com/3.0"
@@ -108,11 +108,10 @@ async def call_api(context: SourceContext, settings: Mapping[str, Any], path: st
 def mailchimp_verdict(response: SourceResponse) -> Verdict:
     """`classify_mailchimp_response` as the retry loop's verdict, with Mailchimp's words."""
     action = classify_mailchimp_response(response.status_code, response.headers, response.content)
-    failure = f"HTTP {response.status_code} {title_of(response.content)} from {response.url}".replace("  ", " ")
+    failure = response.where_with(title_of(response.content))
     if action is ResponseAction.RATE_LIMITED:
-        retry_after = response.headers.get("Retry-After")
         return Verdict(ErrorAction.RATE_LIMITED, f"Mailchimp asked us to slow down ({failure}).",
-                       parse_retry_after(retry_after) if retry_after else CONNECTION_LIMIT_WAIT)
+                       response.retry_after_or(CONNECTION_LIMIT_WAIT))
     verdicts = {
         ResponseAction.OK: Verdict(ErrorAction.ACCEPT),
         ResponseAction.RETRY: Verdict(ErrorAction.RETRY, f"Mailchimp answered something unreadable ({failure})"),

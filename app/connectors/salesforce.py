@@ -202,10 +202,7 @@ class SalesforceConnector(oauth.OAuthConsent):
     async def fetch_page(self, request: FetchRequest) -> Page:
         """At most `request.limit` records after the cursor, in (SystemModstamp, Id) order."""
         position = Position.load(request.cursor)
-        try:
-            criteria = normalise_criteria(request.criteria)
-        except Invalid as exc:
-            raise SourceRejected(f"The import's criteria are no longer valid: {exc.message}") from None
+        criteria = request.stored_criteria(normalise_criteria)
         view = criteria.get("list_view")
         extra = await list_view_where(self._get, request, SOBJECT[criteria["object"]], view) if view else None
         builder = PageBuilder(criteria["object"], min(request.limit, QUERY_LIMIT_MAX), position)

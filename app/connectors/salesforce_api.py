@@ -32,7 +32,7 @@ from typing import Any
 import httpx
 
 from app.connectors.base import SourceContext
-from app.connectors.http import ErrorAction, SourceResponse, Verdict, parse_retry_after, request_with_retries
+from app.connectors.http import ErrorAction, SourceResponse, Verdict, request_with_retries
 from app.errors import CursorExpired, NeedsReauth
 
 LOGIN, LOGIN_DEFAULT = "salesforce_login", "https://login.salesforce.com"
@@ -106,12 +106,10 @@ async def call_api(context: SourceContext, method: str, url: str, token: str, **
 def salesforce_verdict(response: SourceResponse) -> Verdict:
     """`classify_salesforce_response` as the retry loop's verdict, with Salesforce's words."""
     action = classify_salesforce_response(response.status_code, response.headers, response.content)
-    failure = f"HTTP {response.status_code} {error_code(response.content) or ''} from {response.url}".replace(
-        "  ", " ")
+    failure = response.where_with(error_code(response.content) or "")
     if action is ResponseAction.RATE_LIMITED:
-        retry_after = response.headers.get("Retry-After")
         return Verdict(ErrorAction.RATE_LIMITED, f"Salesforce's API request limit is used up ({failure}).",
-                       parse_retry_after(retry_after) if retry_after else DAILY_LIMIT_WAIT)
+                       response.retry_after_or(DAILY_LIMIT_WAIT))
     verdicts = {
         ResponseAction.OK: Verdict(ErrorAction.ACCEPT),
         ResponseAction.RETRY: Verdict(ErrorAction.RETRY, "Salesforce answered something unreadable or did not "

@@ -13,9 +13,9 @@ import pytest
 from tortoise import connections
 
 from app.contacts.service import create_contact
-from tests.concurrency.conftest import ApiProcess
 from tests.concurrency.page_committer import PAGES, start_committer
 from tests.conftest import AccountUnderTest, Backend
+from tests.processes import ApiProcess
 
 pytestmark = pytest.mark.slow
 

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 import pytest
 
 from app.connectors.base import Connector, FetchRequest, Page, SourceContext, SourceRecord
-from app.errors import Invalid, NeedsReauth, RateLimited, SourceError
+from app.errors import Invalid, NeedsReauth, RateLimited, SourceError, SourceRejected
 
 
 class ContractHarness(Protocol):
@@ -68,6 +68,7 @@ class EngineLike:
     cursor: dict[str, Any] = field(default_factory=dict)
     seen: dict[str, str] = field(default_factory=dict)
     saved_settings: list[dict[str, Any]] = field(default_factory=list)
+    imported: list[str] = field(default_factory=list)  # every id fetched, in order, repeats included
 
     async def unchanged_ids(self, records: Any) -> set[str]:
         return {r.external_id for r in records if self.seen.get(r.external_id) == r.fingerprint()}
@@ -88,6 +89,7 @@ class EngineLike:
         self.cursor = page.cursor
         for record in page.records:
             self.seen[record.external_id] = record.fingerprint()
+            self.imported.append(record.external_id)
         return page
 
     async def sync(self, budget: int) -> list[SourceRecord]:
@@ -125,6 +127,16 @@ class ConnectorContract:
             with pytest.raises(Invalid) as refused:
                 harness.connector.validate_criteria(criteria)
             assert refused.value.field and key in refused.value.field, refused.value.field
+
+    async def test_saved_criteria_that_no_longer_pass_the_check_refuse_the_fetch(
+            self, harness: ContractHarness) -> None:
+        # A rule made stricter after an import was saved: the sync stops as refused, and the
+        # error is not `Invalid`, which would read as a mistake in the caller's input.
+        await harness.seed(3)
+        # Empty criteria are left out: a module's engine may fill in its defaults (Mailchimp's audience).
+        for criteria in [criteria for criteria, _ in harness.invalid_criteria if criteria]:
+            with pytest.raises(SourceRejected, match="no longer valid"):
+                await EngineLike(harness, criteria=criteria).fetch(500)
 
     async def test_first_retrieval_takes_500_500_234_then_nothing(self, harness: ContractHarness) -> None:
         await harness.seed(1234)

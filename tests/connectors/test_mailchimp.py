@@ -14,8 +14,9 @@ import httpx
 import pytest
 
 from app.connectors.base import SourceContext
+from app.connectors.http import SourceResponse
 from app.connectors.mailchimp import MailchimpConnector
-from app.connectors.mailchimp_api import ResponseAction, classify_mailchimp_response
+from app.connectors.mailchimp_api import ResponseAction, classify_mailchimp_response, mailchimp_verdict
 from app.errors import Invalid, NeedsReauth, RateLimited, SourceRejected
 from tests.connectors.contract import EngineLike, emails
 from tests.connectors.mailchimp_support import AUDIENCE, KEY_SETTINGS, MailchimpHarness, make_client, make_context
@@ -205,3 +206,21 @@ async def test_choices_are_the_accounts_audiences_tags_and_statuses(sim: Mailchi
 ])
 def test_the_classifier_reads_the_status_and_the_body(status: int, body: bytes, action: ResponseAction) -> None:
     assert classify_mailchimp_response(status, {}, body) is action
+
+
+@pytest.mark.parametrize("status, body, headers, message, wait", [
+    (404, b'{"title": "Resource Not Found", "status": 404}', {},
+     "Mailchimp refused the request (HTTP 404 Resource Not Found from https://us21.api.mailchimp.com/3.0/lists).",
+     None),
+    (401, b"", {}, "Mailchimp refused the credentials (HTTP 401 from https://us21.api.mailchimp.com/3.0/lists); "
+     "reconnect the account.", None),
+    (429, b'{"title": "Too Many Requests"}', {"Retry-After": "30"},
+     "Mailchimp asked us to slow down (HTTP 429 Too Many Requests from https://us21.api.mailchimp.com/3.0/lists).",
+     30.0),
+    (429, b"", {}, "Mailchimp asked us to slow down (HTTP 429 from https://us21.api.mailchimp.com/3.0/lists).", 10.0),
+])
+def test_the_verdict_words_the_answer_and_waits_what_mailchimp_asks(
+        status: int, body: bytes, headers: dict[str, str], message: str, wait: float | None) -> None:
+    answer = SourceResponse(status, httpx.Headers(headers), body, url="https://us21.api.mailchimp.com/3.0/lists")
+    verdict = mailchimp_verdict(answer)
+    assert (verdict.message, verdict.retry_after) == (message, wait)

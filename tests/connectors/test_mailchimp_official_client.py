@@ -24,21 +24,11 @@ from mailchimp_marketing.api_client import ApiClientError
 from app.connectors.mailchimp_api import ResponseAction, classify_mailchimp_response
 from tests.connectors.contract import EngineLike
 from tests.connectors.mailchimp_support import AUDIENCE, MailchimpHarness, make_context
+from tests.connectors.official.recording import MembersChecked
 from tests.simulators.csv_feed import serve_in_thread
 from tests.simulators.mailchimp import API_KEY, MailchimpSimulator
 
 MEMBER_MEMBERS = ("id", "email_address", "status", "merge_fields", "tags", "last_changed")
-
-
-class Checked:
-    def __init__(self) -> None:
-        self.fields = 0
-
-    def has(self, answer: Any, *members: str) -> None:
-        assert isinstance(answer, dict), answer
-        for member in members:
-            assert member in answer, (member, sorted(answer))
-            self.fields += 1
 
 
 @pytest.fixture
@@ -80,7 +70,7 @@ def _as_client_arguments(params: dict[str, str]) -> dict[str, Any]:
 def test_every_members_call_of_the_connector_is_one_the_client_allows_and_reads(
         served: tuple[MailchimpSimulator, str, Any], connector_calls: list[dict[str, str]]) -> None:
     sim, _, client = served
-    checked = Checked()
+    checked = MembersChecked()
     assert len(connector_calls) >= 6 and any("before_last_changed" in c for c in connector_calls)
 
     for params in connector_calls:

@@ -13,8 +13,9 @@ import httpx
 import pytest
 
 from app.connectors.base import SourceContext
+from app.connectors.http import SourceResponse
 from app.connectors.salesforce import SalesforceConnector
-from app.connectors.salesforce_api import ResponseAction, classify_salesforce_response
+from app.connectors.salesforce_api import ResponseAction, classify_salesforce_response, salesforce_verdict
 from app.errors import Invalid, NeedsReauth, RateLimited, SourceRejected
 from tests.connectors.contract import EngineLike, emails
 from tests.connectors.salesforce_support import (
@@ -289,3 +290,21 @@ async def test_edits_arrive_after_the_cursor_with_millisecond_modstamps(sim: Sal
 def test_the_classifier_reads_the_status_and_the_error_code(status: int, body: bytes,
                                                             action: ResponseAction) -> None:
     assert classify_salesforce_response(status, {}, body) is action
+
+
+@pytest.mark.parametrize("status, body, headers, message, wait", [
+    (400, b'[{"errorCode": "INVALID_FIELD", "message": "No such column"}]', {},
+     "Salesforce refused the request (HTTP 400 INVALID_FIELD from https://acme.my.salesforce.com/query).", None),
+    (404, b"<html>gone</html>", {}, "Salesforce refused the request (HTTP 404 from https://acme.my.salesforce.com/query).",
+     None),
+    (403, b'[{"errorCode": "REQUEST_LIMIT_EXCEEDED"}]', {"Retry-After": "120"},
+     "Salesforce's API request limit is used up (HTTP 403 REQUEST_LIMIT_EXCEEDED from "
+     "https://acme.my.salesforce.com/query).", 120.0),
+    (429, b"", {}, "Salesforce's API request limit is used up (HTTP 429 from https://acme.my.salesforce.com/query).",
+     3600.0),
+])
+def test_the_verdict_words_the_answer_and_waits_what_salesforce_asks(
+        status: int, body: bytes, headers: dict[str, str], message: str, wait: float | None) -> None:
+    answer = SourceResponse(status, httpx.Headers(headers), body, url="https://acme.my.salesforce.com/query")
+    verdict = salesforce_verdict(answer)
+    assert (verdict.message, verdict.retry_after) == (message, wait)

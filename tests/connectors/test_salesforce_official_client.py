@@ -23,24 +23,12 @@ from simple_salesforce.exceptions import SalesforceExpiredSession, SalesforceMal
 
 from app.connectors.salesforce_api import DEFAULT_API_VERSION, ResponseAction, classify_salesforce_response
 from app.connectors.salesforce_mapping import select_query
+from tests.connectors.official.recording import MembersChecked
 from tests.simulators.csv_feed import serve_in_thread
 from tests.simulators.salesforce import SalesforceSimulator
 
 RECORD_MEMBERS = ("attributes", "Id", "Email", "FirstName", "LastName", "Phone", "MobilePhone", "HasOptedOutOfEmail",
                   "SystemModstamp")
-
-
-class Checked:
-    """Counts the members checked, so the test says how much of each answer it looked at."""
-
-    def __init__(self) -> None:
-        self.fields = 0
-
-    def has(self, answer: Any, *members: str) -> None:
-        assert isinstance(answer, dict), answer
-        for member in members:
-            assert member in answer, (member, sorted(answer))
-            self.fields += 1
 
 
 class PlainHttp(requests.Session):
@@ -63,7 +51,7 @@ def test_the_client_reads_what_the_connector_reads(served: tuple[SalesforceSimul
     sim, sf = served
     sim.seed(450)
     lead = sim.add("Lead", "lead@example.com", Status="Working - Contacted")
-    checked = Checked()
+    checked = MembersChecked()
 
     versions = sf.session.get(f"{sim.instance_url}/services/data/").json()
     assert DEFAULT_API_VERSION in [v["version"] for v in versions]

@@ -19,9 +19,17 @@ from app.config import Settings
 from app.connections.models import ExternalAccount
 from app.contacts.models import Contact
 from app.sync.schedule import SYNC_TASK, immediate_job_id
-from tests.conftest import HEADER, AccountUnderTest, connect_feed, create_feed_import, rows
-from tests.simulators.csv_feed import CsvFeedSimulator, serve_in_thread
-from tests.workers.worker_process import interrupt, start_worker, wait_for
+from tests.conftest import AccountUnderTest, rows
+from tests.simulators.csv_feed import CsvFeedSimulator
+from tests.workers.worker_process import (
+    assert_each_contact_once,
+    first_pages_committed,
+    interrupt,
+    served_feed_import,
+    start_worker,
+    sync_completed,
+    wait_for,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -35,19 +43,13 @@ async def test_a_sync_killed_mid_way_resumes_and_ends_equal_to_the_source(
     acme: AccountUnderTest, feed: CsvFeedSimulator, settings: Settings, redis_pool: ArqRedis,
     repo_root: Path, tmp_path: Path,
 ) -> None:
-    feed.set_rows(HEADER, rows(CONTACTS))
     log = tmp_path / "worker.log"
-    with serve_in_thread(feed) as base_url:
-        connection = await connect_feed(acme.api, url=f"{base_url}/feed.csv")
-        import_id = int(await create_feed_import(acme.api, connection))
+    async with served_feed_import(acme, feed, CONTACTS) as import_id:
         account = acme.account.id
-
-        async def partly_synced() -> bool:
-            return await Contact.filter(account_id=account).count() > 0
 
         worker = start_worker(settings, repo_root, log, CONTACTS)
         try:
-            await wait_for(partly_synced, 60, "the first pages")
+            await wait_for(first_pages_committed(account), 60, "the first pages")
             worker.send_signal(signal.SIGKILL)
             worker.wait(10)
         finally:
@@ -55,10 +57,6 @@ async def test_a_sync_killed_mid_way_resumes_and_ends_equal_to_the_source(
                 worker.kill()
         at_kill = await Contact.filter(account_id=account).count()
         assert at_kill < CONTACTS, "the sync finished before the kill: make it longer"
-
-        async def all_arrived() -> bool:
-            finished = await SyncRun.filter(auto_import_id=import_id, outcome=SyncOutcome.COMPLETED).exists()
-            return finished and await Contact.filter(account_id=account).count() == CONTACTS
 
         external_account_id = (await AutoImport.get(id=import_id)).external_account_id
 
@@ -75,12 +73,11 @@ async def test_a_sync_killed_mid_way_resumes_and_ends_equal_to_the_source(
         await redis_pool.enqueue_job(SYNC_TASK, external_account_id,
                                      _job_id=immediate_job_id(external_account_id, datetime.now(timezone.utc)))
         try:
-            await wait_for(all_arrived, 90, "the resumed sync")
+            await wait_for(sync_completed(import_id, account, CONTACTS), 90, "the resumed sync")
         finally:
             interrupt(restarted, log, STOP_WITHIN)
 
-    emails = await Contact.filter(account_id=account).values_list("email_key", flat=True)
-    assert len(emails) == len(set(emails)) == CONTACTS
+    emails = await assert_each_contact_once(account, CONTACTS)
     assert set(emails) == {row[0] for row in rows(CONTACTS)}
     runs = await SyncRun.filter(auto_import_id=import_id).order_by("id")
     assert runs[0].outcome is SyncOutcome.FAILED and "Interrupted" in (runs[0].error or "")

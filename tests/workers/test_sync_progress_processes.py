@@ -3,18 +3,13 @@ the events of a sync run by a real `arq workers.WorkerSettings` process, through
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from arq.connections import ArqRedis
 
@@ -24,69 +19,23 @@ from app.sync.counts import SyncCounts
 from app.sync.progress import RedisProgressPublisher, SyncProgressEvent
 from tests.api.graphql_ws import SYNC_PROGRESS, GraphQLWebSocket, bearer
 from tests.conftest import HEADER, AccountUnderTest, connect_feed, create_feed_import, rows
+from tests.processes import BIN, process_environment, serving_api, stop_with_ctrl_c
 from tests.simulators.csv_feed import CsvFeedSimulator, serve_in_thread
 
 pytestmark = pytest.mark.slow
 
 CONTACTS, PAGE_SIZE = 450, 100
-BIN = Path(sys.executable).parent
 
 
 def _environment(settings: Settings) -> dict[str, str]:
-    return {
-        "PATH": os.environ.get("PATH", ""),
-        "DATABASE_URL": settings.resolved_database_url,
-        "REDIS_URL": settings.redis_url,
-        "AUTOIMPORT_VAR_DIR": str(settings.var_dir),
-        "AUTOIMPORT_SECRET_KEY": "test-secret-key",
-        "AUTOIMPORT_SYNC_PAGE_SIZE": str(PAGE_SIZE),
-        "AUTOIMPORT_SYNC_JOB_TIMEOUT": "60",
-    }
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
+    return process_environment(settings, AUTOIMPORT_SYNC_PAGE_SIZE=str(PAGE_SIZE), AUTOIMPORT_SYNC_JOB_TIMEOUT="60")
 
 
 @pytest.fixture
 def api_process(settings: Settings, repo_root: Path, tmp_path: Path) -> Iterator[str]:
-    """uvicorn serving `app.asgi:app` on a socket bound here (so no other process can take the
-    port); yields its base URL once `/health` answers."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    with (tmp_path / "api.log").open("ab") as log:
-        process = subprocess.Popen(
-            [str(BIN / "uvicorn"), "app.asgi:app", "--fd", str(sock.fileno()), "--no-access-log"],
-            cwd=repo_root, env=_environment(settings), stdout=log, stderr=log, pass_fds=[sock.fileno()],
-        )
-    try:
-        _wait_healthy(base_url, process, tmp_path / "api.log")
-        yield base_url
-    finally:
-        _stop(process)
-        sock.close()
-
-
-def _wait_healthy(base_url: str, process: subprocess.Popen[bytes], log: Path, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"the API process exited: {log.read_text()}")
-        try:
-            if httpx.get(f"{base_url}/health", timeout=1).json()["redis"]:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    raise AssertionError(f"the API process did not start: {log.read_text()}")
+    """The API process, its base URL once `/health` says Redis is reachable (the subscription's way)."""
+    with serving_api(settings, repo_root, tmp_path / "api.log", _environment(settings), redis_ready=True) as api:
+        yield api.base_url
 
 
 async def _until_live(client: GraphQLWebSocket, publisher: RedisProgressPublisher, account_id: int,
@@ -153,7 +102,7 @@ async def test_a_client_of_the_api_process_follows_a_sync_run_by_a_worker_proces
             try:
                 events = await _sync_events(client)
             finally:
-                _stop(worker)
+                stop_with_ctrl_c(worker)
 
     run = await SyncRun.get(auto_import_id=int(import_id))
     assert [e["outcome"] for e in events] == ["RUNNING"] * 5 + ["COMPLETED"]

@@ -17,9 +17,17 @@ from app.config import Settings
 from app.connections.models import ExternalAccount
 from app.contacts.models import Contact
 from app.sync.schedule import SYNC_TASK, immediate_job_id
-from tests.conftest import HEADER, AccountUnderTest, connect_feed, create_feed_import, rows
-from tests.simulators.csv_feed import CsvFeedSimulator, serve_in_thread
-from tests.workers.worker_process import interrupt, start_worker, wait_for
+from tests.conftest import AccountUnderTest
+from tests.simulators.csv_feed import CsvFeedSimulator
+from tests.workers.worker_process import (
+    assert_each_contact_once,
+    first_pages_committed,
+    interrupt,
+    served_feed_import,
+    start_worker,
+    sync_completed,
+    wait_for,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -31,20 +39,14 @@ async def test_ctrl_c_mid_sync_and_after_a_sync_stops_the_worker_promptly_and_lo
     acme: AccountUnderTest, feed: CsvFeedSimulator, settings: Settings, redis_pool: ArqRedis,
     repo_root: Path, tmp_path: Path,
 ) -> None:
-    feed.set_rows(HEADER, rows(CONTACTS))
     log = tmp_path / "worker.log"
-    with serve_in_thread(feed) as base_url:
-        connection = await connect_feed(acme.api, url=f"{base_url}/feed.csv")
-        import_id = int(await create_feed_import(acme.api, connection))
+    async with served_feed_import(acme, feed, CONTACTS) as import_id:
         auto_import = await AutoImport.get(id=import_id)
         account = acme.account.id
 
-        async def partly_synced() -> bool:
-            return await Contact.filter(account_id=account).count() > 0
-
         worker = start_worker(settings, repo_root, log, CONTACTS)  # its start-up tick queues the sync
         try:
-            await wait_for(partly_synced, 60, "the first pages")
+            await wait_for(first_pages_committed(account), 60, "the first pages")
         finally:
             interrupt(worker, log, STOP_WITHIN)
 
@@ -60,20 +62,15 @@ async def test_ctrl_c_mid_sync_and_after_a_sync_stops_the_worker_promptly_and_lo
         # every committed page is counted on the run: the next sync resumes exactly after it
         assert interrupted.counts.get("added", 0) == at_stop
 
-        async def all_arrived() -> bool:
-            finished = await SyncRun.filter(auto_import_id=import_id, outcome=SyncOutcome.COMPLETED).exists()
-            return finished and await Contact.filter(account_id=account).count() == CONTACTS
-
         restarted = start_worker(settings, repo_root, log, CONTACTS)
         try:
             await redis_pool.enqueue_job(SYNC_TASK, auto_import.external_account_id, _job_id=immediate_job_id(
                 auto_import.external_account_id, datetime.now(timezone.utc)))
-            await wait_for(all_arrived, 90, "the resumed sync")
+            await wait_for(sync_completed(import_id, account, CONTACTS), 90, "the resumed sync")
         finally:
             interrupt(restarted, log, STOP_WITHIN)
 
-    emails = await Contact.filter(account_id=account).values_list("email_key", flat=True)
-    assert len(emails) == len(set(emails)) == CONTACTS
+    await assert_each_contact_once(account, CONTACTS)
     runs = await SyncRun.filter(auto_import_id=import_id).order_by("id")
     assert [run.outcome for run in runs] == [SyncOutcome.FAILED, SyncOutcome.COMPLETED]
     assert sum(run.counts.get("added", 0) for run in runs) == CONTACTS

@@ -1,5 +1,6 @@
-"""What the proof tests share: an ASGI wrapper that records every exchange with a simulator, and
-the tally of what was checked against each service's own material (printed at the end of the run).
+"""What the proof tests share: an ASGI wrapper that records every exchange with a simulator, the
+tally of what was checked against each service's own material (printed at the end of the run), and
+a count of the documented members an official client's answers were seen to have.
 """
 
 from __future__ import annotations
@@ -72,3 +73,16 @@ class Recorder:
             await send(message)
 
         await self.app(scope, recording_receive, recording_send)
+
+
+class MembersChecked:
+    """Counts the members checked, so a test says how much of each answer it looked at."""
+
+    def __init__(self) -> None:
+        self.fields = 0
+
+    def has(self, answer: Any, *members: str) -> None:
+        assert isinstance(answer, dict), answer
+        for member in members:
+            assert member in answer, (member, sorted(answer))
+            self.fields += 1

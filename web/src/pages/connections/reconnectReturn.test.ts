@@ -1,15 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { RECONNECT_STORAGE_KEY, saveReconnect, takeReconnectReturn } from "./reconnectReturn";
-
-class MemoryStorage implements Storage {
-  private items = new Map<string, string>();
-  get length() { return this.items.size; }
-  clear() { this.items.clear(); }
-  getItem(key: string) { return this.items.get(key) ?? null; }
-  key(index: number) { return [...this.items.keys()][index] ?? null; }
-  removeItem(key: string) { this.items.delete(key); }
-  setItem(key: string, value: string) { this.items.set(key, value); }
-}
+import { MemoryStorage } from "../../testing/memoryStorage";
 
 describe("takeReconnectReturn", () => {
   let storage: MemoryStorage;

@@ -1,15 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { consentReturn, saveDraft, takeDraft } from "./draft";
-
-class MemoryStorage implements Storage {
-  private items = new Map<string, string>();
-  get length() { return this.items.size; }
-  clear() { this.items.clear(); }
-  getItem(key: string) { return this.items.get(key) ?? null; }
-  key(index: number) { return [...this.items.keys()][index] ?? null; }
-  removeItem(key: string) { this.items.delete(key); }
-  setItem(key: string, value: string) { this.items.set(key, value); }
-}
+import { MemoryStorage } from "../../../testing/memoryStorage";
 
 describe("the wizard's draft across an OAuth consent", () => {
   it("comes back once, for the same service", () => {
