@@ -87,7 +87,14 @@ test: $(STAMP) $(OFFICIAL)
 		AUTOIMPORT_TEST_BACKEND=services $(BIN)/pytest; \
 	fi
 
-bench: $(STAMP)
+# The `bench` extra (dlt, the peer bench/peer.py measures against), kept out of `make test`'s install.
+BENCH_STAMP := $(VENV)/.installed-bench
+
+$(BENCH_STAMP): pyproject.toml | $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[bench]"
+	touch $(BENCH_STAMP)
+
+bench: $(STAMP) $(BENCH_STAMP)
 	$(BIN)/python -m bench
 
 schema: $(STAMP)

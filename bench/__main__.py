@@ -1,8 +1,8 @@
 """`python -m bench [name ...]`: every benchmark (or those named), on SQLite and, when
 `AUTOIMPORT_TEST_DATABASE_URL` is set, on PostgreSQL; one process per benchmark and backend.
 
-Names: engine, end_to_end, api, scheduler, memory, page, load. Each prints its table and writes
-`bench/results/<name>-<backend>-<timestamp>.json`.
+Names: engine, end_to_end, api, scheduler, memory, page, load, peer (on SQLite only: its peer is
+dlt merging into SQLite). Each prints its table and writes `bench/results/<name>-<backend>-<timestamp>.json`.
 """
 
 from __future__ import annotations
@@ -23,7 +23,9 @@ MODULES = {
     "memory": "bench.memory",
     "page": "bench.page",
     "load": "bench.load",
+    "peer": "bench.peer",
 }
+ONLY_ON = {"peer": ["sqlite"]}
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -35,7 +37,7 @@ def main(names: list[str]) -> int:
     print(f"autoimport benchmarks on {os.cpu_count()} CPU(s), backends: {', '.join(backend_names())}")
     started, failed = time.monotonic(), []
     for name in names or list(MODULES):
-        for backend in backend_names():
+        for backend in ONLY_ON.get(name, backend_names()):
             code = subprocess.call([sys.executable, "-m", MODULES[name], backend], cwd=ROOT)
             if code != 0:
                 failed.append(f"{name} on {backend}")

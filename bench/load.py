@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -35,8 +34,8 @@ from app.connections.service import connect_service
 from app.connectors.base import SourceContext
 from app.security import SettingsCipher
 from bench.support import Backend, percentile, print_table, run_main
+from tests.scale.fleet import Ticker, stop_processes
 from tests.scale.multi_feed import MultiFeed
-from tests.scale.test_three_workers import Ticker
 from tests.simulators.csv_feed import serve_in_thread
 
 CLIENTS, DURATION, FEEDS, ROWS = 50, 30.0, 10, 2000
@@ -112,17 +111,6 @@ async def _tick_until(ticker: Ticker, until: float) -> None:
         await asyncio.sleep(0.5)
 
 
-def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
-    for process in processes:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-    for process in processes:
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
 async def measure(backend: Backend) -> dict[str, Any]:
     port = _free_port()
     env = _environment(backend, port)
@@ -149,7 +137,7 @@ async def measure(backend: Backend) -> dict[str, Any]:
                                      *(_client(n, http, until, latencies, errors) for n in range(CLIENTS)))
                 seconds = time.monotonic() - started
         finally:
-            _stop(processes)
+            stop_processes(processes)
             await pool.aclose()
             log.close()
     runs = SyncRun.filter(auto_import__account_id=account_id, started_at__gte=since)

@@ -43,7 +43,7 @@ from app.connectors.base import SourceContext
 from app.contacts.models import Contact
 from app.db import is_connection_lost
 from app.security import SettingsCipher
-from tests.scale.test_three_workers import ARQ, Ticker
+from tests.scale.fleet import ARQ, Ticker
 from tests.simulators.csv_feed import serve_in_thread
 from tests.workers.test_redis_restart import OwnRedis, _free_port
 
