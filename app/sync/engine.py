@@ -236,12 +236,13 @@ class ImportSync:
 
     async def _drain_deferred(self, target: ImportTarget) -> None:
         """Contacts deferred by the contact limit come first once the account has room again."""
+        deferred = DeferredContact.filter(auto_import_id=self.auto_import.id)
+        if not await deferred.exists():  # most imports have none: no count of the account's contacts then
+            return
         room = target.contact_limit - await Contact.filter(account_id=target.account_id).count()
         if room <= 0:
             return
-        rows = await DeferredContact.filter(auto_import_id=self.auto_import.id).order_by("id").limit(
-            min(room, self.remaining)
-        )
+        rows = await deferred.order_by("id").limit(min(room, self.remaining))
         if rows:
             records = [record_from_json(row.record) for row in rows]
             page = Page(records=records, cursor=self.auto_import.cursor, has_more=False)
@@ -370,5 +371,7 @@ def _error_kind(exc: Exception) -> str:
 
 
 async def _lock_account(account_id: int) -> None:
-    """Serialises the contact-limit check per account on PostgreSQL (SQLite serialises writes)."""
-    await Account.select_for_update().filter(id=account_id).first()
+    """Serialises the contact-limit check per account on PostgreSQL. SQLite serialises writes: the
+    page's transaction began IMMEDIATE, so it holds the database's write lock already."""
+    if Account._meta.db.capabilities.dialect != "sqlite":
+        await Account.select_for_update().filter(id=account_id).first()

@@ -34,7 +34,8 @@ async def fail_interrupted_runs(external_account_id: int, now: datetime) -> None
         finished_at=now,
         error=INTERRUPTED,
     )
-    await AutoImport.filter(id__in=list(ids)).update(syncing_since=None)
+    # only the marked ones: an UPDATE of unchanged rows still writes them (and flushes the log)
+    await AutoImport.filter(id__in=list(ids), syncing_since__isnull=False).update(syncing_since=None)
 
 
 async def mark_interrupted(sync_run_id: int, auto_import_id: int, now: datetime) -> None:
