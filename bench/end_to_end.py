@@ -3,7 +3,7 @@
 An in-process arq `Worker` (the worker's own task function, real Redis) runs beside the
 benchmark; each of 30 external accounts has 500 new contacts in the in-process source. The time
 runs from `enqueue_job` to the job's result, by which the SyncRun is recorded. The floor is the
-same as the engine benchmark's, for one batch of 500 rows.
+same as the engine benchmark's, for one batch of 500 rows; syncs and floor batches alternate.
 """
 
 from __future__ import annotations
@@ -63,15 +63,11 @@ async def _one_sync(pool: ArqRedis, queue_name: str, external_account_id: int) -
     return watch.seconds
 
 
-async def _floor_times(backend: Backend, account_id: int) -> list[float]:
-    times = []
-    async with Floor(backend) as floor:
-        for k in range(SYNCS):
-            records = [contact_record(n, prefix=f"floor{k}-") for n in range(CONTACTS)]
-            with Stopwatch() as watch:
-                await floor.upsert(account_id, records)
-            times.append(watch.seconds)
-    return times
+async def _floor_batch(floor: Floor, account_id: int, k: int) -> float:
+    records = [contact_record(n, prefix=f"floor{k}-") for n in range(CONTACTS)]
+    with Stopwatch() as watch:
+        await floor.upsert(account_id, records)
+    return watch.seconds
 
 
 async def measure(backend: Backend) -> dict[str, Any]:
@@ -81,28 +77,32 @@ async def measure(backend: Backend) -> dict[str, Any]:
     imports = await fixtures.make_imports(account, SERVICE_ID, SYNCS, cipher=cipher)
     for k in range(SYNCS):
         source.feeds[f"feed-{k}"] = PreparedFeed.of([contact_record(n, prefix=f"e2e{k}-") for n in range(CONTACTS)])
+    floor_account = (await fixtures.make_account("floor")).id
     pool = await create_pool(RedisSettings.from_dsn(backend.redis_url))
     queue_name = f"bench:{uuid.uuid4().hex[:8]}"
     worker = _worker(pool, backend.redis_url, queue_name, env)
     running = asyncio.create_task(worker.async_run())
+    times, floor = [], []
     try:
-        times = [await _one_sync(pool, queue_name, item.external_account_id) for item in imports]
+        async with Floor(backend) as floor_db:
+            for k, item in enumerate(imports):  # a sync, then the floor's batch: a slow spell hits both
+                times.append(await _one_sync(pool, queue_name, item.external_account_id))
+                floor.append(await _floor_batch(floor_db, floor_account, k))
     finally:
         await _stop(worker, running)
         await pool.delete(queue_name)
         await pool.aclose()
     assert await SyncRun.filter(outcome=SyncOutcome.COMPLETED).count() == SYNCS
-    floor = await _floor_times(backend, (await fixtures.make_account("floor")).id)
     return {"syncs": SYNCS, "contacts": CONTACTS, "median_ms": round(median(times) * 1000, 1),
             "p95_ms": round(percentile(times, 0.95) * 1000, 1), "floor_median_ms": round(median(floor) * 1000, 1),
             "median_vs_floor": ratio(median(times), median(floor))}
 
 
 def show(backend: str, figures: dict[str, Any]) -> None:
-    met = "met" if figures["median_vs_floor"] <= 3 else "MISSED"
+    met = "met" if figures["median_vs_floor"] <= 2 else "MISSED"
     print_table(f"One {figures['contacts']}-contact sync end to end on {backend} (arq worker, Redis; "
                 f"{figures['syncs']} syncs)",
-                ["median ms", "p95 ms", "floor 500 rows ms", "median/floor", "target ≤3x"],
+                ["median ms", "p95 ms", "floor 500 rows ms", "median/floor", "target ≤2x"],
                 [(figures["median_ms"], figures["p95_ms"], figures["floor_median_ms"], figures["median_vs_floor"],
                   met)])
 

@@ -22,6 +22,7 @@ from typing import NamedTuple
 from app.autoimports.models import SkipReason
 from app.connectors.base import SourceRecord
 from app.contacts.models import Contact, ContactStatus
+from app.sync.bulk_sql import select_in
 from app.sync.emails import check_email, email_key
 
 
@@ -129,9 +130,8 @@ async def existing_contacts(account_id: int, records: Sequence[SourceRecord]) ->
     keys = {email_key(r.email) for r in records if r.email and r.email.strip()}
     if not keys:
         return {}
-    found = await Contact.filter(account_id=account_id, email_key__in=list(keys)).values_list(
-        "email_key", "id", "email", "first_name", "last_name", "phone", "status"
-    )
+    found = await select_in(Contact, ("email_key", "id", "email", "first_name", "last_name", "phone", "status"),
+                            {"account_id": account_id}, "email_key", list(keys))
     return {row[0]: StoredContact(row[1], row[2], row[3], row[4], row[5], ContactStatus(row[6])) for row in found}
 
 

@@ -31,8 +31,6 @@ from app.autoimports.models import (
     AutoImport,
     AutoImportList,
     DeferredContact,
-    SkippedRecord,
-    SkipReason,
     SyncOutcome,
     SyncRun,
 )
@@ -49,14 +47,14 @@ from app.security import SettingsCipher
 from app.sync.apply import ImportTarget, PageResult, apply_records, record_from_json
 from app.sync.counts import SyncCounts
 from app.sync.fingerprints import StoredFingerprints
-from app.sync.history import prune_sync_history
-from app.sync.lease import acquire_lease, release_lease, renew_lease
+from app.sync.history import fail_interrupted_runs, mark_interrupted, prune_sync_history
+from app.sync.lease import HeldLease, acquire_lease, release_lease
 from app.sync.progress import ProgressPublisher, SilentProgress, SyncProgressEvent
+from app.sync.skips import forget_skips_gone_from_source, latest_samples, record_malformed
 from app.sync.source_text import clean_page
 from app.sync.state import restart_retrieval
 
 log = logging.getLogger(__name__)
-INTERRUPTED = "Interrupted: the worker stopped during this sync. The next sync resumes from the last saved page."
 
 
 def utcnow() -> datetime:
@@ -99,18 +97,19 @@ async def sync_external_account(external_account_id: int, env: SyncEnvironment) 
 
 
 async def _sync_leased(external_account_id: int, env: SyncEnvironment, summary: SyncSummary) -> SyncSummary:
-    if not await acquire_lease(external_account_id, env.owner, env.clock(), env.settings.sync_lease_seconds):
+    lease = HeldLease(external_account_id, env.owner, env.settings.sync_lease_seconds, env.clock())
+    if not await acquire_lease(external_account_id, env.owner, lease.renewed_at, lease.seconds):
         return summary
     summary.leased = True
     try:
-        await _fail_interrupted_runs(external_account_id, env.clock())
+        await fail_interrupted_runs(external_account_id, env.clock())
         imports = await _due_imports(external_account_id, env.clock())
         budget = env.settings.sync_limit
         for index, auto_import in enumerate(imports):
             allowance = budget // (len(imports) - index) or min(budget, 1)
             if allowance <= 0:
                 break
-            used = await ImportSync(auto_import, env, allowance).run()
+            used = await ImportSync(auto_import, env, allowance, lease).run()
             summary.imports_synced.append(auto_import.id)
             summary.records += used
             budget -= used
@@ -139,23 +138,13 @@ async def _due_imports(external_account_id: int, now: datetime) -> list[AutoImpo
     )
 
 
-async def _fail_interrupted_runs(external_account_id: int, now: datetime) -> None:
-    """Runs left RUNNING by a killed worker: the lease is ours now, so none is really running."""
-    ids = await AutoImport.filter(external_account_id=external_account_id).values_list("id", flat=True)
-    await SyncRun.filter(auto_import_id__in=list(ids), outcome=SyncOutcome.RUNNING).update(
-        outcome=SyncOutcome.FAILED,
-        finished_at=now,
-        error=INTERRUPTED,
-    )
-    await AutoImport.filter(id__in=list(ids)).update(syncing_since=None)
-
-
 class ImportSync:
     """One import's part of a sync: deferred contacts first, then pages from the saved cursor."""
 
-    def __init__(self, auto_import: AutoImport, env: SyncEnvironment, allowance: int) -> None:
+    def __init__(self, auto_import: AutoImport, env: SyncEnvironment, allowance: int, lease: HeldLease) -> None:
         self.auto_import = auto_import
         self.env = env
+        self.lease = lease
         self.remaining = allowance
         self.counts = SyncCounts()
         self.has_more = False
@@ -167,13 +156,14 @@ class ImportSync:
         """Runs the sync; returns how many records it took from the budget. Never raises for a
         source failure: the failure is recorded on the run and the import."""
         started = self.env.clock()
-        self.sync_run = await SyncRun.create(auto_import_id=self.auto_import.id, started_at=started)
+        async with in_transaction():  # one commit for the run and the import's "syncing" mark
+            self.sync_run = await SyncRun.create(auto_import_id=self.auto_import.id, started_at=started)
+            await AutoImport.filter(id=self.auto_import.id).update(syncing_since=started)
         with log_context.bound(account_id=self.auto_import.account_id, auto_import_id=self.auto_import.id,
                                sync_run_id=self.sync_run.id):
             return await self._run(started)
 
     async def _run(self, started: datetime) -> int:
-        await AutoImport.filter(id=self.auto_import.id).update(syncing_since=started)
         try:
             await self._pull()
         except StaleImport:
@@ -246,12 +236,13 @@ class ImportSync:
 
     async def _drain_deferred(self, target: ImportTarget) -> None:
         """Contacts deferred by the contact limit come first once the account has room again."""
+        deferred = DeferredContact.filter(auto_import_id=self.auto_import.id)
+        if not await deferred.exists():  # most imports have none: no count of the account's contacts then
+            return
         room = target.contact_limit - await Contact.filter(account_id=target.account_id).count()
         if room <= 0:
             return
-        rows = await DeferredContact.filter(auto_import_id=self.auto_import.id).order_by("id").limit(
-            min(room, self.remaining)
-        )
+        rows = await deferred.order_by("id").limit(min(room, self.remaining))
         if rows:
             records = [record_from_json(row.record) for row in rows]
             page = Page(records=records, cursor=self.auto_import.cursor, has_more=False)
@@ -267,52 +258,17 @@ class ImportSync:
         async with in_transaction():
             await _lock_account(target.account_id)
             result = await apply_records(target, page.records, now, skip_unchanged=skip_unchanged)
-            await self._record_malformed(page, result, now)
+            await record_malformed(self.auto_import.id, page, result, now)
             self.counts += result.counts
             await self._save_progress(page, result)
-        await renew_lease(self.auto_import.external_account_id, self.env.owner, now,
-                          self.env.settings.sync_lease_seconds)
+        await self.lease.keep(now)
         await self._publish(SyncOutcome.RUNNING, backlog, now)
-
-    async def _record_malformed(self, page: Page, result: PageResult, now: datetime) -> None:
-        result.counts.skipped_malformed += page.malformed_count
-        if page.malformed:
-            await SkippedRecord.bulk_create(
-                [
-                    SkippedRecord(
-                        auto_import_id=self.auto_import.id,
-                        external_id=item.external_id,
-                        email=None,
-                        reason=SkipReason.MALFORMED_RECORD,
-                        seen_at=now,
-                    )
-                    for item in page.malformed
-                ],
-                on_conflict=["auto_import_id", "external_id"],
-                update_fields=["reason", "seen_at"],
-            )
-            # `reason` says what is wrong with the row; `code` is what troubleshooting groups samples by
-            result.skipped_samples += [
-                {"externalId": item.external_id, "email": None, "reason": item.reason,
-                 "code": SkipReason.MALFORMED_RECORD.value}
-                for item in page.malformed[-5:]
-            ]
-
-    async def _forget_skips_gone_from_source(self, page: Page) -> set[str]:
-        """Skipped records the source no longer has (deleted, or fixed under a new id)."""
-        if page.present_ids is None:
-            return set()
-        skipped = await SkippedRecord.filter(auto_import_id=self.auto_import.id).values_list("external_id", flat=True)
-        gone = set(cast("list[str]", skipped)) - page.present_ids
-        if gone:
-            await SkippedRecord.filter(auto_import_id=self.auto_import.id, external_id__in=list(gone)).delete()
-        return gone
 
     async def _save_progress(self, page: Page, result: PageResult) -> None:
         totals = SyncCounts.from_dict(self.auto_import.totals)
         totals += result.counts
-        resolved = result.accepted_ids | await self._forget_skips_gone_from_source(page)
-        samples = _latest_samples(self.auto_import.skip_samples + result.skipped_samples, resolved)
+        resolved = result.accepted_ids | await forget_skips_gone_from_source(self.auto_import.id, page)
+        samples = latest_samples(self.auto_import.skip_samples + result.skipped_samples, resolved)
         saved = await AutoImport.filter(id=self.auto_import.id, state_version=self.auto_import.state_version).update(
             cursor=page.cursor, totals=totals.to_dict(), skip_samples=samples
         )
@@ -327,11 +283,9 @@ class ImportSync:
         """The worker is stopping (Ctrl-C, SIGTERM): the run says so at once. Its counts stay those
         each committed page saved with itself (`self.counts` may hold a rolled-back page's); the
         import stays due, so the next sync resumes from its cursor. Cancelled again meanwhile, the
-        run is marked by the next sync instead (`_fail_interrupted_runs`)."""
+        run is marked by the next sync instead (`fail_interrupted_runs`)."""
         assert self.sync_run is not None
-        await SyncRun.filter(id=self.sync_run.id).update(
-            outcome=SyncOutcome.FAILED, finished_at=self.env.clock(), error=INTERRUPTED)
-        await AutoImport.filter(id=self.auto_import.id).update(syncing_since=None)
+        await mark_interrupted(self.sync_run.id, self.auto_import.id, self.env.clock())
         log.info("Sync interrupted: the worker is stopping")
 
     def _interval(self) -> datetime:
@@ -369,10 +323,25 @@ class ImportSync:
         now = self.env.clock()
         assert self.sync_run is not None
         backlog = self.backlog_estimate if self.has_more else 0
-        await SyncRun.filter(id=self.sync_run.id).update(
-            outcome=outcome, finished_at=now, counts=self.counts.to_dict(), error=error, backlog_estimate=backlog
-        )
-        await AutoImport.filter(id=self.auto_import.id).update(syncing_since=None)
+        async with in_transaction():  # the run, the import and the history change together, in one commit
+            await SyncRun.filter(id=self.sync_run.id).update(
+                outcome=outcome, finished_at=now, counts=self.counts.to_dict(), error=error, backlog_estimate=backlog
+            )
+            await AutoImport.filter(id=self.auto_import.id).update(syncing_since=None)
+            # an import edited during the sync (a new state version) keeps what the edit set
+            await AutoImport.filter(id=self.auto_import.id, state_version=self.auto_import.state_version).update(
+                **self._finished_fields(outcome, error, next_sync_at, succeeded=succeeded, backlog=backlog, now=now))
+            await prune_sync_history(self.auto_import.id)
+        await self._publish(outcome, backlog, now)
+        log.info("Sync finished: %s (%s)%s", outcome.value,
+                 ", ".join(f"{k} {v}" for k, v in self.counts.to_dict().items() if v), f": {error}" if error else "")
+        await self.env.metrics.sync_finished(FinishedSync(
+            service_id=self.auto_import.service_id, outcome=outcome.value,
+            seconds=max((now - self.sync_run.started_at).total_seconds(), 0.0),
+            records=self.counts.to_dict(), error_kind=self.error_kind))
+
+    def _finished_fields(self, outcome: SyncOutcome, error: str | None, next_sync_at: datetime | None, *,
+                         succeeded: bool, backlog: int | None, now: datetime) -> dict[str, object]:
         update: dict[str, object] = {"last_sync_at": now}
         if next_sync_at is not None:
             update["next_sync_at"] = next_sync_at
@@ -382,15 +351,7 @@ class ImportSync:
                 update |= {"failure_streak": 0, "last_error": None}
         if outcome is SyncOutcome.COMPLETED or (succeeded and not error):
             update["rate_limited_until"] = None
-        await AutoImport.filter(id=self.auto_import.id, state_version=self.auto_import.state_version).update(**update)
-        await prune_sync_history(self.auto_import.id)
-        await self._publish(outcome, backlog, now)
-        log.info("Sync finished: %s (%s)%s", outcome.value,
-                 ", ".join(f"{k} {v}" for k, v in self.counts.to_dict().items() if v), f": {error}" if error else "")
-        await self.env.metrics.sync_finished(FinishedSync(
-            service_id=self.auto_import.service_id, outcome=outcome.value,
-            seconds=max((now - self.sync_run.started_at).total_seconds(), 0.0),
-            records=self.counts.to_dict(), error_kind=self.error_kind))
+        return update
 
     async def _publish(self, outcome: SyncOutcome, backlog: int | None, at: datetime) -> None:
         assert self.sync_run is not None
@@ -398,15 +359,6 @@ class ImportSync:
             account_id=self.auto_import.account_id, auto_import_id=self.auto_import.id, sync_run_id=self.sync_run.id,
             outcome=outcome, counts=replace(self.counts), backlog_estimate=backlog, at=at,
         ))
-
-
-def _latest_samples(samples: list[dict[str, Any]], resolved: set[str], per_code: int = 5) -> list[dict[str, Any]]:
-    """The newest few samples of each skip reason, leaving out records no longer skipped."""
-    kept: dict[str, list[dict[str, Any]]] = {}
-    for sample in samples:
-        if sample.get("externalId") not in resolved:
-            kept.setdefault(str(sample.get("code") or sample.get("reason")), []).append(sample)
-    return [sample for group in kept.values() for sample in group[-per_code:]]
 
 
 def _error_kind(exc: Exception) -> str:
@@ -419,5 +371,7 @@ def _error_kind(exc: Exception) -> str:
 
 
 async def _lock_account(account_id: int) -> None:
-    """Serialises the contact-limit check per account on PostgreSQL (SQLite serialises writes)."""
-    await Account.select_for_update().filter(id=account_id).first()
+    """Serialises the contact-limit check per account on PostgreSQL. SQLite serialises writes: the
+    page's transaction began IMMEDIATE, so it holds the database's write lock already."""
+    if Account._meta.db.capabilities.dialect != "sqlite":
+        await Account.select_for_update().filter(id=account_id).first()

@@ -1,8 +1,12 @@
-"""An import's sync history, kept bounded by the engine after each sync."""
+"""An import's sync history: runs closed when their worker stopped, and kept bounded."""
 
 from __future__ import annotations
 
-from app.autoimports.models import SyncOutcome, SyncRun
+from datetime import datetime
+
+from app.autoimports.models import AutoImport, SyncOutcome, SyncRun
+
+INTERRUPTED = "Interrupted: the worker stopped during this sync. The next sync resumes from the last saved page."
 
 RUNS_KEPT = 100
 RATE_LIMITED_RUNS_KEPT = 10
@@ -20,3 +24,21 @@ async def prune_sync_history(auto_import_id: int) -> None:
     old = await runs.order_by("-id").offset(RUNS_KEPT).values_list("id", flat=True)
     if old:
         await SyncRun.filter(id__in=list(old)).delete()
+
+
+async def fail_interrupted_runs(external_account_id: int, now: datetime) -> None:
+    """Runs left RUNNING by a killed worker: the caller holds the lease now, so none is really running."""
+    ids = await AutoImport.filter(external_account_id=external_account_id).values_list("id", flat=True)
+    await SyncRun.filter(auto_import_id__in=list(ids), outcome=SyncOutcome.RUNNING).update(
+        outcome=SyncOutcome.FAILED,
+        finished_at=now,
+        error=INTERRUPTED,
+    )
+    # only the marked ones: an UPDATE of unchanged rows still writes them (and flushes the log)
+    await AutoImport.filter(id__in=list(ids), syncing_since__isnull=False).update(syncing_since=None)
+
+
+async def mark_interrupted(sync_run_id: int, auto_import_id: int, now: datetime) -> None:
+    """The run's worker is stopping: the run says so at once, and the import is no longer syncing."""
+    await SyncRun.filter(id=sync_run_id).update(outcome=SyncOutcome.FAILED, finished_at=now, error=INTERRUPTED)
+    await AutoImport.filter(id=auto_import_id).update(syncing_since=None)

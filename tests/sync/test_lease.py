@@ -10,7 +10,7 @@ from app.autoimports.models import AutoImport, SyncRun
 from app.connections.models import ExternalAccount
 from app.contacts.models import Contact
 from app.sync import engine
-from app.sync.lease import acquire_lease
+from app.sync.lease import HeldLease, acquire_lease
 from tests.conftest import HEADER, AccountUnderTest, Sync, connect_feed, create_feed_import, rows
 from tests.simulators.csv_feed import CsvFeedSimulator
 from tests.sync.helpers import import_state, now, sync_again
@@ -112,3 +112,20 @@ async def test_a_run_left_running_by_a_dead_worker_is_failed_by_the_next_sync(
     assert state["syncs"][1]["error"].startswith("Interrupted")
     assert state["status"] == "ACTIVE"
     assert await Contact.filter(account_id=acme.account.id).count() == 10
+
+
+async def test_a_held_lease_is_renewed_once_a_quarter_of_it_has_passed(
+    acme: AccountUnderTest, feed: CsvFeedSimulator
+) -> None:
+    feed.set_rows(HEADER, rows(1))
+    external_id = await _external_account_id(await create_feed_import(acme.api, await connect_feed(acme.api)))
+    start = now()
+    assert await acquire_lease(external_id, "this-sync", start, 60)
+    lease = HeldLease(external_id, "this-sync", 60, start)
+
+    await lease.keep(start + timedelta(seconds=14))  # under a quarter: the lease has 46 s left, no write
+    assert (await ExternalAccount.get(id=external_id)).lease_until == start + timedelta(seconds=60)
+
+    await lease.keep(start + timedelta(seconds=15))
+    assert (await ExternalAccount.get(id=external_id)).lease_until == start + timedelta(seconds=75)
+    assert lease.renewed_at == start + timedelta(seconds=15)

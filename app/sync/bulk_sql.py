@@ -1,0 +1,137 @@
+"""The page's bulk statements, in the form each database runs fastest, on the current connection.
+
+The engine writes and reads a page's rows (up to 500 per table) in a handful of statements. The
+ORM builds them term by term (a `__in` of 500 values is 500 query-builder objects) and
+`executemany` on PostgreSQL is one bound statement per row; here the statements are built once
+per shape and:
+- on PostgreSQL a page is one statement whatever its size: rows travel as one array per column
+  (`unnest`), keys as one array (`= ANY`);
+- on SQLite (in process, one statement per row costs little) an upsert is one `executemany`, or
+  one statement of many rows when it returns what it wrote.
+Both run inside the caller's transaction (`Model._meta.db` is the connection of the current one).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from typing import Any
+
+from tortoise.models import Model
+
+Row = tuple[Any, ...]
+
+
+async def upsert_rows(model: type[Model], columns: tuple[str, ...], rows: Sequence[Row], conflict: tuple[str, ...],
+                      updates: tuple[str, ...], returning: tuple[str, ...] = ()) -> list[Row]:
+    """`bulk_create(on_conflict=conflict, update_fields=updates)` without a model per row.
+
+    Rows hold database values already (enum values, aware datetimes) in `columns` order. Rows
+    with the same `conflict` values count once, the last one winning (as row-by-row upserts
+    would). Returns the `returning` columns of every row inserted or updated ([] when none asked).
+    """
+    rows = _last_per_key(columns, rows, conflict)
+    if not rows:
+        return []
+    db = model._meta.db
+    shape = (model, columns, conflict, updates, returning)
+    if _is_postgres(db):
+        arrays = [list(column) for column in zip(*rows, strict=True)]
+        if not returning:  # the client runs an INSERT without fetching what it returns
+            await db.execute_query(_postgres_upsert(*shape), arrays)
+            return []
+        return _tuples(await db.execute_query_dict(_postgres_upsert(*shape), arrays), returning)
+    if not returning:
+        await db.execute_many(_sqlite_upsert(*shape, 1), rows)  # type: ignore[arg-type]
+        return []
+    found: list[Row] = []
+    per_statement = SQLITE_MAX_PARAMETERS // len(columns)
+    for start in range(0, len(rows), per_statement):
+        chunk = rows[start:start + per_statement]
+        statement = _sqlite_upsert(*shape, len(chunk))
+        found += _tuples(await db.execute_query_dict(statement, [v for row in chunk for v in row]), returning)
+    return found
+
+
+async def select_in(model: type[Model], columns: tuple[str, ...], equal: Mapping[str, Any], in_column: str,
+                    values: Sequence[Any]) -> list[Row]:
+    """`SELECT columns FROM model WHERE <each of equal> AND in_column IN values`, as tuples."""
+    if not values:
+        return []
+    db = model._meta.db
+    postgres = _is_postgres(db)
+    sql = _select_sql(model, columns, tuple(equal), in_column, 0 if postgres else len(values), postgres)
+    parameters = [*equal.values(), list(values)] if postgres else [*equal.values(), *values]
+    _, found = await db.execute_query(sql, parameters)
+    return [tuple(row) for row in found]
+
+
+def _tuples(rows: Sequence[Mapping[str, Any]], columns: tuple[str, ...]) -> list[Row]:
+    return [tuple(row[column] for column in columns) for row in rows]
+
+
+SQLITE_MAX_PARAMETERS = 32_766  # SQLITE_MAX_VARIABLE_NUMBER since SQLite 3.32
+
+
+def _last_per_key(columns: tuple[str, ...], rows: Sequence[Row], conflict: tuple[str, ...]) -> Sequence[Row]:
+    positions = [columns.index(column) for column in conflict]
+    unique = {tuple(row[p] for p in positions): row for row in rows}
+    return rows if len(unique) == len(rows) else list(unique.values())
+
+
+def _is_postgres(db: Any) -> bool:
+    return bool(db.capabilities.dialect == "postgres")
+
+
+def _quoted(names: Sequence[str]) -> str:
+    return ", ".join(f'"{name}"' for name in names)
+
+
+def _on_conflict(conflict: tuple[str, ...], updates: tuple[str, ...], returning: tuple[str, ...]) -> str:
+    sets = ", ".join(f'"{column}" = excluded."{column}"' for column in updates)
+    action = f"DO UPDATE SET {sets}" if updates else "DO NOTHING"
+    tail = f" RETURNING {_quoted(returning)}" if returning else ""
+    return f"ON CONFLICT ({_quoted(conflict)}) {action}{tail}"
+
+
+@lru_cache(maxsize=32)
+def _postgres_upsert(model: type[Model], columns: tuple[str, ...], conflict: tuple[str, ...],
+                     updates: tuple[str, ...], returning: tuple[str, ...]) -> str:
+    arrays = ", ".join(f"${n}::{_array_type(model, column)}" for n, column in enumerate(columns, start=1))
+    return (f'INSERT INTO "{model._meta.db_table}" ({_quoted(columns)}) SELECT * FROM unnest({arrays}) '
+            + _on_conflict(conflict, updates, returning))
+
+
+@lru_cache(maxsize=64)
+def _sqlite_upsert(model: type[Model], columns: tuple[str, ...], conflict: tuple[str, ...],
+                   updates: tuple[str, ...], returning: tuple[str, ...], row_count: int) -> str:
+    """One row's statement for `executemany`, or `row_count` rows' with RETURNING."""
+    row = f"({', '.join('?' * len(columns))})"
+    return (f'INSERT INTO "{model._meta.db_table}" ({_quoted(columns)}) VALUES {", ".join([row] * row_count)} '
+            + _on_conflict(conflict, updates, returning))
+
+
+@lru_cache(maxsize=64)
+def _select_sql(model: type[Model], columns: tuple[str, ...], equal: tuple[str, ...], in_column: str,
+                count: int, postgres: bool) -> str:
+    """`count` placeholders for the IN list on SQLite (one statement per page size, cached);
+    one array parameter on PostgreSQL."""
+    if postgres:
+        conditions = [f'"{name}" = ${n}' for n, name in enumerate(equal, start=1)]
+        conditions.append(f'"{in_column}" = ANY(${len(equal) + 1}::{_array_type(model, in_column)})')
+    else:
+        conditions = [f'"{name}" = ?' for name in equal]
+        conditions.append(f'"{in_column}" IN ({", ".join("?" * count)})')
+    return f'SELECT {_quoted(columns)} FROM "{model._meta.db_table}" WHERE {" AND ".join(conditions)}'
+
+
+def _array_type(model: type[Model], column: str) -> str:
+    """The PostgreSQL array type of a column: varchar(n) as text, so that a value too long fails
+    as it does in a plain INSERT instead of being cut by the cast."""
+    field = model._meta.fields_map.get(column) or model._meta.fields_map[
+        model._meta.fields_db_projection_reverse[column]]
+    sql_type = field.get_for_dialect("postgres", "SQL_TYPE")
+    if not sql_type:
+        raise ValueError(f"no PostgreSQL type for {model.__name__}.{column}")
+    return re.sub(r"^VARCHAR\(\d+\)$", "TEXT", str(sql_type)) + "[]"

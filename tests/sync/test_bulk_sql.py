@@ -1,0 +1,81 @@
+"""The engine's bulk statements on each database: what an upsert writes, keeps and returns."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+from tortoise.exceptions import IntegrityError, OperationalError
+from tortoise.transactions import in_transaction
+
+from app.accounts.models import Account
+from app.contacts.models import Contact
+from app.sync.bulk_sql import SQLITE_MAX_PARAMETERS, select_in, upsert_rows
+from tests.conftest import Backend
+
+COLUMNS = ("account_id", "email", "email_key", "first_name", "last_name", "phone", "status", "created_at",
+           "updated_at")
+CONFLICT = ("account_id", "email_key")
+UPDATES = ("first_name", "updated_at")
+NOW = datetime(2026, 12, 1, tzinfo=timezone.utc)
+
+
+def row(account_id: int, n: int, first_name: str = "First") -> tuple[object, ...]:
+    return (account_id, f"p{n}@example.com", f"p{n}@example.com", first_name, "Last", None, "ACTIVE", NOW, NOW)
+
+
+async def test_an_upsert_inserts_updates_and_returns_every_written_row(db_ready: Backend) -> None:
+    account = await Account.create(name="Acme", contact_limit=100)
+    async with in_transaction():
+        first = await upsert_rows(Contact, COLUMNS, [row(account.id, n) for n in range(3)], CONFLICT, UPDATES,
+                                  returning=("email_key", "id"))
+    async with in_transaction():
+        again = await upsert_rows(Contact, COLUMNS, [row(account.id, 1, "Changed"), row(account.id, 3)], CONFLICT,
+                                  UPDATES, returning=("email_key", "id"))
+    ids = dict(first)
+    assert sorted(ids) == ["p0@example.com", "p1@example.com", "p2@example.com"]
+    assert dict(again)["p1@example.com"] == ids["p1@example.com"]  # updated in place: same id
+    assert await Contact.filter(account_id=account.id).count() == 4
+    assert (await Contact.get(id=ids["p1@example.com"])).first_name == "Changed"
+    assert (await Contact.get(id=ids["p0@example.com"])).last_name == "Last"
+
+
+async def test_rows_with_the_same_key_count_once_and_the_last_wins(db_ready: Backend) -> None:
+    account = await Account.create(name="Acme", contact_limit=100)
+    async with in_transaction():
+        returned = await upsert_rows(Contact, COLUMNS, [row(account.id, 7, "Old"), row(account.id, 7, "New")],
+                                     CONFLICT, UPDATES, returning=("email_key",))
+    assert returned == [("p7@example.com",)]
+    assert [c.first_name for c in await Contact.filter(account_id=account.id)] == ["New"]
+
+
+async def test_more_rows_than_one_sqlite_statement_holds_are_all_returned(db_ready: Backend) -> None:
+    account = await Account.create(name="Acme", contact_limit=10_000)
+    count = SQLITE_MAX_PARAMETERS // len(COLUMNS) + 5
+    async with in_transaction():
+        returned = await upsert_rows(Contact, COLUMNS, [row(account.id, n) for n in range(count)], CONFLICT,
+                                     UPDATES, returning=("id",))
+    assert len(returned) == count == await Contact.filter(account_id=account.id).count()
+
+
+async def test_select_in_reads_only_the_scoped_rows_asked_for(db_ready: Backend) -> None:
+    acme, other = await Account.create(name="Acme", contact_limit=100), await Account.create(name="Other",
+                                                                                              contact_limit=100)
+    async with in_transaction():
+        for account in (acme, other):
+            await upsert_rows(Contact, COLUMNS, [row(account.id, n) for n in range(4)], CONFLICT, UPDATES)
+    found = await select_in(Contact, ("email_key", "account_id"), {"account_id": acme.id}, "email_key",
+                            ["p1@example.com", "p3@example.com", "p9@example.com"])
+    assert sorted(found) == [("p1@example.com", acme.id), ("p3@example.com", acme.id)]
+    assert await select_in(Contact, ("id",), {"account_id": acme.id}, "email_key", []) == []
+
+
+async def test_a_value_too_long_fails_on_postgresql_instead_of_being_cut(db_ready: Backend) -> None:
+    if not db_ready.database_url.startswith("postgres"):
+        pytest.skip("SQLite does not enforce VARCHAR lengths")
+    account = await Account.create(name="Acme", contact_limit=100)
+    too_long = (account.id, "x@example.com", "x@example.com", "F" * 201, "L", None, "ACTIVE", NOW, NOW)
+    with pytest.raises((IntegrityError, OperationalError)):
+        async with in_transaction():
+            await upsert_rows(Contact, COLUMNS, [too_long], CONFLICT, UPDATES)
+    assert await Contact.filter(account_id=account.id).count() == 0
