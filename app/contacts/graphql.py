@@ -88,10 +88,13 @@ class ContactSourceType:
     auto_import_row: strawberry.Private[object | None]
 
     @strawberry.field(description="The auto-import; null once it has been deleted (the contact and this history stay).")
-    def auto_import(self) -> Annotated[AutoImportType, strawberry.lazy("app.autoimports.graphql")] | None:
+    def auto_import(
+        self, info: strawberry.Info
+    ) -> Annotated[AutoImportType, strawberry.lazy("app.autoimports.graphql")] | None:
         from app.autoimports.graphql import AutoImportType
 
-        return AutoImportType.from_model(self.auto_import_row) if self.auto_import_row else None  # type: ignore[arg-type]
+        row = self.auto_import_row
+        return AutoImportType.from_model(row, info.context.loaders) if row else None  # type: ignore[arg-type]
 
     @strawberry.field(description="The service the record came from.")
     def service(self) -> Annotated[ServiceType, strawberry.lazy("app.connections.graphql")]:

@@ -13,8 +13,8 @@ from strawberry.dataloader import DataLoader
 from tortoise.functions import Count
 
 from app.accounts.models import Account
-from app.autoimports.models import AutoImport, SyncRun
-from app.autoimports.repository import AutoImportRepository
+from app.autoimports.models import SyncRun
+from app.autoimports.repository import AutoImportRepository, ImportState
 from app.autoimports.service import imports_held_by_contact_limit
 from app.autoimports.troubleshooting import Problem, troubleshoot
 from app.config import Settings
@@ -98,12 +98,13 @@ async def _connections(own: ConnectionRepository, ids: list[int]) -> dict[int, C
     return {c.id: c for c in await own.connections().filter(id__in=ids).select_related("external_account")}
 
 
-async def _imports_of_connections(own: AutoImportRepository, ids: list[int]) -> dict[int, list[Any]]:
+async def _imports_of_connections(own: AutoImportRepository, loaders: Loaders,
+                                  ids: list[int]) -> dict[int, list[Any]]:
     from app.autoimports.graphql import AutoImportType
 
     grouped: dict[int, list[Any]] = defaultdict(list)
     for row in await own.imports().filter(connection_id__in=ids).order_by("id"):
-        grouped[row.connection_id].append(AutoImportType.from_model(row))
+        grouped[row.connection_id].append(AutoImportType.from_model(row, loaders))
     return grouped
 
 
@@ -134,11 +135,11 @@ class Loaders:
         self.held_by_contact_limit = _grouped_loader(partial(_held_by_contact_limit, account), bool)
         self.connection: DataLoader[int, Connection | None] = _grouped_loader(
             partial(_connections, connections), lambda: None)
-        self.imports_of_connection = _grouped_loader(partial(_imports_of_connections, imports), list)
+        self.imports_of_connection = _grouped_loader(partial(_imports_of_connections, imports, self), list)
         self.import_counts_by_service = _grouped_loader(partial(_import_counts, imports), dict)
         self.list_contact_count = _grouped_loader(partial(list_contact_counts, account.id), int)
 
-        async def load_problems(batch: Sequence[AutoImport]) -> list[list[Problem]]:
+        async def load_problems(batch: Sequence[ImportState]) -> list[list[Problem]]:
             # Through the connection loader: the status field asks for the same connections in the
             # same tick, so both are one statement.
             loaded = await self.connection.load_many([ai.connection_id for ai in batch])
@@ -146,6 +147,6 @@ class Loaders:
             found = await troubleshoot(account, list(batch), settings, connections)
             return [found[ai.id] for ai in batch]
 
-        self.troubleshooting: DataLoader[AutoImport, list[Problem]] = DataLoader(
+        self.troubleshooting: DataLoader[ImportState, list[Problem]] = DataLoader(
             load_fn=load_problems, cache_key_fn=lambda ai: ai.id
         )

@@ -137,7 +137,8 @@ class Query:
     @strawberry.field(description="One auto-import of the account; null when the account has none with that id.",
                       extensions=[NullWhenNotFound()])
     async def auto_import(self, info: strawberry.Info[Context], id: ImportId) -> AutoImportType | None:
-        return AutoImportType.from_model(await imports.get_auto_import(info.context.account.id, parse_id(id, "id")))
+        row = await imports.get_auto_import(info.context.account.id, parse_id(id, "id"))
+        return AutoImportType.from_model(row, info.context.loaders)
 
     @strawberry.field(description="The account's lists, oldest first.")
     async def lists(self, info: strawberry.Info[Context]) -> list[ContactListType]:
@@ -190,8 +191,8 @@ class Query:
         return ContactType.from_model(await contacts.get_contact(info.context.account.id, email))
 
 
-def _import_payload(row: AutoImport) -> AutoImportPayload:
-    return AutoImportPayload(auto_import=AutoImportType.from_model(row), user_errors=[])
+def _import_payload(row: AutoImport, info: strawberry.Info[Context]) -> AutoImportPayload:
+    return AutoImportPayload(auto_import=AutoImportType.from_model(row, info.context.loaders), user_errors=[])
 
 
 @strawberry.type(description="What the caller's account can change. Bad input is answered in the payload's "
@@ -288,7 +289,7 @@ class Mutation:
         return _import_payload(await imports.create_auto_import(
             ctx.account.id, str(input.service_id), parse_id(input.connection_id, "connectionId"), input.name,
             input.criteria, _ids(input.list_ids, "listIds"), input.tags, ctx.queue,
-        ))
+        ), info)
 
     @strawberry.mutation(description=(
         "What an auto-import with these criteria would do, before creating it: reads at most one page (50) "
@@ -319,7 +320,8 @@ class Mutation:
         ctx = info.context
         changes = imports.AutoImportChanges(input.name, cast("dict[str, Any] | None", input.criteria),
                                             _ids(input.list_ids, "listIds"), input.tags)
-        return _import_payload(await imports.update_auto_import(ctx.account.id, parse_id(id, "id"), changes, ctx.queue))
+        return _import_payload(await imports.update_auto_import(ctx.account.id, parse_id(id, "id"), changes, ctx.queue),
+                               info)
 
     @strawberry.mutation(
         description="Deletes an auto-import with its sync history and troubleshooting state. The contacts it "
@@ -338,20 +340,20 @@ class Mutation:
         "needs re-authorisation.")
     async def sync_auto_import_now(self, info: strawberry.Info[Context], id: ImportId) -> AutoImportPayload:
         return _import_payload(await imports.sync_auto_import_now(info.context.account.id, parse_id(id, "id"),
-                                                                  info.context.queue))
+                                                                  info.context.queue), info)
 
     @strawberry.mutation(
         description="Pauses an import: no syncs until it is resumed; its position at the source is kept. Pausing "
         "a paused import changes nothing. NOT_FOUND: no such import.")
     async def pause_auto_import(self, info: strawberry.Info[Context], id: ImportId) -> AutoImportPayload:
-        return _import_payload(await imports.pause_auto_import(info.context.account.id, parse_id(id, "id")))
+        return _import_payload(await imports.pause_auto_import(info.context.account.id, parse_id(id, "id")), info)
 
     @strawberry.mutation(
         description="Resumes a paused or DISABLED import from where it stopped; if a sync fell due meanwhile (or it "
         "was disabled, which also clears its failures), a sync is queued at once. NOT_FOUND: no such import.")
     async def resume_auto_import(self, info: strawberry.Info[Context], id: ImportId) -> AutoImportPayload:
         return _import_payload(await imports.resume_auto_import(info.context.account.id, parse_id(id, "id"),
-                                                                info.context.queue))
+                                                                info.context.queue), info)
 
 
 class AutoImportSchema(strawberry.Schema):
