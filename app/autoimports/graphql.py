@@ -19,7 +19,7 @@ from app.autoimports.troubleshooting import Problem, ProblemCode
 from app.connections.graphql import ConnectionType, ServiceType
 from app.contacts.graphql import ContactListType
 from app.graphql.enums import described_enum
-from app.graphql.preload import asked, later_field, nothing
+from app.graphql.preload import asked, later_field, nothing, read_or_later
 from app.sync.counts import SyncCounts
 
 if TYPE_CHECKING:
@@ -298,8 +298,10 @@ async def preloaded_types(rows: list[ShownImport], info: strawberry.Info) -> lis
         _preloaded_statuses(rows, loaders) if "status" in wanted else nothing(len(rows)),
         loaders.lists_of_import.load_many([row.id for row in rows]) if "lists" in wanted else nothing(len(rows)),
         _preloaded_troubleshooting(rows, loaders) if "troubleshooting" in wanted else nothing(len(rows)))
-    return [AutoImportType.with_parts(row, status, listed, found) for row, status, listed, found
-            in zip(rows, statuses, lists, problems, strict=True)]
+    return [AutoImportType.with_parts(row, read_or_later(status, _status, row, loaders),
+                                      read_or_later(listed, loaders.lists_of_import.load, row.id),
+                                      read_or_later(found, _problems_later, row, loaders))
+            for row, status, listed, found in zip(rows, statuses, lists, problems, strict=True)]
 
 
 @strawberry.input(description="A new auto-import.")

@@ -15,6 +15,7 @@ and the field-extension chain each time (~1,000 calls on a list of 200 imports).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Generator, Sequence
+from functools import partial
 from typing import Any, Generic, TypeVar
 
 import strawberry
@@ -48,6 +49,12 @@ def later_field(read: Callable[[], Awaitable[T]]) -> Any:
     """A `Later` as a plain field's value (typed Any: the field's annotation is the GraphQL type of
     what graphql-core gets once it awaited it)."""
     return Later(read)
+
+
+def read_or_later(value: T | None, read: Callable[..., Awaitable[T]], *args: Any) -> Any:
+    """What was read ahead, or, where nothing was (None: the field was not asked outside a
+    fragment), a `Later` of `read(*args)`."""
+    return value if value is not None else Later(partial(read, *args))
 
 
 def asked(info: strawberry.Info, *path: str) -> set[str]:

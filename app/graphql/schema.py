@@ -50,7 +50,7 @@ from app.contacts.graphql import (
     CreateListInput,
     CustomFieldType,
     PageInfoType,
-    preload_contacts,
+    preloaded_contacts,
 )
 from app.errors import DomainError
 from app.graphql.context import Context
@@ -176,9 +176,9 @@ class Query:
             list_key = -1  # no list has this id: an empty page, like any unknown list
         size = DEFAULT_PAGE if first is None else first  # the contract's `Int = 50`: null means the default
         page = await contacts.page_of_contacts(info.context.account.id, size, after, email, list_key, tag)
-        edges = [ContactEdgeType(cursor=contacts.contact_cursor(c), node=ContactType.from_model(c))
-                 for c in page.contacts]
-        await preload_contacts([edge.node for edge in edges], info, "edges", "node")
+        nodes = await preloaded_contacts(page.contacts, info, "edges", "node")
+        edges = [ContactEdgeType(cursor=contacts.contact_cursor(c), node=node)
+                 for c, node in zip(page.contacts, nodes, strict=True)]
         return ContactConnectionType(
             edges=edges,
             page_info=PageInfoType(has_next_page=page.has_next, end_cursor=edges[-1].cursor if edges else None),
@@ -188,7 +188,7 @@ class Query:
     @strawberry.field(description="The account's contact with this email (case-insensitive); null when there is "
                       "none.", extensions=[NullWhenNotFound()])
     async def contact(self, info: strawberry.Info[Context], email: ContactEmail) -> ContactType | None:
-        return ContactType.from_model(await contacts.get_contact(info.context.account.id, email))
+        return ContactType.from_model(await contacts.get_contact(info.context.account.id, email), info.context.loaders)
 
 
 def _import_payload(row: AutoImport, info: strawberry.Info[Context]) -> AutoImportPayload:
@@ -225,14 +225,14 @@ class Mutation:
             account.id, account.contact_limit, input.email, input.first_name, input.last_name, input.phone,
             _ids(input.list_ids, "listIds"), input.tags,
         )
-        return ContactPayload(contact=ContactType.from_model(row), user_errors=[])
+        return ContactPayload(contact=ContactType.from_model(row, info.context.loaders), user_errors=[])
 
     @strawberry.mutation(
         description="Unsubscribes a contact and records the event. No import makes it active again. NOT_FOUND: the "
         "account has no contact with that email.")
     async def unsubscribe_contact(self, info: strawberry.Info[Context], email: ContactEmail) -> ContactPayload:
         row = await contacts.unsubscribe_contact(info.context.account.id, email)
-        return ContactPayload(contact=ContactType.from_model(row), user_errors=[])
+        return ContactPayload(contact=ContactType.from_model(row, info.context.loaders), user_errors=[])
 
     @strawberry.mutation(
         description="Connects an external account: checks the settings with the service (a CSV feed is read once) "
