@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from app.contacts import models
+from app.contacts.repository import ContactState, ShownContact
 from app.graphql.preload import asked, later_field, nothing, read_or_later
 
 if TYPE_CHECKING:
@@ -146,13 +147,13 @@ class ContactType:
         resolver=_sources, description="The auto-imports that brought or updated the contact, the most recent first.")
 
     @classmethod
-    def from_model(cls, row: models.Contact, loaders: Loaders) -> ContactType:
+    def from_model(cls, row: ContactState, loaders: Loaders) -> ContactType:
         """The contact, its lists and tags read through `loaders` if asked."""
         return cls.with_parts(row, later_field(partial(loaders.lists_of_contact.load, row.id)),
                               later_field(partial(loaders.tags_of_contact.load, row.id)))
 
     @classmethod
-    def with_parts(cls, row: models.Contact, lists: Any, tags: Any) -> ContactType:
+    def with_parts(cls, row: ContactState, lists: Any, tags: Any) -> ContactType:
         """The contact with these answers (values or `Later`s) of `lists` and `tags`."""
         return cls(
             id=strawberry.ID(str(row.id)),
@@ -168,7 +169,7 @@ class ContactType:
         )
 
 
-async def preloaded_contacts(rows: list[models.Contact], info: strawberry.Info, *path: str) -> list[ContactType]:
+async def preloaded_contacts(rows: list[ShownContact], info: strawberry.Info, *path: str) -> list[ContactType]:
     """The types of these contacts with `lists` and `tags` read ahead when the query asks for them
     under `path` (from the current field to the contacts); both are started in one tick, as the
     fields were. A field asked only through a fragment is read through the loaders."""
