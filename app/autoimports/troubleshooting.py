@@ -6,6 +6,7 @@ Computed from real state for any number of imports with a fixed number of querie
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from enum import Enum
@@ -94,6 +95,27 @@ async def _contact_count(account: Account, deferred: dict[int, int]) -> dict[int
     return {account.id: await ContactRepository(account.id).contacts().count()}
 
 
+async def _import_counts(own_imports: AutoImportRepository) -> tuple[dict[tuple[int, str], int], dict[int, int]]:
+    """The account's imports counted per service and per external account, from one statement
+    grouped by both (the two counts were a statement each)."""
+    per_service: dict[tuple[int, str], int] = defaultdict(int)
+    sharing: dict[int, int] = defaultdict(int)
+    for account_id, service_id, external_account_id, count in await _grouped(
+            own_imports.imports(), "account_id", "service_id", "external_account_id"):
+        per_service[(account_id, service_id)] += count
+        sharing[external_account_id] += count
+    return dict(per_service), dict(sharing)
+
+
+async def _custom_field_counts(account: Account, imports: list[ImportState]) -> dict[tuple[int, str], int]:
+    """The account's custom fields per service, counted only when a sync of one of these imports
+    found fields it could not create: CUSTOM_FIELD_LIMIT alone reads it."""
+    if not any(_samples(ai, FIELD_LIMIT_CODE) for ai in imports):
+        return {}
+    rows = await _grouped(ContactRepository(account.id).custom_fields(), "account_id", "service_id")
+    return {(a, s): n for a, s, n in rows}
+
+
 async def _load_facts(account: Account, imports: list[ImportState],
                       connections: dict[int, Connection] | None) -> _Facts:
     """Read through the account's repositories: an import of another account has no facts."""
@@ -101,20 +123,16 @@ async def _load_facts(account: Account, imports: list[ImportState],
     ids = [ai.id for ai in imports]
     skipped = await _grouped(own_imports.skipped().filter(auto_import_id__in=ids), "auto_import_id", "reason")
     deferred = dict(await _grouped(own_imports.deferred().filter(auto_import_id__in=ids), "auto_import_id"))
-    per_service = await _grouped(own_imports.imports(), "account_id", "service_id")
-    external_ids = list({ai.external_account_id for ai in imports})
-    sharing = await _grouped(own_imports.imports().filter(external_account_id__in=external_ids),
-                             "external_account_id")
-    custom_fields = await _grouped(ContactRepository(account.id).custom_fields(), "account_id", "service_id")
+    per_service, sharing = await _import_counts(own_imports)
     return _Facts(
         skipped={(i, str(getattr(r, "value", r))): n for i, r, n in skipped},
         deferred=deferred,
-        per_service={(a, s): n for a, s, n in per_service},
-        sharing=dict(sharing),
+        per_service=per_service,
+        sharing=sharing,
         connections=connections if connections is not None else await _connections_of(account, imports),
         accounts={account.id: account},
         contacts=await _contact_count(account, deferred),
-        custom_fields={(a, s): n for a, s, n in custom_fields},
+        custom_fields=await _custom_field_counts(account, imports),
     )
 
 
