@@ -19,7 +19,7 @@ from app.autoimports.troubleshooting import Problem, ProblemCode
 from app.connections.graphql import ConnectionType, ServiceType
 from app.contacts.graphql import ContactListType
 from app.graphql.enums import described_enum
-from app.graphql.preload import asked, later_field, nothing, read_or_later
+from app.graphql.preload import asked, later_field
 from app.sync.counts import SyncCounts
 
 if TYPE_CHECKING:
@@ -277,31 +277,38 @@ async def _problems_later(row: ImportState, loaders: Loaders) -> Troubleshooting
     return _troubleshooting(await loaders.troubleshooting.load(row))
 
 
-async def _preloaded_statuses(rows: list[ShownImport], loaders: Loaders) -> list[Any]:
-    connections, held = await asyncio.gather(loaders.connection.load_many([row.connection_id for row in rows]),
-                                             loaders.held_by_contact_limit.load_many([row.id for row in rows]))
-    return [_status_of(row, c, h) for row, c, h in zip(rows, connections, held, strict=True)]
+async def _absent() -> None:
+    """What a field not asked outside a fragment is read ahead as: nothing."""
 
 
-async def _preloaded_troubleshooting(rows: list[ShownImport], loaders: Loaders) -> list[TroubleshootingType]:
-    return [_troubleshooting(found) for found in await loaders.troubleshooting.load_many(rows)]
+async def _no_connections() -> dict[int, Connection]:
+    return {}
 
 
 async def preloaded_types(rows: list[ShownImport], info: strawberry.Info) -> list[AutoImportType]:
     """The types of these imports with `status`, `lists` and `troubleshooting` read ahead when the
-    query asks for them (the same loaders and statements, started in one tick, so they batch as
-    the field resolvers' calls did), else read through the loaders if a fragment asks."""
+    query asks for them: the loaders' batch reads called once for the whole list (the statements
+    the field resolvers' batches sent, without a future per import), the connections shared by
+    status and troubleshooting. A field asked only through a fragment is read through the loaders."""
     wanted, loaders = asked(info), info.context.loaders
     if not {"status", "lists", "troubleshooting"} & wanted:
         return [AutoImportType.from_model(row, loaders) for row in rows]
-    statuses, lists, problems = await asyncio.gather(
-        _preloaded_statuses(rows, loaders) if "status" in wanted else nothing(len(rows)),
-        loaders.lists_of_import.load_many([row.id for row in rows]) if "lists" in wanted else nothing(len(rows)),
-        _preloaded_troubleshooting(rows, loaders) if "troubleshooting" in wanted else nothing(len(rows)))
-    return [AutoImportType.with_parts(row, read_or_later(status, _status, row, loaders),
-                                      read_or_later(listed, loaders.lists_of_import.load, row.id),
-                                      read_or_later(found, _problems_later, row, loaders))
-            for row, status, listed, found in zip(rows, statuses, lists, problems, strict=True)]
+    ids = [row.id for row in rows]
+    connected = {"status", "troubleshooting"} & wanted
+    connections = asyncio.ensure_future(loaders.connections_of(rows) if connected else _no_connections())
+    held, lists, problems = await asyncio.gather(
+        loaders.read_held_by_contact_limit(ids) if "status" in wanted else _absent(),
+        loaders.read_lists_of_imports(ids) if "lists" in wanted else _absent(),
+        loaders.read_problems(rows, connections) if "troubleshooting" in wanted else _absent())
+    found = await connections
+    return [AutoImportType.with_parts(
+        row,
+        _status_of(row, found.get(row.connection_id), held.get(row.id, False)) if held is not None
+        else later_field(partial(_status, row, loaders)),
+        lists.get(row.id, []) if lists is not None else later_field(partial(loaders.lists_of_import.load, row.id)),
+        _troubleshooting(problems[row.id]) if problems is not None
+        else later_field(partial(_problems_later, row, loaders)),
+    ) for row in rows]
 
 
 @strawberry.input(description="A new auto-import.")

@@ -13,7 +13,7 @@ import strawberry
 
 from app.contacts import models
 from app.contacts.repository import ContactState, ShownContact
-from app.graphql.preload import asked, later_field, nothing, read_or_later
+from app.graphql.preload import asked, later_field
 
 if TYPE_CHECKING:
     from app.autoimports.graphql import AutoImportType
@@ -169,20 +169,24 @@ class ContactType:
         )
 
 
+async def _absent() -> None:
+    """What a field not asked outside a fragment is read ahead as: nothing."""
+
+
 async def preloaded_contacts(rows: list[ShownContact], info: strawberry.Info, *path: str) -> list[ContactType]:
     """The types of these contacts with `lists` and `tags` read ahead when the query asks for them
-    under `path` (from the current field to the contacts); both are started in one tick, as the
-    fields were. A field asked only through a fragment is read through the loaders."""
+    under `path` (from the current field to the contacts): the loaders' batch reads, called once
+    for the page. A field asked only through a fragment is read through the loaders."""
     wanted, loaders = asked(info, *path), info.context.loaders
-    if not {"lists", "tags"} & wanted:
-        return [ContactType.from_model(row, loaders) for row in rows]
     ids = [row.id for row in rows]
     lists, tags = await asyncio.gather(
-        loaders.lists_of_contact.load_many(ids) if "lists" in wanted else nothing(len(ids)),
-        loaders.tags_of_contact.load_many(ids) if "tags" in wanted else nothing(len(ids)))
-    return [ContactType.with_parts(row, read_or_later(listed, loaders.lists_of_contact.load, row.id),
-                                   read_or_later(tagged, loaders.tags_of_contact.load, row.id))
-            for row, listed, tagged in zip(rows, lists, tags, strict=True)]
+        loaders.read_lists_of_contacts(ids) if "lists" in wanted else _absent(),
+        loaders.read_tags_of_contacts(ids) if "tags" in wanted else _absent())
+    return [ContactType.with_parts(
+        row,
+        lists.get(row.id, []) if lists is not None else later_field(partial(loaders.lists_of_contact.load, row.id)),
+        tags.get(row.id, []) if tags is not None else later_field(partial(loaders.tags_of_contact.load, row.id)),
+    ) for row in rows]
 
 
 @strawberry.type(name="PageInfo", description="Where a page of a paginated list ends.")

@@ -138,6 +138,13 @@ class Loaders:
         self.imports_of_connection = _grouped_loader(partial(_imports_of_connections, imports, self), list)
         self.import_counts_by_service = _grouped_loader(partial(_import_counts, imports), dict)
         self.list_contact_count = _grouped_loader(partial(list_contact_counts, account.id), int)
+        # The batch reads themselves, for a root resolver reading a whole list ahead
+        # (`app.graphql.preload`): one call and one statement, without a future per key.
+        self.read_lists_of_imports = partial(_lists_of_imports, imports)
+        self.read_held_by_contact_limit = partial(_held_by_contact_limit, account)
+        self.read_lists_of_contacts = partial(_lists_of_contacts, contacts)
+        self.read_tags_of_contacts = partial(_tags_of_contacts, contacts)
+        self.account, self.settings = account, settings
 
         async def load_problems(batch: Sequence[ImportState]) -> list[list[Problem]]:
             # Through the connection loader: the status field asks for the same connections in the
@@ -150,3 +157,13 @@ class Loaders:
         self.troubleshooting: DataLoader[ImportState, list[Problem]] = DataLoader(
             load_fn=load_problems, cache_key_fn=lambda ai: ai.id
         )
+
+    async def connections_of(self, imports: Sequence[ImportState]) -> dict[int, Connection]:
+        """The connections of these imports by id, through the connection loader (one key each)."""
+        loaded = await self.connection.load_many(list({ai.connection_id for ai in imports}))
+        return {row.id: row for row in loaded if row is not None}
+
+    async def read_problems(self, imports: list[ImportState],
+                            connections: Awaitable[dict[int, Connection]]) -> dict[int, list[Problem]]:
+        """Troubleshooting of these imports, once `connections` (theirs, by id) are read."""
+        return await troubleshoot(self.account, imports, self.settings, await connections)

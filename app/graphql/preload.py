@@ -2,32 +2,25 @@
 
 graphql-core completes an async resolver of a list item with a task, a future and (through a
 DataLoader) a batch call each: ~600 per list of 200 imports, most of the time of such a response.
-A root resolver that knows which fields are asked can read them ahead through the same loaders
-(the same statements), and the fields answer what was read. A field not read ahead (asked through
-a fragment, or its object built elsewhere) returns the loader's awaitable, which graphql-core
-awaits as it does any resolver's.
+A root resolver that knows which fields are asked reads them ahead with the loaders' batch reads
+(the same statements, one call for the whole list), and the fields answer what was read.
 
 Such fields are plain fields (no resolver) holding either the value read ahead or a `Later`:
 Strawberry answers a plain field with a getattr, where a resolver costs an `Info`, its arguments
-and the field-extension chain each time (~1,000 calls on a list of 200 imports).
+and the field-extension chain each time (~1,000 calls on a list of 200 imports). A field not read
+ahead (asked through a fragment, or its object built elsewhere) holds a `Later` of its loader,
+which graphql-core awaits as it does any resolver's answer.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Generator, Sequence
-from functools import partial
 from typing import Any, Generic, TypeVar
 
 import strawberry
 from strawberry.types.nodes import SelectedField
 
 T = TypeVar("T")
-
-
-def later(awaitable: Awaitable[T]) -> Any:
-    """A plain resolver's answer still to be read (typed Any: the resolver's annotation is the
-    GraphQL type of what graphql-core gets once it awaited it)."""
-    return awaitable
 
 
 class Later(Generic[T]):
@@ -51,12 +44,6 @@ def later_field(read: Callable[[], Awaitable[T]]) -> Any:
     return Later(read)
 
 
-def read_or_later(value: T | None, read: Callable[..., Awaitable[T]], *args: Any) -> Any:
-    """What was read ahead, or, where nothing was (None: the field was not asked outside a
-    fragment), a `Later` of `read(*args)`."""
-    return value if value is not None else Later(partial(read, *args))
-
-
 def asked(info: strawberry.Info, *path: str) -> set[str]:
     """The names of the fields asked for under the current field, following `path` (e.g. "edges",
     "node"); fields inside fragments are not included: they are read through the loaders."""
@@ -64,8 +51,3 @@ def asked(info: strawberry.Info, *path: str) -> set[str]:
     for name in path:
         level = [s for field in level for s in field.selections if isinstance(s, SelectedField) and s.name == name]
     return {s.name for field in level for s in field.selections if isinstance(s, SelectedField)}
-
-
-async def nothing(count: int) -> list[Any]:
-    """What a field not asked for is read ahead as: None for each item."""
-    return [None] * count
