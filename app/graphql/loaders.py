@@ -47,16 +47,14 @@ async def _lists_of_imports(own: AutoImportRepository, ids: list[int]) -> dict[i
 async def _lists_of_contacts(own: ContactRepository, ids: list[int]) -> dict[int, list[ContactListType]]:
     # Tuples, not models: a page of 50 contacts built 100 ORM objects (membership and list) for two columns
     grouped: dict[int, list[ContactListType]] = defaultdict(list)
-    links = own.memberships().filter(contact_id__in=ids).order_by("list_id")
-    for contact_id, list_id, name in await links.values_list("contact_id", "list_id", "list__name"):
+    for contact_id, list_id, name in await own.lists_of(ids):
         grouped[contact_id].append(ContactListType(id=strawberry.ID(str(list_id)), name=name))
     return grouped
 
 
 async def _tags_of_contacts(own: ContactRepository, ids: list[int]) -> dict[int, list[str]]:
     grouped: dict[int, list[str]] = defaultdict(list)
-    tags = own.tags().filter(contact_id__in=ids).order_by("name")
-    for contact_id, name in await tags.values_list("contact_id", "name"):
+    for contact_id, name in await own.tags_of(ids):
         grouped[contact_id].append(name)
     return grouped
 
