@@ -19,7 +19,7 @@ from app.autoimports.troubleshooting import Problem, ProblemCode
 from app.connections.graphql import ConnectionType, ServiceType
 from app.contacts.graphql import ContactListType
 from app.graphql.enums import described_enum
-from app.graphql.preload import asked, later_field
+from app.graphql.preload import absent, asked, later_field
 from app.sync.counts import SyncCounts
 
 if TYPE_CHECKING:
@@ -277,10 +277,6 @@ async def _problems_later(row: ImportState, loaders: Loaders) -> Troubleshooting
     return _troubleshooting(await loaders.troubleshooting.load(row))
 
 
-async def _absent() -> None:
-    """What a field not asked outside a fragment is read ahead as: nothing."""
-
-
 async def _no_connections() -> dict[int, Connection]:
     return {}
 
@@ -297,9 +293,9 @@ async def preloaded_types(rows: list[ShownImport], info: strawberry.Info) -> lis
     connected = {"status", "troubleshooting"} & wanted
     connections = asyncio.ensure_future(loaders.connections_of(rows) if connected else _no_connections())
     held, lists, problems = await asyncio.gather(
-        loaders.read_held_by_contact_limit(ids) if "status" in wanted else _absent(),
-        loaders.read_lists_of_imports(ids) if "lists" in wanted else _absent(),
-        loaders.read_problems(rows, connections) if "troubleshooting" in wanted else _absent())
+        loaders.read_held_by_contact_limit(ids) if "status" in wanted else absent(),
+        loaders.read_lists_of_imports(ids) if "lists" in wanted else absent(),
+        loaders.read_problems(rows, connections) if "troubleshooting" in wanted else absent())
     found = await connections
     return [AutoImportType.with_parts(
         row,

@@ -13,7 +13,7 @@ import strawberry
 
 from app.contacts import models
 from app.contacts.repository import ContactState, ShownContact
-from app.graphql.preload import asked, later_field
+from app.graphql.preload import absent, asked, later_field
 
 if TYPE_CHECKING:
     from app.autoimports.graphql import AutoImportType
@@ -169,10 +169,6 @@ class ContactType:
         )
 
 
-async def _absent() -> None:
-    """What a field not asked outside a fragment is read ahead as: nothing."""
-
-
 async def preloaded_contacts(rows: list[ShownContact], info: strawberry.Info, *path: str) -> list[ContactType]:
     """The types of these contacts with `lists` and `tags` read ahead when the query asks for them
     under `path` (from the current field to the contacts): the loaders' batch reads, called once
@@ -180,8 +176,8 @@ async def preloaded_contacts(rows: list[ShownContact], info: strawberry.Info, *p
     wanted, loaders = asked(info, *path), info.context.loaders
     ids = [row.id for row in rows]
     lists, tags = await asyncio.gather(
-        loaders.read_lists_of_contacts(ids) if "lists" in wanted else _absent(),
-        loaders.read_tags_of_contacts(ids) if "tags" in wanted else _absent())
+        loaders.read_lists_of_contacts(ids) if "lists" in wanted else absent(),
+        loaders.read_tags_of_contacts(ids) if "tags" in wanted else absent())
     return [ContactType.with_parts(
         row,
         lists.get(row.id, []) if lists is not None else later_field(partial(loaders.lists_of_contact.load, row.id)),

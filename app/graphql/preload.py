@@ -51,3 +51,8 @@ def asked(info: strawberry.Info, *path: str) -> set[str]:
     for name in path:
         level = [s for field in level for s in field.selections if isinstance(s, SelectedField) and s.name == name]
     return {s.name for field in level for s in field.selections if isinstance(s, SelectedField)}
+
+
+async def absent() -> None:
+    """What a field not asked outside a fragment is read ahead as: nothing (its type then holds a
+    `Later` of its loader)."""
