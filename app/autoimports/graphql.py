@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, fields
-from dataclasses import field as dataclass_field
+from dataclasses import fields
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
@@ -13,16 +13,19 @@ from strawberry.scalars import JSON
 
 from app.autoimports import models
 from app.autoimports.preview import PreviewedRecord, PreviewVerdict
+from app.autoimports.repository import ImportState, ShownImport
 from app.autoimports.service import AutoImportStatus, status_of
 from app.autoimports.troubleshooting import Problem, ProblemCode
 from app.connections.graphql import ConnectionType, ServiceType
 from app.contacts.graphql import ContactListType
 from app.graphql.enums import described_enum
-from app.graphql.preload import asked, later, nothing
+from app.graphql.preload import absent, asked, later_field
 from app.sync.counts import SyncCounts
 
 if TYPE_CHECKING:
+    from app.connections.models import Connection
     from app.graphql.errors import UserError  # resolved lazily by Strawberry: app.graphql imports this module
+    from app.graphql.loaders import Loaders
 
 AutoImportStatusEnum = described_enum(AutoImportStatus, "AutoImportStatus", "The one status of an auto-import, the "
                                       "most pressing first: DISABLED, PAUSED, NEEDS_REAUTH, SYNCING, FAILING, "
@@ -170,10 +173,28 @@ class ProblemType:
 class TroubleshootingType:
     problems: list[ProblemType] = strawberry.field(description="The problems, the most pressing first; empty when "
                                                    "all is well.")
+    healthy: bool = strawberry.field(description="True when there is no problem.")
 
-    @strawberry.field(description="True when there is no problem.")
-    def healthy(self) -> bool:
-        return not self.problems
+
+async def _contact_count(root: AutoImportType, info: strawberry.Info) -> int:
+    return await info.context.loaders.contact_count_of_import.load(root.model.id)
+
+
+async def _connection(root: AutoImportType, info: strawberry.Info) -> ConnectionType | None:
+    row = await info.context.loaders.connection.load(root.model.connection_id)
+    return ConnectionType.from_model(row, row.external_account.name)
+
+
+async def _syncs(
+    root: AutoImportType,
+    info: strawberry.Info,
+    last: Annotated[int | None, strawberry.argument(
+        description="How many of the newest syncs to answer: 0 to 100 (more is 100, less than 0 is none); "
+        "null means 10.")] = 10,
+) -> list[SyncRunType]:
+    runs = await info.context.loaders.runs_of_import.load(root.model.id)
+    count = 10 if last is None else last  # the contract's `Int = 10`: null means the default
+    return [SyncRunType.from_model(run) for run in runs[: max(0, min(count, 100))]]
 
 
 @strawberry.type(name="AutoImport", description="An automatic import: reads the contacts matching its criteria "
@@ -182,6 +203,9 @@ class TroubleshootingType:
                  "autoresponder, no webhook and no list notification, skip records without a valid email, and "
                  "never reactivate an unsubscribed or bounced contact.")
 class AutoImportType:
+    """`service`, `status`, `lists` and `troubleshooting` are plain fields (see `app.graphql.preload`):
+    read ahead by `preloaded_types`, or a `Later` read through the request's loaders when asked."""
+
     id: strawberry.ID = strawberry.field(description="The auto-import's id.")
     name: str = strawberry.field(description="The import's name (at most 200 characters; by default "
                                  "\"<service name> import\").")
@@ -198,110 +222,89 @@ class AutoImportType:
         "time; null when no sync is scheduled.")
     totals: SyncCountsType = strawberry.field(description="The counts over all syncs of this import since it was "
                                               "created.")
-    model: strawberry.Private[models.AutoImport]
-    preloaded: strawberry.Private[Preloaded] = dataclass_field(default_factory=lambda: Preloaded())
+    service: ServiceType = strawberry.field(description="The service imported from.")
+    status: AutoImportStatusEnum = strawberry.field(  # type: ignore[valid-type]
+        description="The import's status, the most pressing first.")
+    model: strawberry.Private[ImportState]
 
-    @strawberry.field(description="The service imported from.")
-    def service(self) -> ServiceType:
-        return ServiceType.by_id(self.model.service_id)
-
-    @strawberry.field(description="The import's status, the most pressing first.")
-    def status(self, info: strawberry.Info) -> AutoImportStatusEnum:  # type: ignore[valid-type]
-        if self.preloaded.status is not None:
-            return AutoImportStatusEnum(self.preloaded.status.value)
-        return later(_status(self.model, info))
-
-    @strawberry.field(description=(
+    # Fields with resolvers declared in the class body, so that the schema keeps its field order.
+    contact_count: int = strawberry.field(resolver=_contact_count, description=(
         "How many of the account's contacts this import brought or last updated (each contact once, "
         "however many times it was updated). Contacts stay counted after a new first retrieval."))
-    async def contact_count(self, info: strawberry.Info) -> int:
-        return await info.context.loaders.contact_count_of_import.load(self.model.id)
-
-    @strawberry.field(description="The connection the import reads through.")
-    async def connection(self, info: strawberry.Info) -> ConnectionType | None:
-        row = await info.context.loaders.connection.load(self.model.connection_id)
-        return ConnectionType.from_model(row, row.external_account.name)
-
-    @strawberry.field(description="The lists every contact the import brings or updates is added to (never removed "
-                      "from).")
-    def lists(self, info: strawberry.Info) -> list[ContactListType]:
-        if self.preloaded.lists is not None:
-            return self.preloaded.lists
-        return later(info.context.loaders.lists_of_import.load(self.model.id))
-
-    @strawberry.field(description="The import's syncs, newest first (the newest 100 are kept).")
-    async def syncs(
-        self,
-        info: strawberry.Info,
-        last: Annotated[int | None, strawberry.argument(
-            description="How many of the newest syncs to answer: 0 to 100 (more is 100, less than 0 is none); "
-            "null means 10.")] = 10,
-    ) -> list[SyncRunType]:
-        runs = await info.context.loaders.runs_of_import.load(self.model.id)
-        count = 10 if last is None else last  # the contract's `Int = 10`: null means the default
-        return [SyncRunType.from_model(run) for run in runs[: max(0, min(count, 100))]]
-
-    @strawberry.field(description="Why contacts may not arrive, and what to do.")
-    def troubleshooting(self, info: strawberry.Info) -> TroubleshootingType:
-        if self.preloaded.problems is not None:
-            return _troubleshooting(self.preloaded.problems)
-        return later(_problems_later(self.model, info))
+    connection: ConnectionType | None = strawberry.field(resolver=_connection,
+                                                         description="The connection the import reads through.")
+    lists: list[ContactListType] = strawberry.field(description="The lists every contact the import brings or "
+                                                    "updates is added to (never removed from).")
+    syncs: list[SyncRunType] = strawberry.field(resolver=_syncs, description="The import's syncs, newest first "
+                                                "(the newest 100 are kept).")
+    troubleshooting: TroubleshootingType = strawberry.field(description="Why contacts may not arrive, and what "
+                                                            "to do.")
 
     @classmethod
-    def from_model(cls, row: models.AutoImport) -> AutoImportType:
+    def from_model(cls, row: ImportState, loaders: Loaders) -> AutoImportType:
+        """The import, its status, lists and troubleshooting read through `loaders` if asked."""
+        return cls.with_parts(row, later_field(partial(_status, row, loaders)),
+                              later_field(partial(loaders.lists_of_import.load, row.id)),
+                              later_field(partial(_problems_later, row, loaders)))
+
+    @classmethod
+    def with_parts(cls, row: ImportState, status: Any, lists: Any, troubleshooting: Any) -> AutoImportType:
+        """The import with these answers (values or `Later`s) of its read-ahead fields."""
         return cls(
             id=strawberry.ID(str(row.id)), name=row.name, criteria=JSON(row.criteria), tags=list(row.tags),
             created_at=row.created_at, last_sync_at=row.last_sync_at, next_sync_at=row.next_sync_at,
-            totals=SyncCountsType.from_dict(row.totals), model=row,
+            totals=SyncCountsType.from_dict(row.totals), service=ServiceType.by_id(row.service_id), status=status,
+            lists=lists, troubleshooting=troubleshooting, model=row,
         )
 
 
-@dataclass
-class Preloaded:
-    """What `preloaded_types` read ahead for a list of imports (see `app.graphql.preload`); None:
-    not read ahead, read through the loaders."""
-
-    status: AutoImportStatus | None = None
-    lists: list[ContactListType] | None = None
-    problems: list[Problem] | None = None
+def _status_of(row: ImportState, connection: Connection | None, held: bool) -> AutoImportStatusEnum:  # type: ignore[valid-type]
+    if connection is None:  # the foreign key cascades: an import without its connection is a bug
+        raise LookupError(f"The connection of import {row.id} is missing.")
+    return AutoImportStatusEnum(status_of(row, connection.status, held_by_contact_limit=held).value)
 
 
-async def _status(model: models.AutoImport, info: strawberry.Info) -> AutoImportStatusEnum:  # type: ignore[valid-type]
-    connection = await info.context.loaders.connection.load(model.connection_id)
-    held = await info.context.loaders.held_by_contact_limit.load(model.id)
-    return AutoImportStatusEnum(status_of(model, connection.status, held_by_contact_limit=held).value)
+async def _status(row: ImportState, loaders: Loaders) -> AutoImportStatusEnum:  # type: ignore[valid-type]
+    connection = await loaders.connection.load(row.connection_id)
+    return _status_of(row, connection, await loaders.held_by_contact_limit.load(row.id))
 
 
 def _troubleshooting(problems: list[Problem]) -> TroubleshootingType:
-    return TroubleshootingType(problems=[ProblemType.from_problem(p) for p in problems])
+    return TroubleshootingType(problems=[ProblemType.from_problem(p) for p in problems], healthy=not problems)
 
 
-async def _problems_later(model: models.AutoImport, info: strawberry.Info) -> TroubleshootingType:
-    return _troubleshooting(await info.context.loaders.troubleshooting.load(model))
+async def _problems_later(row: ImportState, loaders: Loaders) -> TroubleshootingType:
+    return _troubleshooting(await loaders.troubleshooting.load(row))
 
 
-async def _preloaded_statuses(rows: list[models.AutoImport], info: strawberry.Info) -> list[Any]:
-    connections, held = await asyncio.gather(
-        info.context.loaders.connection.load_many([row.connection_id for row in rows]),
-        info.context.loaders.held_by_contact_limit.load_many([row.id for row in rows]))
-    return [status_of(row, c.status, held_by_contact_limit=h)
-            for row, c, h in zip(rows, connections, held, strict=True)]
+async def _no_connections() -> dict[int, Connection]:
+    return {}
 
 
-async def preloaded_types(rows: list[models.AutoImport], info: strawberry.Info) -> list[AutoImportType]:
+async def preloaded_types(rows: list[ShownImport], info: strawberry.Info) -> list[AutoImportType]:
     """The types of these imports with `status`, `lists` and `troubleshooting` read ahead when the
-    query asks for them: the same loaders and statements, started in one tick, so they batch as
-    the field resolvers' calls did."""
-    types = [AutoImportType.from_model(row) for row in rows]
+    query asks for them: the loaders' batch reads called once for the whole list (the statements
+    the field resolvers' batches sent, without a future per import), the connections shared by
+    status and troubleshooting. A field asked only through a fragment is read through the loaders."""
     wanted, loaders = asked(info), info.context.loaders
+    if not {"status", "lists", "troubleshooting"} & wanted:
+        return [AutoImportType.from_model(row, loaders) for row in rows]
     ids = [row.id for row in rows]
-    statuses, lists, problems = await asyncio.gather(
-        _preloaded_statuses(rows, info) if "status" in wanted else nothing(len(rows)),
-        loaders.lists_of_import.load_many(ids) if "lists" in wanted else nothing(len(rows)),
-        loaders.troubleshooting.load_many(rows) if "troubleshooting" in wanted else nothing(len(rows)))
-    for item, status, listed, found in zip(types, statuses, lists, problems, strict=True):
-        item.preloaded = Preloaded(status=status, lists=listed, problems=found)
-    return types
+    connected = {"status", "troubleshooting"} & wanted
+    connections = asyncio.ensure_future(loaders.connections_of(rows) if connected else _no_connections())
+    held, lists, problems = await asyncio.gather(
+        loaders.read_held_by_contact_limit(ids) if "status" in wanted else absent(),
+        loaders.read_lists_of_imports(ids) if "lists" in wanted else absent(),
+        loaders.read_problems(rows, connections) if "troubleshooting" in wanted else absent())
+    found = await connections
+    return [AutoImportType.with_parts(
+        row,
+        _status_of(row, found.get(row.connection_id), held.get(row.id, False)) if held is not None
+        else later_field(partial(_status, row, loaders)),
+        lists.get(row.id, []) if lists is not None else later_field(partial(loaders.lists_of_import.load, row.id)),
+        _troubleshooting(problems[row.id]) if problems is not None
+        else later_field(partial(_problems_later, row, loaders)),
+    ) for row in rows]
 
 
 @strawberry.input(description="A new auto-import.")

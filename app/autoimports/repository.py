@@ -7,13 +7,70 @@ one import it has leased and is the other place allowed to query these tables.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
+from pypika_tortoise.queries import Table
 from tortoise.expressions import Q
 from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 
 from app.autoimports.models import AutoImport, AutoImportList, DeferredContact, SkippedRecord, SyncRun
+from app.db_values import flag, json_value, moment, required_moment
+
+# The columns the API's list of imports, their status and troubleshooting read: not the source
+# position (`cursor`, a JSON document), `state_version` or `updated_at`.
+SHOWN_COLUMNS = (
+    "id", "account_id", "connection_id", "external_account_id", "service_id", "name", "criteria", "tags", "paused",
+    "disabled_reason", "skip_samples", "has_backlog", "backlog_estimate", "next_sync_at", "last_sync_at",
+    "syncing_since", "failure_streak", "last_error", "rate_limited_until", "totals", "created_at",
+)
+
+
+@dataclass(slots=True)
+class ShownImport:
+    """An import as the API lists it: the `SHOWN_COLUMNS` of its row, each decoded once, in a
+    plain object (a Tortoise model per row cost more than the statement). Read-only: it cannot be
+    saved; `AutoImport` where an import is changed."""
+
+    id: int
+    account_id: int
+    connection_id: int
+    external_account_id: int
+    service_id: str
+    name: str
+    criteria: dict[str, Any]
+    tags: list[str]
+    paused: bool
+    disabled_reason: str | None
+    skip_samples: list[dict[str, Any]]
+    has_backlog: bool
+    backlog_estimate: int | None
+    next_sync_at: datetime | None
+    last_sync_at: datetime | None
+    syncing_since: datetime | None
+    failure_streak: int
+    last_error: str | None
+    rate_limited_until: datetime | None
+    totals: dict[str, int]
+    created_at: datetime
+
+    @classmethod
+    def from_row(cls, row: Any) -> ShownImport:
+        """From a row of `SHOWN_COLUMNS` in that order, as the database driver answers it."""
+        (id_, account_id, connection_id, external_account_id, service_id, name, criteria, tags, paused,
+         disabled_reason, skip_samples, has_backlog, backlog_estimate, next_sync_at, last_sync_at, syncing_since,
+         failure_streak, last_error, rate_limited_until, totals, created_at) = row
+        return cls(id_, account_id, connection_id, external_account_id, service_id, name, json_value(criteria),
+                   json_value(tags), flag(paused), disabled_reason, json_value(skip_samples), flag(has_backlog),
+                   backlog_estimate, moment(next_sync_at), moment(last_sync_at), moment(syncing_since),
+                   failure_streak, last_error, moment(rate_limited_until), json_value(totals),
+                   required_moment(created_at))
+
+
+# What status and troubleshooting read of an import: a model or a listed row, the same attributes.
+ImportState = AutoImport | ShownImport
 
 
 class AutoImportRepository:
@@ -34,6 +91,19 @@ class AutoImportRepository:
 
     def deferred(self) -> QuerySet[DeferredContact]:
         return DeferredContact.filter(auto_import__account_id=self.account_id)
+
+    async def shown_imports(self, service_id: str | None = None) -> list[ShownImport]:
+        """The account's imports (of one service, when given), oldest first, as plain rows: the
+        statement `imports().order_by("id").values_list(*SHOWN_COLUMNS)` would send, built with
+        the connection's public pypika-tortoise query class and decoded by `ShownImport`."""
+        db = AutoImport._meta.db
+        table = Table(AutoImport._meta.db_table)
+        query = db.query_class.from_(table).select(*SHOWN_COLUMNS).where(table.account_id == self.account_id)
+        if service_id:
+            query = query.where(table.service_id == service_id)
+        sql, params = query.orderby(table.id).get_parameterized_sql()
+        _, rows = await db.execute_query(sql, params)
+        return [ShownImport.from_row(row) for row in rows]
 
 
 async def due_and_overdue_counts(now: datetime, overdue_after: timedelta) -> tuple[int, int]:

@@ -11,7 +11,7 @@ from tortoise.transactions import in_transaction
 
 from app.accounts.models import Account
 from app.autoimports.models import AutoImport, AutoImportList
-from app.autoimports.repository import AutoImportRepository
+from app.autoimports.repository import AutoImportRepository, ImportState, ShownImport
 from app.connections.models import ConnectionStatus
 from app.connections.service import get_connection
 from app.connectors.registry import get_connector
@@ -34,7 +34,7 @@ class AutoImportStatus(str, Enum):
 
 
 def status_of(
-    auto_import: AutoImport, connection_status: ConnectionStatus, *, held_by_contact_limit: bool = False
+    auto_import: ImportState, connection_status: ConnectionStatus, *, held_by_contact_limit: bool = False
 ) -> AutoImportStatus:
     """The one status a user sees, the most pressing first.
 
@@ -116,22 +116,9 @@ async def get_auto_import(account_id: int, auto_import_id: int) -> AutoImport:
     return found
 
 
-# The columns the API's types, status and troubleshooting read: not the source position (`cursor`,
-# a JSON document), `state_version` or `updated_at`, which cost a JSON decode and a datetime parse
-# per import on a list of 200 for nothing.
-SHOWN_COLUMNS = (
-    "id", "account_id", "connection_id", "external_account_id", "service_id", "name", "criteria", "tags", "paused",
-    "disabled_reason", "skip_samples", "has_backlog", "backlog_estimate", "next_sync_at", "last_sync_at",
-    "syncing_since", "failure_streak", "last_error", "rate_limited_until", "totals", "created_at",
-)
-
-
-async def list_auto_imports(account_id: int, service_id: str | None = None) -> list[AutoImport]:
-    """The account's imports as the API shows them: partial models, never saved."""
-    query = AutoImportRepository(account_id).imports().only(*SHOWN_COLUMNS).order_by("id")
-    if service_id:
-        query = query.filter(service_id=service_id)
-    return await query
+async def list_auto_imports(account_id: int, service_id: str | None = None) -> list[ShownImport]:
+    """The account's imports as the API shows them: plain rows (`ShownImport`), never saved."""
+    return await AutoImportRepository(account_id).shown_imports(service_id)
 
 
 async def create_auto_import(

@@ -6,6 +6,7 @@ Computed from real state for any number of imports with a fixed number of querie
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from enum import Enum
@@ -14,8 +15,8 @@ from typing import Any
 from tortoise.functions import Count
 
 from app.accounts.models import Account
-from app.autoimports.models import AutoImport, SkipReason
-from app.autoimports.repository import AutoImportRepository
+from app.autoimports.models import SkipReason
+from app.autoimports.repository import AutoImportRepository, ImportState
 from app.config import Settings
 from app.connections.models import Connection, ConnectionStatus
 from app.connections.repository import ConnectionRepository
@@ -80,7 +81,7 @@ async def _grouped(query: Any, *keys: str) -> list[Any]:
     return rows
 
 
-async def _connections_of(account: Account, imports: list[AutoImport]) -> dict[int, Connection]:
+async def _connections_of(account: Account, imports: list[ImportState]) -> dict[int, Connection]:
     rows = await ConnectionRepository(account.id).connections().filter(
         id__in=list({ai.connection_id for ai in imports})).select_related("external_account")
     return {c.id: c for c in rows}
@@ -94,31 +95,48 @@ async def _contact_count(account: Account, deferred: dict[int, int]) -> dict[int
     return {account.id: await ContactRepository(account.id).contacts().count()}
 
 
-async def _load_facts(account: Account, imports: list[AutoImport],
+async def _import_counts(own_imports: AutoImportRepository) -> tuple[dict[tuple[int, str], int], dict[int, int]]:
+    """The account's imports counted per service and per external account, from one statement
+    grouped by both (the two counts were a statement each)."""
+    per_service: dict[tuple[int, str], int] = defaultdict(int)
+    sharing: dict[int, int] = defaultdict(int)
+    for account_id, service_id, external_account_id, count in await _grouped(
+            own_imports.imports(), "account_id", "service_id", "external_account_id"):
+        per_service[(account_id, service_id)] += count
+        sharing[external_account_id] += count
+    return dict(per_service), dict(sharing)
+
+
+async def _custom_field_counts(account: Account, imports: list[ImportState]) -> dict[tuple[int, str], int]:
+    """The account's custom fields per service, counted only when a sync of one of these imports
+    found fields it could not create: CUSTOM_FIELD_LIMIT alone reads it."""
+    if not any(_samples(ai, FIELD_LIMIT_CODE) for ai in imports):
+        return {}
+    rows = await _grouped(ContactRepository(account.id).custom_fields(), "account_id", "service_id")
+    return {(a, s): n for a, s, n in rows}
+
+
+async def _load_facts(account: Account, imports: list[ImportState],
                       connections: dict[int, Connection] | None) -> _Facts:
     """Read through the account's repositories: an import of another account has no facts."""
     own_imports = AutoImportRepository(account.id)
     ids = [ai.id for ai in imports]
     skipped = await _grouped(own_imports.skipped().filter(auto_import_id__in=ids), "auto_import_id", "reason")
     deferred = dict(await _grouped(own_imports.deferred().filter(auto_import_id__in=ids), "auto_import_id"))
-    per_service = await _grouped(own_imports.imports(), "account_id", "service_id")
-    external_ids = list({ai.external_account_id for ai in imports})
-    sharing = await _grouped(own_imports.imports().filter(external_account_id__in=external_ids),
-                             "external_account_id")
-    custom_fields = await _grouped(ContactRepository(account.id).custom_fields(), "account_id", "service_id")
+    per_service, sharing = await _import_counts(own_imports)
     return _Facts(
         skipped={(i, str(getattr(r, "value", r))): n for i, r, n in skipped},
         deferred=deferred,
-        per_service={(a, s): n for a, s, n in per_service},
-        sharing=dict(sharing),
+        per_service=per_service,
+        sharing=sharing,
         connections=connections if connections is not None else await _connections_of(account, imports),
         accounts={account.id: account},
         contacts=await _contact_count(account, deferred),
-        custom_fields={(a, s): n for a, s, n in custom_fields},
+        custom_fields=await _custom_field_counts(account, imports),
     )
 
 
-async def troubleshoot(account: Account, imports: list[AutoImport], settings: Settings,
+async def troubleshoot(account: Account, imports: list[ImportState], settings: Settings,
                        connections: dict[int, Connection] | None = None) -> dict[int, list[Problem]]:
     """The problems of each of the account's imports, by import id. `connections`: the imports'
     connections (with their external account) when the caller has them already, by id."""
@@ -129,18 +147,18 @@ async def troubleshoot(account: Account, imports: list[AutoImport], settings: Se
     return {ai.id: _problems(ai, facts, settings, now) for ai in imports}
 
 
-def _problems(ai: AutoImport, facts: _Facts, settings: Settings, now: datetime) -> list[Problem]:
+def _problems(ai: ImportState, facts: _Facts, settings: Settings, now: datetime) -> list[Problem]:
     checks = (_needs_reauth, _source_error, _rate_limited, _contact_limit, _missing_email, _invalid_email,
               _malformed, _custom_field_limit, _backlog, _shared, _too_many)
     return [problem for check in checks if (problem := check(ai, facts, settings, now)) is not None]
 
 
-def _samples(ai: AutoImport, reason: str) -> list[dict[str, Any]]:
+def _samples(ai: ImportState, reason: str) -> list[dict[str, Any]]:
     """Email skips carry their code as `reason`; malformed rows a sentence as `reason` and a `code`."""
     return [s for s in ai.skip_samples if s.get("code", s.get("reason")) == reason][-5:]
 
 
-def _needs_reauth(ai: AutoImport, facts: _Facts, settings: Settings, now: datetime) -> Problem | None:
+def _needs_reauth(ai: ImportState, facts: _Facts, settings: Settings, now: datetime) -> Problem | None:
     connection = facts.connections.get(ai.connection_id)
     if connection is None or connection.status is not ConnectionStatus.NEEDS_REAUTH:
         return None
@@ -151,7 +169,7 @@ def _needs_reauth(ai: AutoImport, facts: _Facts, settings: Settings, now: dateti
                    "and the import resumes where it stopped.")
 
 
-def _source_error(ai: AutoImport, facts: _Facts, settings: Settings, now: datetime) -> Problem | None:
+def _source_error(ai: ImportState, facts: _Facts, settings: Settings, now: datetime) -> Problem | None:
     if ai.disabled_reason:
         return Problem(ProblemCode.SOURCE_ERROR, _sentence(ai.disabled_reason),
                        "Fix the source, then resume the import or press sync now.", ai.failure_streak)
@@ -169,7 +187,7 @@ def _last_syncs_failed(streak: int) -> str:
     return "The last sync failed" if streak == 1 else f"The last {streak} syncs failed"
 
 
-def _rate_limited(ai: AutoImport, facts: _Facts, settings: Settings, now: datetime) -> Problem | None:
+def _rate_limited(ai: ImportState, facts: _Facts, settings: Settings, now: datetime) -> Problem | None:
     if not ai.rate_limited_until or ai.rate_limited_until <= now:
         return None
     return Problem(ProblemCode.RATE_LIMITED,
@@ -178,7 +196,7 @@ def _rate_limited(ai: AutoImport, facts: _Facts, settings: Settings, now: dateti
                    "Nothing to do: nothing is lost, the sync resumes by itself.")
 
 
-def _contact_limit(ai: AutoImport, facts: _Facts, settings: Settings, now: datetime) -> Problem | None:
+def _contact_limit(ai: ImportState, facts: _Facts, settings: Settings, now: datetime) -> Problem | None:
     waiting = facts.deferred.get(ai.id, 0)
     if not waiting:
         return None
@@ -192,7 +210,7 @@ def _contact_limit(ai: AutoImport, facts: _Facts, settings: Settings, now: datet
                    "kept and added on the next syncs.", waiting)
 
 
-def _skips(ai: AutoImport, facts: _Facts, reason: SkipReason, code: ProblemCode, what: tuple[str, str],
+def _skips(ai: ImportState, facts: _Facts, reason: SkipReason, code: ProblemCode, what: tuple[str, str],
            action: str) -> Problem | None:
     """`what` says what is wrong with the records: (for several, for one)."""
     count = facts.skipped.get((ai.id, reason.value), 0)
@@ -203,25 +221,25 @@ def _skips(ai: AutoImport, facts: _Facts, reason: SkipReason, code: ProblemCode,
                    _samples(ai, reason.value))
 
 
-def _missing_email(ai: AutoImport, facts: _Facts, settings: Settings, now: datetime) -> Problem | None:
+def _missing_email(ai: ImportState, facts: _Facts, settings: Settings, now: datetime) -> Problem | None:
     return _skips(ai, facts, SkipReason.MISSING_EMAIL, ProblemCode.MISSING_EMAIL,
                   ("have no email address", "has no email address"),
                   "Add an email address to these records at the source; they are imported on the next sync.")
 
 
-def _invalid_email(ai: AutoImport, facts: _Facts, settings: Settings, now: datetime) -> Problem | None:
+def _invalid_email(ai: ImportState, facts: _Facts, settings: Settings, now: datetime) -> Problem | None:
     return _skips(ai, facts, SkipReason.INVALID_EMAIL, ProblemCode.INVALID_EMAIL,
                   ("have an invalid email address", "has an invalid email address"),
                   "Correct these addresses at the source; they are imported on the next sync.")
 
 
-def _malformed(ai: AutoImport, facts: _Facts, settings: Settings, now: datetime) -> Problem | None:
+def _malformed(ai: ImportState, facts: _Facts, settings: Settings, now: datetime) -> Problem | None:
     return _skips(ai, facts, SkipReason.MALFORMED_RECORD, ProblemCode.MALFORMED_RECORD,
                   ("could not be read", "could not be read"),
                   "Fix these rows at the source (for a CSV: as many cells as the header has).")
 
 
-def _custom_field_limit(ai: AutoImport, facts: _Facts, settings: Settings, now: datetime) -> Problem | None:
+def _custom_field_limit(ai: ImportState, facts: _Facts, settings: Settings, now: datetime) -> Problem | None:
     """While the account is at the cap and a sync of this import found fields it could not create."""
     samples = _samples(ai, FIELD_LIMIT_CODE)
     cap = settings.max_custom_fields_per_service
@@ -238,7 +256,7 @@ def _custom_field_limit(ai: AutoImport, facts: _Facts, settings: Settings, now: 
                    refused, samples)
 
 
-def _backlog(ai: AutoImport, facts: _Facts, settings: Settings, now: datetime) -> Problem | None:
+def _backlog(ai: ImportState, facts: _Facts, settings: Settings, now: datetime) -> Problem | None:
     if not ai.has_backlog:
         return None
     waiting = ai.backlog_estimate
@@ -254,7 +272,7 @@ def _backlog(ai: AutoImport, facts: _Facts, settings: Settings, now: datetime) -
                    "Nothing to do: later syncs drain the backlog. Sync now speeds it up.", waiting)
 
 
-def _shared(ai: AutoImport, facts: _Facts, settings: Settings, now: datetime) -> Problem | None:
+def _shared(ai: ImportState, facts: _Facts, settings: Settings, now: datetime) -> Problem | None:
     others = facts.sharing.get(ai.external_account_id, 1) - 1
     if others <= 0:
         return None
@@ -267,7 +285,7 @@ def _shared(ai: AutoImport, facts: _Facts, settings: Settings, now: datetime) ->
                    "Nothing to do; merge the imports if one sync budget is too small.", others + 1)
 
 
-def _too_many(ai: AutoImport, facts: _Facts, settings: Settings, now: datetime) -> Problem | None:
+def _too_many(ai: ImportState, facts: _Facts, settings: Settings, now: datetime) -> Problem | None:
     count = facts.per_service.get((ai.account_id, ai.service_id), 0)
     if count <= RECOMMENDED_MAX_IMPORTS:
         return None

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from dataclasses import field as dataclass_field
 from datetime import datetime
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated
+from functools import partial
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
 from app.contacts import models
-from app.graphql.preload import asked, later, nothing
+from app.contacts.repository import ContactState, ShownContact
+from app.graphql.preload import absent, asked, later_field
 
 if TYPE_CHECKING:
     from app.autoimports.graphql import AutoImportType
     from app.connections.graphql import ServiceType
+    from app.graphql.loaders import Loaders
 
 
 @strawberry.enum(name="ContactStatus", description="Whether a contact receives email.")
@@ -88,10 +89,13 @@ class ContactSourceType:
     auto_import_row: strawberry.Private[object | None]
 
     @strawberry.field(description="The auto-import; null once it has been deleted (the contact and this history stay).")
-    def auto_import(self) -> Annotated[AutoImportType, strawberry.lazy("app.autoimports.graphql")] | None:
+    def auto_import(
+        self, info: strawberry.Info
+    ) -> Annotated[AutoImportType, strawberry.lazy("app.autoimports.graphql")] | None:
         from app.autoimports.graphql import AutoImportType
 
-        return AutoImportType.from_model(self.auto_import_row) if self.auto_import_row else None  # type: ignore[arg-type]
+        row = self.auto_import_row
+        return AutoImportType.from_model(row, info.context.loaders) if row else None  # type: ignore[arg-type]
 
     @strawberry.field(description="The service the record came from.")
     def service(self) -> Annotated[ServiceType, strawberry.lazy("app.connections.graphql")]:
@@ -103,6 +107,14 @@ class ContactSourceType:
     def from_model(cls, row: models.ContactSource) -> ContactSourceType:
         return cls(external_id=row.external_id, first_seen_at=row.first_seen_at, last_seen_at=row.last_seen_at,
                    service_id=row.service_id, auto_import_row=row.auto_import)
+
+
+async def _field_values(root: ContactType, info: strawberry.Info) -> list[FieldValueType]:
+    return await info.context.loaders.field_values_of_contact.load(int(root.id))
+
+
+async def _sources(root: ContactType, info: strawberry.Info) -> list[ContactSourceType]:
+    return await info.context.loaders.sources_of_contact.load(int(root.id))
 
 
 @strawberry.type(name="Contact", description="A contact of the account, unique by email (case-insensitive): "
@@ -123,30 +135,26 @@ class ContactType:
     updated_at: datetime = strawberry.field(description="When the contact's name, phone or status last changed "
                                             "(UTC); custom field values, lists and tags do not move it.")
 
-    preloaded: strawberry.Private[ContactPreloaded] = dataclass_field(default_factory=lambda: ContactPreloaded())
-
-    @strawberry.field(description="The lists the contact is on, by list id.")
-    def lists(self, info: strawberry.Info) -> list[ContactListType]:
-        if self.preloaded.lists is not None:
-            return self.preloaded.lists
-        return later(info.context.loaders.lists_of_contact.load(int(self.id)))
-
-    @strawberry.field(description="The contact's tags, alphabetically. Imports add their tags; they never remove one.")
-    def tags(self, info: strawberry.Info) -> list[str]:
-        if self.preloaded.tags is not None:
-            return self.preloaded.tags
-        return later(info.context.loaders.tags_of_contact.load(int(self.id)))
-
-    @strawberry.field(description="The contact's custom field values, by custom field id.")
-    async def field_values(self, info: strawberry.Info) -> list[FieldValueType]:
-        return await info.context.loaders.field_values_of_contact.load(int(self.id))
-
-    @strawberry.field(description="The auto-imports that brought or updated the contact, the most recent first.")
-    async def sources(self, info: strawberry.Info) -> list[ContactSourceType]:
-        return await info.context.loaders.sources_of_contact.load(int(self.id))
+    # Plain fields (see `app.graphql.preload`): read ahead by `preloaded_contacts`, or a `Later` read
+    # through the request's loaders when asked. The others keep their resolvers, declared here so
+    # that the schema keeps its field order.
+    lists: list[ContactListType] = strawberry.field(description="The lists the contact is on, by list id.")
+    tags: list[str] = strawberry.field(description="The contact's tags, alphabetically. Imports add their tags; they "
+                                       "never remove one.")
+    field_values: list[FieldValueType] = strawberry.field(
+        resolver=_field_values, description="The contact's custom field values, by custom field id.")
+    sources: list[ContactSourceType] = strawberry.field(
+        resolver=_sources, description="The auto-imports that brought or updated the contact, the most recent first.")
 
     @classmethod
-    def from_model(cls, row: models.Contact) -> ContactType:
+    def from_model(cls, row: ContactState, loaders: Loaders) -> ContactType:
+        """The contact, its lists and tags read through `loaders` if asked."""
+        return cls.with_parts(row, later_field(partial(loaders.lists_of_contact.load, row.id)),
+                              later_field(partial(loaders.tags_of_contact.load, row.id)))
+
+    @classmethod
+    def with_parts(cls, row: ContactState, lists: Any, tags: Any) -> ContactType:
+        """The contact with these answers (values or `Later`s) of `lists` and `tags`."""
         return cls(
             id=strawberry.ID(str(row.id)),
             email=row.email,
@@ -156,28 +164,25 @@ class ContactType:
             status=ContactStatusEnum(row.status.value),
             created_at=row.created_at,
             updated_at=row.updated_at,
+            lists=lists,
+            tags=tags,
         )
 
 
-@dataclass
-class ContactPreloaded:
-    """What `preload_contacts` read ahead for a page (see `app.graphql.preload`); None: not read
-    ahead, read through the loaders."""
-
-    lists: list[ContactListType] | None = None
-    tags: list[str] | None = None
-
-
-async def preload_contacts(contacts: list[ContactType], info: strawberry.Info, *path: str) -> None:
-    """Reads `lists` and `tags` of these contacts ahead when the query asks for them under `path`
-    (from the current field to the contacts); both are started in one tick, as the fields were."""
+async def preloaded_contacts(rows: list[ShownContact], info: strawberry.Info, *path: str) -> list[ContactType]:
+    """The types of these contacts with `lists` and `tags` read ahead when the query asks for them
+    under `path` (from the current field to the contacts): the loaders' batch reads, called once
+    for the page. A field asked only through a fragment is read through the loaders."""
     wanted, loaders = asked(info, *path), info.context.loaders
-    ids = [int(c.id) for c in contacts]
+    ids = [row.id for row in rows]
     lists, tags = await asyncio.gather(
-        loaders.lists_of_contact.load_many(ids) if "lists" in wanted else nothing(len(ids)),
-        loaders.tags_of_contact.load_many(ids) if "tags" in wanted else nothing(len(ids)))
-    for contact, listed, tagged in zip(contacts, lists, tags, strict=True):
-        contact.preloaded = ContactPreloaded(lists=listed, tags=tagged)
+        loaders.read_lists_of_contacts(ids) if "lists" in wanted else absent(),
+        loaders.read_tags_of_contacts(ids) if "tags" in wanted else absent())
+    return [ContactType.with_parts(
+        row,
+        lists.get(row.id, []) if lists is not None else later_field(partial(loaders.lists_of_contact.load, row.id)),
+        tags.get(row.id, []) if tags is not None else later_field(partial(loaders.tags_of_contact.load, row.id)),
+    ) for row in rows]
 
 
 @strawberry.type(name="PageInfo", description="Where a page of a paginated list ends.")

@@ -20,7 +20,7 @@ from app.contacts.models import (
     CustomField,
     ListMembership,
 )
-from app.contacts.repository import ContactRepository
+from app.contacts.repository import ContactRepository, ContactState, ShownContact
 from app.errors import Conflict, Invalid, NotFound
 from app.sync.emails import check_email, email_key
 from app.text import quoted
@@ -32,7 +32,7 @@ MAX_TAG = 200
 
 @dataclass
 class ContactPage:
-    contacts: list[Contact]
+    contacts: list[ShownContact]
     has_next: bool
     filtered: QuerySet[Contact]  # counted only when a caller asks for the total
 
@@ -170,7 +170,7 @@ def _decode_cursor(after: str | None) -> int:
     return int(number)
 
 
-def contact_cursor(contact: Contact) -> str:
+def contact_cursor(contact: ContactState) -> str:
     return base64.urlsafe_b64encode(f"contact:{contact.id}".encode()).decode()
 
 
@@ -190,7 +190,7 @@ async def page_of_contacts(
     elif tag:
         query = query.filter(tags__name=tag.strip())
     size = min(first, MAX_PAGE)
-    rows = await query.filter(id__gt=_decode_cursor(after)).order_by("id").limit(size + 1)
+    rows = await ContactRepository.shown(query.filter(id__gt=_decode_cursor(after)).order_by("id").limit(size + 1))
     return ContactPage(rows[:size], len(rows) > size, query)
 
 

@@ -13,8 +13,8 @@ from strawberry.dataloader import DataLoader
 from tortoise.functions import Count
 
 from app.accounts.models import Account
-from app.autoimports.models import AutoImport, SyncRun
-from app.autoimports.repository import AutoImportRepository
+from app.autoimports.models import SyncRun
+from app.autoimports.repository import AutoImportRepository, ImportState
 from app.autoimports.service import imports_held_by_contact_limit
 from app.autoimports.troubleshooting import Problem, troubleshoot
 from app.config import Settings
@@ -47,16 +47,14 @@ async def _lists_of_imports(own: AutoImportRepository, ids: list[int]) -> dict[i
 async def _lists_of_contacts(own: ContactRepository, ids: list[int]) -> dict[int, list[ContactListType]]:
     # Tuples, not models: a page of 50 contacts built 100 ORM objects (membership and list) for two columns
     grouped: dict[int, list[ContactListType]] = defaultdict(list)
-    links = own.memberships().filter(contact_id__in=ids).order_by("list_id")
-    for contact_id, list_id, name in await links.values_list("contact_id", "list_id", "list__name"):
+    for contact_id, list_id, name in await own.lists_of(ids):
         grouped[contact_id].append(ContactListType(id=strawberry.ID(str(list_id)), name=name))
     return grouped
 
 
 async def _tags_of_contacts(own: ContactRepository, ids: list[int]) -> dict[int, list[str]]:
     grouped: dict[int, list[str]] = defaultdict(list)
-    tags = own.tags().filter(contact_id__in=ids).order_by("name")
-    for contact_id, name in await tags.values_list("contact_id", "name"):
+    for contact_id, name in await own.tags_of(ids):
         grouped[contact_id].append(name)
     return grouped
 
@@ -98,12 +96,13 @@ async def _connections(own: ConnectionRepository, ids: list[int]) -> dict[int, C
     return {c.id: c for c in await own.connections().filter(id__in=ids).select_related("external_account")}
 
 
-async def _imports_of_connections(own: AutoImportRepository, ids: list[int]) -> dict[int, list[Any]]:
+async def _imports_of_connections(own: AutoImportRepository, loaders: Loaders,
+                                  ids: list[int]) -> dict[int, list[Any]]:
     from app.autoimports.graphql import AutoImportType
 
     grouped: dict[int, list[Any]] = defaultdict(list)
     for row in await own.imports().filter(connection_id__in=ids).order_by("id"):
-        grouped[row.connection_id].append(AutoImportType.from_model(row))
+        grouped[row.connection_id].append(AutoImportType.from_model(row, loaders))
     return grouped
 
 
@@ -134,11 +133,18 @@ class Loaders:
         self.held_by_contact_limit = _grouped_loader(partial(_held_by_contact_limit, account), bool)
         self.connection: DataLoader[int, Connection | None] = _grouped_loader(
             partial(_connections, connections), lambda: None)
-        self.imports_of_connection = _grouped_loader(partial(_imports_of_connections, imports), list)
+        self.imports_of_connection = _grouped_loader(partial(_imports_of_connections, imports, self), list)
         self.import_counts_by_service = _grouped_loader(partial(_import_counts, imports), dict)
         self.list_contact_count = _grouped_loader(partial(list_contact_counts, account.id), int)
+        # The batch reads themselves, for a root resolver reading a whole list ahead
+        # (`app.graphql.preload`): one call and one statement, without a future per key.
+        self.read_lists_of_imports = partial(_lists_of_imports, imports)
+        self.read_held_by_contact_limit = partial(_held_by_contact_limit, account)
+        self.read_lists_of_contacts = partial(_lists_of_contacts, contacts)
+        self.read_tags_of_contacts = partial(_tags_of_contacts, contacts)
+        self.account, self.settings = account, settings
 
-        async def load_problems(batch: Sequence[AutoImport]) -> list[list[Problem]]:
+        async def load_problems(batch: Sequence[ImportState]) -> list[list[Problem]]:
             # Through the connection loader: the status field asks for the same connections in the
             # same tick, so both are one statement.
             loaded = await self.connection.load_many([ai.connection_id for ai in batch])
@@ -146,6 +152,16 @@ class Loaders:
             found = await troubleshoot(account, list(batch), settings, connections)
             return [found[ai.id] for ai in batch]
 
-        self.troubleshooting: DataLoader[AutoImport, list[Problem]] = DataLoader(
+        self.troubleshooting: DataLoader[ImportState, list[Problem]] = DataLoader(
             load_fn=load_problems, cache_key_fn=lambda ai: ai.id
         )
+
+    async def connections_of(self, imports: Sequence[ImportState]) -> dict[int, Connection]:
+        """The connections of these imports by id, through the connection loader (one key each)."""
+        loaded = await self.connection.load_many(list({ai.connection_id for ai in imports}))
+        return {row.id: row for row in loaded if row is not None}
+
+    async def read_problems(self, imports: list[ImportState],
+                            connections: Awaitable[dict[int, Connection]]) -> dict[int, list[Problem]]:
+        """Troubleshooting of these imports, once `connections` (theirs, by id) are read."""
+        return await troubleshoot(self.account, imports, self.settings, await connections)

@@ -50,7 +50,7 @@ from app.contacts.graphql import (
     CreateListInput,
     CustomFieldType,
     PageInfoType,
-    preload_contacts,
+    preloaded_contacts,
 )
 from app.errors import DomainError
 from app.graphql.context import Context
@@ -137,7 +137,8 @@ class Query:
     @strawberry.field(description="One auto-import of the account; null when the account has none with that id.",
                       extensions=[NullWhenNotFound()])
     async def auto_import(self, info: strawberry.Info[Context], id: ImportId) -> AutoImportType | None:
-        return AutoImportType.from_model(await imports.get_auto_import(info.context.account.id, parse_id(id, "id")))
+        row = await imports.get_auto_import(info.context.account.id, parse_id(id, "id"))
+        return AutoImportType.from_model(row, info.context.loaders)
 
     @strawberry.field(description="The account's lists, oldest first.")
     async def lists(self, info: strawberry.Info[Context]) -> list[ContactListType]:
@@ -175,9 +176,9 @@ class Query:
             list_key = -1  # no list has this id: an empty page, like any unknown list
         size = DEFAULT_PAGE if first is None else first  # the contract's `Int = 50`: null means the default
         page = await contacts.page_of_contacts(info.context.account.id, size, after, email, list_key, tag)
-        edges = [ContactEdgeType(cursor=contacts.contact_cursor(c), node=ContactType.from_model(c))
-                 for c in page.contacts]
-        await preload_contacts([edge.node for edge in edges], info, "edges", "node")
+        nodes = await preloaded_contacts(page.contacts, info, "edges", "node")
+        edges = [ContactEdgeType(cursor=contacts.contact_cursor(c), node=node)
+                 for c, node in zip(page.contacts, nodes, strict=True)]
         return ContactConnectionType(
             edges=edges,
             page_info=PageInfoType(has_next_page=page.has_next, end_cursor=edges[-1].cursor if edges else None),
@@ -187,11 +188,11 @@ class Query:
     @strawberry.field(description="The account's contact with this email (case-insensitive); null when there is "
                       "none.", extensions=[NullWhenNotFound()])
     async def contact(self, info: strawberry.Info[Context], email: ContactEmail) -> ContactType | None:
-        return ContactType.from_model(await contacts.get_contact(info.context.account.id, email))
+        return ContactType.from_model(await contacts.get_contact(info.context.account.id, email), info.context.loaders)
 
 
-def _import_payload(row: AutoImport) -> AutoImportPayload:
-    return AutoImportPayload(auto_import=AutoImportType.from_model(row), user_errors=[])
+def _import_payload(row: AutoImport, info: strawberry.Info[Context]) -> AutoImportPayload:
+    return AutoImportPayload(auto_import=AutoImportType.from_model(row, info.context.loaders), user_errors=[])
 
 
 @strawberry.type(description="What the caller's account can change. Bad input is answered in the payload's "
@@ -224,14 +225,14 @@ class Mutation:
             account.id, account.contact_limit, input.email, input.first_name, input.last_name, input.phone,
             _ids(input.list_ids, "listIds"), input.tags,
         )
-        return ContactPayload(contact=ContactType.from_model(row), user_errors=[])
+        return ContactPayload(contact=ContactType.from_model(row, info.context.loaders), user_errors=[])
 
     @strawberry.mutation(
         description="Unsubscribes a contact and records the event. No import makes it active again. NOT_FOUND: the "
         "account has no contact with that email.")
     async def unsubscribe_contact(self, info: strawberry.Info[Context], email: ContactEmail) -> ContactPayload:
         row = await contacts.unsubscribe_contact(info.context.account.id, email)
-        return ContactPayload(contact=ContactType.from_model(row), user_errors=[])
+        return ContactPayload(contact=ContactType.from_model(row, info.context.loaders), user_errors=[])
 
     @strawberry.mutation(
         description="Connects an external account: checks the settings with the service (a CSV feed is read once) "
@@ -288,7 +289,7 @@ class Mutation:
         return _import_payload(await imports.create_auto_import(
             ctx.account.id, str(input.service_id), parse_id(input.connection_id, "connectionId"), input.name,
             input.criteria, _ids(input.list_ids, "listIds"), input.tags, ctx.queue,
-        ))
+        ), info)
 
     @strawberry.mutation(description=(
         "What an auto-import with these criteria would do, before creating it: reads at most one page (50) "
@@ -319,7 +320,8 @@ class Mutation:
         ctx = info.context
         changes = imports.AutoImportChanges(input.name, cast("dict[str, Any] | None", input.criteria),
                                             _ids(input.list_ids, "listIds"), input.tags)
-        return _import_payload(await imports.update_auto_import(ctx.account.id, parse_id(id, "id"), changes, ctx.queue))
+        return _import_payload(await imports.update_auto_import(ctx.account.id, parse_id(id, "id"), changes, ctx.queue),
+                               info)
 
     @strawberry.mutation(
         description="Deletes an auto-import with its sync history and troubleshooting state. The contacts it "
@@ -338,20 +340,20 @@ class Mutation:
         "needs re-authorisation.")
     async def sync_auto_import_now(self, info: strawberry.Info[Context], id: ImportId) -> AutoImportPayload:
         return _import_payload(await imports.sync_auto_import_now(info.context.account.id, parse_id(id, "id"),
-                                                                  info.context.queue))
+                                                                  info.context.queue), info)
 
     @strawberry.mutation(
         description="Pauses an import: no syncs until it is resumed; its position at the source is kept. Pausing "
         "a paused import changes nothing. NOT_FOUND: no such import.")
     async def pause_auto_import(self, info: strawberry.Info[Context], id: ImportId) -> AutoImportPayload:
-        return _import_payload(await imports.pause_auto_import(info.context.account.id, parse_id(id, "id")))
+        return _import_payload(await imports.pause_auto_import(info.context.account.id, parse_id(id, "id")), info)
 
     @strawberry.mutation(
         description="Resumes a paused or DISABLED import from where it stopped; if a sync fell due meanwhile (or it "
         "was disabled, which also clears its failures), a sync is queued at once. NOT_FOUND: no such import.")
     async def resume_auto_import(self, info: strawberry.Info[Context], id: ImportId) -> AutoImportPayload:
         return _import_payload(await imports.resume_auto_import(info.context.account.id, parse_id(id, "id"),
-                                                                info.context.queue))
+                                                                info.context.queue), info)
 
 
 class AutoImportSchema(strawberry.Schema):

@@ -103,10 +103,13 @@ async def test_the_list_read_ahead_answers_as_each_import_read_alone(
         "autoImports"]
     alone = (await small.api(f'query($id: ID!) {{ autoImport(id: $id) {{ id {FIELDS} }} }}', id=listed["id"]))[
         "autoImport"]
+    # status read ahead, the other two only asked through the fragment: read through the loaders
+    (mixed,) = (await small.api("{ autoImports { id status ...F } } fragment F on AutoImport { lists { name } "
+                                "troubleshooting { healthy problems { code count message } } }"))["autoImports"]
 
     assert listed["status"] == "LIMIT_REACHED" and listed["lists"] == [{"name": "L"}]
     assert {p["code"] for p in listed["troubleshooting"]["problems"]} >= {"CONTACT_LIMIT_REACHED", "MISSING_EMAIL"}
-    assert listed == spread == alone
+    assert listed == spread == alone == mixed
 
 
 CONTACT_FIELDS = "email tags lists { name }"
@@ -130,6 +133,9 @@ async def test_a_page_read_ahead_answers_as_a_contact_read_alone(
         "contacts"]["edges"]]
     alone = [(await acme.api(f"query($e: String!) {{ contact(email: $e) {{ {CONTACT_FIELDS} }} }}", e=c["email"]))[
         "contact"] for c in page]
+    mixed = [e["node"] for e in (await acme.api(
+        "{ contacts { edges { node { email tags ...F } } } } fragment F on Contact { lists { name } }"))[
+        "contacts"]["edges"]]
 
     assert len(page) == 3 and all(c["tags"] == ["t"] and c["lists"] == [{"name": "L"}] for c in page)
-    assert page == spread == alone
+    assert page == spread == alone == mixed
