@@ -5,7 +5,8 @@ Every GraphQL request authenticates; without this each one starts with a databas
 process and nothing tells one process what another changed, so it trades freshness for that
 round trip, boundedly:
 - a token deleted from the database, or an account's new contact limit (`autoimport accounts
-  set-limit` runs in a process of its own), reaches every API process within `ttl` seconds;
+  set-limit` runs in a process of its own), reaches every API process within `ttl` seconds
+  (`me.contactLimit` reads the limit afresh, so the page's header shows a raise at once);
 - only tokens that authenticated are kept (a wrong token always costs its query, so guessing
   gains nothing), keyed by their SHA-256 as the database keeps them, never the token itself;
 - at most `maxsize` entries: expired ones go first, then the oldest.

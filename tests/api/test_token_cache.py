@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from app.accounts.models import ApiToken
-from app.accounts.service import create_account
+from app.accounts.service import create_account, set_contact_limit
 from app.accounts.token_cache import AccountsByToken
 from app.config import Settings
 from app.web import Services, create_app
@@ -91,3 +91,19 @@ async def test_wrong_tokens_are_never_remembered_and_the_cache_is_bounded(
     assert len(sql_statements.statements) == 5  # each wrong attempt queried; each token once
     assert len(accounts._entries) == 2
     assert await accounts.authenticate("") is None
+
+
+async def test_a_raised_contact_limit_shows_at_once_while_the_token_is_remembered(
+    cached_client: httpx.AsyncClient,
+) -> None:
+    # The header of the page shows "N of M contacts": M must not lag behind a raise by the TTL.
+    _, token = await create_account("Acme", 100)
+    headers = {"Authorization": f"Bearer {token}"}
+    query = {"query": "{ me { contactLimit } }"}
+    assert (await cached_client.post("/graphql", json=query, headers=headers)).json() == {
+        "data": {"me": {"contactLimit": 100}}}
+
+    await set_contact_limit("Acme", 250)  # as `autoimport accounts set-limit` does, from another process
+
+    assert (await cached_client.post("/graphql", json=query, headers=headers)).json() == {
+        "data": {"me": {"contactLimit": 250}}}
