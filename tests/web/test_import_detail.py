@@ -72,6 +72,7 @@ def test_troubleshooting_at_the_contact_limit_then_the_limit_raised(page: Page, 
     wait_until(lambda: api.contact_count(account.api) == 50, what="the waiting contacts to arrive")
     expect(troubleshooting).not_to_contain_text(problem["message"])
     expect(status).not_to_contain_text(re.compile(r"limit", re.I))
+    expect(page.get_by_role("banner")).to_contain_text("50 of 1,000 contacts")  # the header follows the sync
     check_accessible(page)
 
 

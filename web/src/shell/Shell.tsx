@@ -1,9 +1,11 @@
 import { AppShell, Burger, Button, Group, NavLink, Text } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
-import type { ReactNode } from "react";
+import { type ReactNode, useCallback, useEffect, useRef } from "react";
 import { NavLink as RouterLink, useLocation } from "react-router";
 import { useQuery } from "urql";
 import { graphql } from "../gql";
+import { useOnAccountChanged } from "./accountChanged";
+import { useRefetchOnFocus } from "./useRefetchOnFocus";
 
 const ShellAccountQuery = graphql(`
   query ShellAccount {
@@ -19,11 +21,16 @@ const PAGES = [
 ];
 
 /** Header (account, "Sign out"), navigation ("Import", "Contacts", "Fields", "Connections") and
- * the page in `main`. */
+ * the page in `main`. The header's contact count is read again when a sync ends, when the reader
+ * comes back to the tab, and on every move to another page. */
 export function Shell({ children, onSignOut }: { children: ReactNode; onSignOut: () => void }) {
   const [opened, { toggle, close }] = useDisclosure();
   const { pathname } = useLocation();
-  const [{ data }] = useQuery({ query: ShellAccountQuery });
+  const [{ data }, reexecute] = useQuery({ query: ShellAccountQuery });
+  const refresh = useCallback(() => reexecute({ requestPolicy: "network-only" }), [reexecute]);
+  useOnAccountChanged(refresh);
+  useRefetchOnFocus(refresh);
+  useRefreshOnNavigation(pathname, refresh);
   const me = data?.me;
   return (
     <AppShell header={{ height: 60 }} navbar={{ width: 220, breakpoint: "sm", collapsed: { mobile: !opened } }} padding="lg">
@@ -52,4 +59,14 @@ export function Shell({ children, onSignOut }: { children: ReactNode; onSignOut:
       <AppShell.Main>{children}</AppShell.Main>
     </AppShell>
   );
+}
+
+/** Runs `refresh` when the reader moves to another page (not on the first one: the query has just run). */
+function useRefreshOnNavigation(pathname: string, refresh: () => void): void {
+  const shown = useRef(pathname);
+  useEffect(() => {
+    if (shown.current === pathname) return;
+    shown.current = pathname;
+    refresh();
+  }, [pathname, refresh]);
 }

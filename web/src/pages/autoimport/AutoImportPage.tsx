@@ -5,6 +5,7 @@ import { Link, useParams } from "react-router";
 import { useQuery } from "urql";
 import { graphql } from "../../gql";
 import type { AutoImportPageQuery } from "../../gql/graphql";
+import { announceAccountChanged } from "../../shell/accountChanged";
 import { QueryState } from "../../shell/QueryState";
 import { EditImport } from "./EditImport";
 import { ImportActions } from "./ImportActions";
@@ -39,7 +40,10 @@ export type AutoImportDetail = NonNullable<AutoImportPageQuery["autoImport"]>;
 export function AutoImportPage() {
   const { id = "" } = useParams();
   const [{ data, fetching, error }, reexecute] = useQuery({ query: AutoImportPageDocument, variables: { id } });
-  const refetch = useCallback(() => reexecute({ requestPolicy: "network-only" }), [reexecute]);
+  const refetch = useCallback(() => {
+    reexecute({ requestPolicy: "network-only" });
+    announceAccountChanged();
+  }, [reexecute]);
   if (!data) return <QueryState fetching={fetching} error={error} />;
   if (!data.autoImport) {
     return (
