@@ -14,7 +14,9 @@ Both run inside the caller's transaction (`Model._meta.db` is the connection of 
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Mapping, Sequence
+from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any
 
@@ -42,6 +44,7 @@ async def upsert_rows(model: type[Model], columns: tuple[str, ...], rows: Sequen
             await db.execute_query(_postgres_upsert(*shape), arrays)
             return []
         return _tuples(await db.execute_query_dict(_postgres_upsert(*shape), arrays), returning)
+    rows = _adapted_datetimes(rows)
     if not returning:
         await db.execute_many(_sqlite_upsert(*shape, 1), rows)  # type: ignore[arg-type]
         return []
@@ -65,6 +68,31 @@ async def select_in(model: type[Model], columns: tuple[str, ...], equal: Mapping
     parameters = [*equal.values(), list(values)] if postgres else [*equal.values(), *values]
     _, found = await db.execute_query(sql, parameters)
     return [tuple(row) for row in found]
+
+
+def _adapted_datetimes(rows: Sequence[Row]) -> Sequence[Row]:
+    """Rows with their datetimes as the ORM stores them (in UTC, as the text of the adapter Tortoise
+    registers with sqlite3, `isoformat(" ")`), made once per distinct value: a page's rows share a few moments,
+    and the adapter called per value was an eighth of a page's time (1.4 us a call, 2,000 a page)."""
+    adapt = sqlite3.adapters.get((datetime, sqlite3.PrepareProtocol))
+    columns = [n for n, value in enumerate(rows[0]) if isinstance(value, datetime)]
+    if adapt is None or not columns:
+        return rows
+    made: dict[int, Any] = {}  # by object: the rows keep each one alive, so no id is reused meanwhile
+    adapted = []
+    for row in rows:
+        values = list(row)
+        for n in columns:
+            value = values[n]
+            if isinstance(value, datetime):
+                values[n] = made.get(id(value)) or made.setdefault(id(value), adapt(_as_orm_stores(value)))
+        adapted.append(tuple(values))
+    return adapted
+
+
+def _as_orm_stores(value: datetime) -> datetime:
+    """Tortoise (`use_tz`) stores an aware datetime in UTC."""
+    return value.astimezone(timezone.utc) if value.tzinfo is not None else value
 
 
 def _tuples(rows: Sequence[Mapping[str, Any]], columns: tuple[str, ...]) -> list[Row]:

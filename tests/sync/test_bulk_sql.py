@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from tortoise.exceptions import IntegrityError, OperationalError
@@ -79,3 +79,23 @@ async def test_a_value_too_long_fails_on_postgresql_instead_of_being_cut(db_read
         async with in_transaction():
             await upsert_rows(Contact, COLUMNS, [too_long], CONFLICT, UPDATES)
     assert await Contact.filter(account_id=account.id).count() == 0
+
+
+async def test_datetimes_are_stored_as_the_orm_stores_them(db_ready: Backend) -> None:
+    account = await Account.create(name="Acme", contact_limit=100)
+    paris = timezone(timedelta(hours=1))
+    moments = [NOW, NOW.astimezone(paris), datetime(2026, 12, 1, 9, 30, 15, 123456, tzinfo=timezone.utc)]
+    for n, moment in enumerate(moments):  # the same instant in two zones, and another one
+        await Contact.create(account_id=account.id, email=f"orm{n}@example.com", email_key=f"orm{n}@example.com",
+                             status="ACTIVE", created_at=moment, updated_at=moment)
+    async with in_transaction():
+        await upsert_rows(Contact, COLUMNS, [(account.id, f"bulk{n}@example.com", f"bulk{n}@example.com", "F", "L",
+                                              None, "ACTIVE", moment, moment) for n, moment in enumerate(moments)],
+                          CONFLICT, UPDATES)
+    conn = Contact._meta.db
+    stored = dict(tuple(row) for row in (await conn.execute_query(
+        'SELECT email_key, created_at FROM contact WHERE account_id = ' + str(account.id)))[1])
+    for n in range(len(moments)):
+        assert stored[f"bulk{n}@example.com"] == stored[f"orm{n}@example.com"]
+    assert {c.email_key: c.created_at for c in await Contact.filter(account_id=account.id)}[
+        "bulk1@example.com"] == NOW
