@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from tortoise.expressions import Subquery
+
 from app.autoimports.models import AutoImport, SyncOutcome, SyncRun
 
 INTERRUPTED = "Interrupted: the worker stopped during this sync. The next sync resumes from the last saved page."
@@ -28,14 +30,14 @@ async def prune_sync_history(auto_import_id: int) -> None:
 
 async def fail_interrupted_runs(external_account_id: int, now: datetime) -> None:
     """Runs left RUNNING by a killed worker: the caller holds the lease now, so none is really running."""
-    ids = await AutoImport.filter(external_account_id=external_account_id).values_list("id", flat=True)
-    await SyncRun.filter(auto_import_id__in=list(ids), outcome=SyncOutcome.RUNNING).update(
+    imports = AutoImport.filter(external_account_id=external_account_id)
+    await SyncRun.filter(auto_import_id__in=Subquery(imports.values("id")), outcome=SyncOutcome.RUNNING).update(
         outcome=SyncOutcome.FAILED,
         finished_at=now,
         error=INTERRUPTED,
     )
     # only the marked ones: an UPDATE of unchanged rows still writes them (and flushes the log)
-    await AutoImport.filter(id__in=list(ids), syncing_since__isnull=False).update(syncing_since=None)
+    await imports.filter(syncing_since__isnull=False).update(syncing_since=None)
 
 
 async def mark_interrupted(sync_run_id: int, auto_import_id: int, now: datetime) -> None:
