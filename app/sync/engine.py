@@ -190,6 +190,9 @@ class ImportSync:
 
     async def _pull(self) -> None:
         target = await self._target()
+        # Fingerprints are written only with pages that count what they fetched: an import that never
+        # fetched a record has none, and its first retrieval skips looking them up page by page.
+        fingerprinted = SyncCounts.from_dict(self.auto_import.totals).fetched > 0
         await self._drain_deferred(target)
         connector = get_connector(self.auto_import.service_id)
         settings = decrypt_connection_settings(self.auto_import.connection, self.env.cipher)
@@ -213,7 +216,8 @@ class ImportSync:
                 self.auto_import.cursor, self.auto_import.state_version = await restart_retrieval(self.auto_import.id)
                 continue
             page.records = page.records[: self.remaining]  # never exceed the budget, whatever a source sends
-            await self._commit_page(target, page, backlog=page.backlog_estimate if page.has_more else 0)
+            await self._commit_page(target, page, skip_unchanged=fingerprinted,
+                                    backlog=page.backlog_estimate if page.has_more else 0)
             self.remaining -= len(page.records)
             self.has_more, self.backlog_estimate = page.has_more, page.backlog_estimate
             if not page.has_more or not page.records:
