@@ -1,6 +1,6 @@
 import { externalAccountWords } from "../../api/words";
 import { Anchor, Card, Stack, Text, Title } from "@mantine/core";
-import { useCallback } from "react";
+import { useCallback, useEffect, useRef } from "react";
 import { Link, useParams } from "react-router";
 import { useQuery } from "urql";
 import { graphql } from "../../gql";
@@ -40,10 +40,8 @@ export type AutoImportDetail = NonNullable<AutoImportPageQuery["autoImport"]>;
 export function AutoImportPage() {
   const { id = "" } = useParams();
   const [{ data, fetching, error }, reexecute] = useQuery({ query: AutoImportPageDocument, variables: { id } });
-  const refetch = useCallback(() => {
-    reexecute({ requestPolicy: "network-only" });
-    announceAccountChanged();
-  }, [reexecute]);
+  const refetch = useCallback(() => reexecute({ requestPolicy: "network-only" }), [reexecute]);
+  useAnnounceSyncResults(data?.autoImport);
   if (!data) return <QueryState fetching={fetching} error={error} />;
   if (!data.autoImport) {
     return (
@@ -91,4 +89,17 @@ function ImportedContacts({ item }: { item: AutoImportDetail }) {
       <Anchor component={Link} to={link.to} size="sm">{link.words}</Anchor>
     </Card>
   );
+}
+
+/** Tells the header to read the account's contact count again when the import shows a new sync or
+ * a new count, whichever way the page learned it (the end of a sync it watched, or a reload after
+ * "Sync now" when the sync had ended before the page's live progress was connected). */
+function useAnnounceSyncResults(item: { lastSyncAt?: unknown; contactCount: number } | null | undefined): void {
+  const seen = useRef<string | null>(null);
+  const shown = item ? `${String(item.lastSyncAt)}:${item.contactCount}` : null;
+  useEffect(() => {
+    if (shown === null) return;
+    if (seen.current !== null && seen.current !== shown) announceAccountChanged();
+    seen.current = shown;
+  }, [shown]);
 }
