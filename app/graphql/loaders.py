@@ -16,7 +16,7 @@ from app.accounts.models import Account
 from app.autoimports.models import SyncRun
 from app.autoimports.repository import AutoImportRepository, ImportState
 from app.autoimports.service import imports_held_by_contact_limit
-from app.autoimports.troubleshooting import Problem, troubleshoot
+from app.autoimports.troubleshooting import Problem, SharedReads, troubleshoot
 from app.config import Settings
 from app.connections.models import Connection
 from app.connections.repository import ConnectionRepository
@@ -81,8 +81,9 @@ async def _contact_counts_of_imports(own: ContactRepository, ids: list[int]) -> 
     return dict(cast("list[tuple[int, int]]", rows))
 
 
-async def _held_by_contact_limit(account: Account, ids: list[int]) -> dict[int, bool]:
-    return dict.fromkeys(await imports_held_by_contact_limit(account, ids), True)
+async def _held_by_contact_limit(account: Account, ids: list[int],
+                                 shared: SharedReads | None = None) -> dict[int, bool]:
+    return dict.fromkeys(await imports_held_by_contact_limit(account, ids, shared), True)
 
 
 async def _runs_of_imports(own: AutoImportRepository, ids: list[int]) -> dict[int, list[SyncRun]]:
@@ -161,7 +162,8 @@ class Loaders:
         loaded = await self.connection.load_many(list({ai.connection_id for ai in imports}))
         return {row.id: row for row in loaded if row is not None}
 
-    async def read_problems(self, imports: list[ImportState],
-                            connections: Awaitable[dict[int, Connection]]) -> dict[int, list[Problem]]:
-        """Troubleshooting of these imports, once `connections` (theirs, by id) are read."""
-        return await troubleshoot(self.account, imports, self.settings, await connections)
+    async def read_problems(self, imports: list[ImportState], connections: Awaitable[dict[int, Connection]],
+                            shared: SharedReads | None = None) -> dict[int, list[Problem]]:
+        """Troubleshooting of these imports, once `connections` (theirs, by id) are read; `shared`
+        with the status of the same imports."""
+        return await troubleshoot(self.account, imports, self.settings, await connections, shared)
