@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from pypika_tortoise.queries import Table
-from pypika_tortoise.terms import Parameter
+from pypika_tortoise.terms import NullValue, Parameter, ValueWrapper
 from tortoise.expressions import RawSQL
 from tortoise.queryset import QuerySet
 
@@ -88,6 +88,25 @@ def _lists_sql(dialect: str, count: int) -> str:
     return str(query.get_sql())
 
 
+@lru_cache(maxsize=64)
+def _parts_sql(dialect: str, count: int) -> str:
+    """(0, contact id, NULL, tag) of `count` contacts' tags, by tag name, then (1, contact id, list
+    id, list name) of their lists, by list id: `_tags_sql` and `_lists_sql` in one statement (one
+    round trip instead of two), the account parameter 1, the ids the next `count` (given twice on
+    SQLite, whose placeholders are positional)."""
+    query_class: Any = ContactTag._meta.db.query_class
+    tag, contact = Table(ContactTag._meta.db_table), Table(Contact._meta.db_table)
+    membership, lists = Table(ListMembership._meta.db_table), Table(ContactList._meta.db_table)
+    tags = (query_class.from_(tag).join(contact).on(contact.id == tag.contact_id)
+            .select(ValueWrapper(0), tag.contact_id, NullValue(), tag.name)
+            .where((contact.account_id == Parameter(idx=1)) & tag.contact_id.isin(_parameters(count))))
+    links = (query_class.from_(membership).join(lists).on(lists.id == membership.list_id)
+             .select(ValueWrapper(1), membership.contact_id, membership.list_id, lists.name)
+             .where((lists.account_id == Parameter(idx=1)) & membership.contact_id.isin(_parameters(count))))
+    # By kind, then list id (NULL for every tag), then name: each part in its own statement's order.
+    return f"{tags.get_sql()} UNION ALL {links.get_sql()} ORDER BY 1,3,4"
+
+
 @lru_cache(maxsize=256)
 def _page_sql(dialect: str, limit: int) -> str:
     """`_SHOWN_COLUMNS` of at most `limit` contacts of the account (parameter 1) after a contact id
@@ -156,6 +175,18 @@ class ContactRepository:
         _, rows = await db.execute_query(_lists_sql(db.capabilities.dialect, len(contact_ids)),
                                          [self.account_id, *contact_ids])
         return [(row[0], row[1], row[2]) for row in rows]
+
+    async def parts_of(self, contact_ids: list[int]) -> tuple[list[tuple[int, int, str]], list[tuple[int, str]]]:
+        """`lists_of` and `tags_of` these contacts, from one statement built once per number of ids."""
+        if not contact_ids:
+            return [], []
+        db = Contact._meta.db
+        dialect = db.capabilities.dialect
+        params = [self.account_id, *contact_ids]
+        _, rows = await db.execute_query(_parts_sql(dialect, len(contact_ids)),
+                                         params * 2 if dialect == "sqlite" else params)
+        lists = [(row[1], row[2], row[3]) for row in rows if row[0] == 1]
+        return lists, [(row[1], row[3]) for row in rows if row[0] == 0]
 
     async def page_after(self, after_id: int, limit: int) -> list[ShownContact]:
         """At most `limit` of the account's contacts with an id above `after_id`, by id: what

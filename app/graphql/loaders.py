@@ -44,19 +44,34 @@ async def _lists_of_imports(own: AutoImportRepository, ids: list[int]) -> dict[i
     return grouped
 
 
-async def _lists_of_contacts(own: ContactRepository, ids: list[int]) -> dict[int, list[ContactListType]]:
+def _lists_by_contact(rows: list[tuple[int, int, str]]) -> dict[int, list[ContactListType]]:
     # Tuples, not models: a page of 50 contacts built 100 ORM objects (membership and list) for two columns
     grouped: dict[int, list[ContactListType]] = defaultdict(list)
-    for contact_id, list_id, name in await own.lists_of(ids):
+    for contact_id, list_id, name in rows:
         grouped[contact_id].append(ContactListType(id=strawberry.ID(str(list_id)), name=name))
     return grouped
 
 
-async def _tags_of_contacts(own: ContactRepository, ids: list[int]) -> dict[int, list[str]]:
+def _tags_by_contact(rows: list[tuple[int, str]]) -> dict[int, list[str]]:
     grouped: dict[int, list[str]] = defaultdict(list)
-    for contact_id, name in await own.tags_of(ids):
+    for contact_id, name in rows:
         grouped[contact_id].append(name)
     return grouped
+
+
+async def _lists_of_contacts(own: ContactRepository, ids: list[int]) -> dict[int, list[ContactListType]]:
+    return _lists_by_contact(await own.lists_of(ids))
+
+
+async def _tags_of_contacts(own: ContactRepository, ids: list[int]) -> dict[int, list[str]]:
+    return _tags_by_contact(await own.tags_of(ids))
+
+
+async def _parts_of_contacts(own: ContactRepository,
+                             ids: list[int]) -> tuple[dict[int, list[ContactListType]], dict[int, list[str]]]:
+    """Lists and tags of these contacts from one statement: a round trip less than both reads."""
+    lists, tags = await own.parts_of(ids)
+    return _lists_by_contact(lists), _tags_by_contact(tags)
 
 
 async def _field_values_of_contacts(own: ContactRepository, ids: list[int]) -> dict[int, list[FieldValueType]]:
@@ -143,6 +158,7 @@ class Loaders:
         self.read_held_by_contact_limit = partial(_held_by_contact_limit, account)
         self.read_lists_of_contacts = partial(_lists_of_contacts, contacts)
         self.read_tags_of_contacts = partial(_tags_of_contacts, contacts)
+        self.read_parts_of_contacts = partial(_parts_of_contacts, contacts)
         self.account, self.settings = account, settings
 
         async def load_problems(batch: Sequence[ImportState]) -> list[list[Problem]]:
