@@ -38,8 +38,7 @@ def _grouped_loader(fetch: Callable[[list[K]], Awaitable[dict[K, V]]], default: 
 
 async def _lists_of_imports(own: AutoImportRepository, ids: list[int]) -> dict[int, list[ContactListType]]:
     grouped: dict[int, list[ContactListType]] = defaultdict(list)
-    links = own.list_links().filter(auto_import_id__in=ids).order_by("list_id")
-    for auto_import_id, list_id, name in await links.values_list("auto_import_id", "list_id", "list__name"):
+    for auto_import_id, list_id, name in await own.lists_of(ids):
         grouped[auto_import_id].append(ContactListType(id=strawberry.ID(str(list_id)), name=name))
     return grouped
 

@@ -108,3 +108,20 @@ async def test_lists_and_tags_from_one_statement_equal_their_own_statements(acme
     assert len((await own.parts_of(ids))[1]) == 5
     other = await make_account("Other")  # type: ignore[operator]
     assert await ContactRepository(other.account.id).parts_of(ids) == ([], [])
+
+
+async def test_the_lists_of_imports_equal_their_links_through_tortoise(acme: AccountUnderTest,
+                                                                       make_account: object) -> None:
+    zed, alpha = [await ContactList.create(account_id=acme.account.id, name=name) for name in ("Zed", "Alpha")]
+    connection_id = await connect_feed(acme.api)
+    await create_feed_import(acme.api, connection_id, name="Both", listIds=[str(alpha.id), str(zed.id)])
+    await create_feed_import(acme.api, connection_id, name="One", listIds=[str(alpha.id)])
+    own = AutoImportRepository(acme.account.id)
+    ids = [row.id for row in await own.shown_imports()]
+
+    through_tortoise = await own.list_links().filter(auto_import_id__in=ids).order_by("list_id").values_list(
+        "auto_import_id", "list_id", "list__name")
+    assert await own.lists_of(ids) == [tuple(row) for row in through_tortoise]
+    assert len(through_tortoise) == 3
+    other = await make_account("Other")  # type: ignore[operator]
+    assert await AutoImportRepository(other.account.id).lists_of(ids) == []
