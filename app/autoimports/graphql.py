@@ -15,7 +15,7 @@ from app.autoimports import models
 from app.autoimports.preview import PreviewedRecord, PreviewVerdict
 from app.autoimports.repository import ImportState, ShownImport
 from app.autoimports.service import AutoImportStatus, status_of
-from app.autoimports.troubleshooting import Problem, ProblemCode
+from app.autoimports.troubleshooting import Problem, ProblemCode, SharedReads
 from app.connections.graphql import ConnectionType, ServiceType
 from app.contacts.graphql import ContactListType
 from app.graphql.enums import described_enum
@@ -292,10 +292,12 @@ async def preloaded_types(rows: list[ShownImport], info: strawberry.Info) -> lis
     ids = [row.id for row in rows]
     connected = {"status", "troubleshooting"} & wanted
     connections = asyncio.ensure_future(loaders.connections_of(rows) if connected else _no_connections())
+    # Status and troubleshooting both read the deferred counts and the contact count: sent once.
+    shared = SharedReads(loaders.account.id, ids)
     held, lists, problems = await asyncio.gather(
-        loaders.read_held_by_contact_limit(ids) if "status" in wanted else absent(),
+        loaders.read_held_by_contact_limit(ids, shared) if "status" in wanted else absent(),
         loaders.read_lists_of_imports(ids) if "lists" in wanted else absent(),
-        loaders.read_problems(rows, connections) if "troubleshooting" in wanted else absent())
+        loaders.read_problems(rows, connections, shared) if "troubleshooting" in wanted else absent())
     found = await connections
     return [AutoImportType.with_parts(
         row,

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from pypika_tortoise.queries import Table
+from pypika_tortoise.terms import Parameter
 from tortoise.expressions import Q
 from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 
 from app.autoimports.models import AutoImport, AutoImportList, DeferredContact, SkippedRecord, SyncRun
+from app.contacts.models import ContactList
 from app.db_values import flag, json_value, moment, required_moment
 
 # The columns the API's list of imports, their status and troubleshooting read: not the source
@@ -73,6 +76,34 @@ class ShownImport:
 ImportState = AutoImport | ShownImport
 
 
+@lru_cache(maxsize=8)
+def _shown_sql(dialect: str, by_service: bool) -> str:
+    """`SHOWN_COLUMNS` of the account's imports (parameter 1), of one service (parameter 2) when
+    `by_service`, by id, in the dialect of the connection."""
+    query_class: Any = AutoImport._meta.db.query_class
+    table = Table(AutoImport._meta.db_table)
+    condition = table.account_id == Parameter(idx=1)
+    if by_service:
+        condition &= table.service_id == Parameter(idx=2)
+    return str(query_class.from_(table).select(*SHOWN_COLUMNS).where(condition).orderby(table.id).get_sql())
+
+
+@lru_cache(maxsize=64)
+def _lists_sql(dialect: str, count: int) -> str:
+    """(import id, list id, list name) of `count` imports of the account (parameter 1, the ids the
+    next ones), by list id: the statement `list_links()` filtered on the ids sends (its joins)."""
+    query_class: Any = AutoImportList._meta.db.query_class
+    link, lists = Table(AutoImportList._meta.db_table), Table(ContactList._meta.db_table)
+    imports = Table(AutoImport._meta.db_table)
+    ids = [Parameter(idx=position) for position in range(2, count + 2)]
+    query = (query_class.from_(link).left_join(lists).on(lists.id == link.list_id)
+             .left_join(imports).on(imports.id == link.auto_import_id)
+             .select(link.auto_import_id, link.list_id, lists.name)
+             .where((imports.account_id == Parameter(idx=1)) & link.auto_import_id.isin(ids))
+             .orderby(link.list_id))
+    return str(query.get_sql())
+
+
 class AutoImportRepository:
     def __init__(self, account_id: int) -> None:
         self.account_id = account_id
@@ -94,16 +125,23 @@ class AutoImportRepository:
 
     async def shown_imports(self, service_id: str | None = None) -> list[ShownImport]:
         """The account's imports (of one service, when given), oldest first, as plain rows: the
-        statement `imports().order_by("id").values_list(*SHOWN_COLUMNS)` would send, built with
-        the connection's public pypika-tortoise query class and decoded by `ShownImport`."""
+        statement `imports().order_by("id").values_list(*SHOWN_COLUMNS)` would send, built once
+        with the connection's public pypika-tortoise query class and decoded by `ShownImport`."""
         db = AutoImport._meta.db
-        table = Table(AutoImport._meta.db_table)
-        query = db.query_class.from_(table).select(*SHOWN_COLUMNS).where(table.account_id == self.account_id)
-        if service_id:
-            query = query.where(table.service_id == service_id)
-        sql, params = query.orderby(table.id).get_parameterized_sql()
-        _, rows = await db.execute_query(sql, params)
+        sql = _shown_sql(db.capabilities.dialect, bool(service_id))
+        _, rows = await db.execute_query(sql, [self.account_id, service_id] if service_id else [self.account_id])
         return [ShownImport.from_row(row) for row in rows]
+
+    async def lists_of(self, auto_import_ids: list[int]) -> list[tuple[int, int, str]]:
+        """(import id, list id, list name) of these imports' lists, by list id: what `list_links()`
+        filtered on the ids answers, from a statement built once per number of ids (Tortoise
+        built its filters per request, most of the read)."""
+        if not auto_import_ids:
+            return []
+        db = AutoImportList._meta.db
+        _, rows = await db.execute_query(_lists_sql(db.capabilities.dialect, len(auto_import_ids)),
+                                         [self.account_id, *auto_import_ids])
+        return [(row[0], row[1], row[2]) for row in rows]
 
 
 async def due_and_overdue_counts(now: datetime, overdue_after: timedelta) -> tuple[int, int]:

@@ -12,6 +12,7 @@ from tortoise.transactions import in_transaction
 from app.accounts.models import Account
 from app.autoimports.models import AutoImport, AutoImportList
 from app.autoimports.repository import AutoImportRepository, ImportState, ShownImport
+from app.autoimports.troubleshooting import SharedReads
 from app.connections.models import ConnectionStatus
 from app.connections.service import get_connection
 from app.connectors.registry import get_connector
@@ -59,10 +60,11 @@ def status_of(
     return AutoImportStatus.ACTIVE
 
 
-async def imports_held_by_contact_limit(account: Account, auto_import_ids: list[int]) -> set[int]:
+async def imports_held_by_contact_limit(account: Account, auto_import_ids: list[int],
+                                        shared: SharedReads | None = None) -> set[int]:
     """The account's imports among these that add nothing new because of the contact limit:
     contacts of theirs are deferred and the account has no room left. Two queries whatever the
-    number.
+    number, none of its own with `shared` (the reads of troubleshooting of these same imports).
 
     Read from the live state rather than stored by the sync: the status leaves LIMIT_REACHED the
     moment the limit is raised (or contacts are removed), not when the deferred contacts arrive.
@@ -70,12 +72,17 @@ async def imports_held_by_contact_limit(account: Account, auto_import_ids: list[
     adds the waiting contacts by itself (troubleshooting still counts them until then), whereas a
     status kept until that sync would ask the user to raise a limit already raised.
     """
-    waiting = await AutoImportRepository(account.id).deferred().filter(auto_import_id__in=auto_import_ids).distinct(
-    ).values_list("auto_import_id", flat=True)
+    if shared is not None:  # troubleshooting reads the same counts: the same statements, sent once
+        waiting: list[int] = list(await shared.deferred())
+        if not waiting:
+            return set()
+        return set(waiting) if await shared.contact_count() >= account.contact_limit else set()
+    waiting = cast("list[int]", await AutoImportRepository(account.id).deferred().filter(
+        auto_import_id__in=auto_import_ids).distinct().values_list("auto_import_id", flat=True))
     if not waiting:
         return set()
     full = await ContactRepository(account.id).contacts().count() >= account.contact_limit
-    return set(cast("list[int]", waiting)) if full else set()
+    return set(waiting) if full else set()
 
 
 @dataclass

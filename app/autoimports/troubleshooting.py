@@ -5,6 +5,7 @@ Computed from real state for any number of imports with a fixed number of querie
 
 from __future__ import annotations
 
+import asyncio
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -87,12 +88,39 @@ async def _connections_of(account: Account, imports: list[ImportState]) -> dict[
     return {c.id: c for c in rows}
 
 
-async def _contact_count(account: Account, deferred: dict[int, int]) -> dict[int, int]:
+async def deferred_counts(account_id: int, auto_import_ids: list[int]) -> dict[int, int]:
+    """Contacts waiting for room (deferred by the contact limit), per import among these that has any."""
+    own = AutoImportRepository(account_id).deferred().filter(auto_import_id__in=auto_import_ids)
+    return dict(await _grouped(own, "auto_import_id"))
+
+
+class SharedReads:
+    """The reads that troubleshooting and the status (`imports_held_by_contact_limit`) of the same
+    imports both make, each sent once however many ask: the deferred counts, and the account's
+    contact count (on 100,000 contacts most of the cost). For one request's list of imports."""
+
+    def __init__(self, account_id: int, auto_import_ids: list[int]) -> None:
+        self.account_id, self.auto_import_ids = account_id, auto_import_ids
+        self._deferred: asyncio.Future[dict[int, int]] | None = None
+        self._contacts: asyncio.Future[int] | None = None
+
+    async def deferred(self) -> dict[int, int]:
+        if self._deferred is None:
+            self._deferred = asyncio.ensure_future(deferred_counts(self.account_id, self.auto_import_ids))
+        return await self._deferred
+
+    async def contact_count(self) -> int:
+        if self._contacts is None:
+            self._contacts = asyncio.ensure_future(ContactRepository(self.account_id).contacts().count())
+        return await self._contacts
+
+
+async def _contact_count(account: Account, deferred: dict[int, int], shared: SharedReads) -> dict[int, int]:
     """The account's contacts, counted only when some import has contacts waiting for room: the
     count is read by CONTACT_LIMIT_REACHED alone, and on 100,000 contacts it is most of the cost."""
     if not deferred:
         return {}
-    return {account.id: await ContactRepository(account.id).contacts().count()}
+    return {account.id: await shared.contact_count()}
 
 
 async def _import_counts(own_imports: AutoImportRepository) -> tuple[dict[tuple[int, str], int], dict[int, int]]:
@@ -117,12 +145,13 @@ async def _custom_field_counts(account: Account, imports: list[ImportState]) -> 
 
 
 async def _load_facts(account: Account, imports: list[ImportState],
-                      connections: dict[int, Connection] | None) -> _Facts:
+                      connections: dict[int, Connection] | None, shared: SharedReads | None) -> _Facts:
     """Read through the account's repositories: an import of another account has no facts."""
     own_imports = AutoImportRepository(account.id)
     ids = [ai.id for ai in imports]
+    shared = shared or SharedReads(account.id, ids)
     skipped = await _grouped(own_imports.skipped().filter(auto_import_id__in=ids), "auto_import_id", "reason")
-    deferred = dict(await _grouped(own_imports.deferred().filter(auto_import_id__in=ids), "auto_import_id"))
+    deferred = await shared.deferred()
     per_service, sharing = await _import_counts(own_imports)
     return _Facts(
         skipped={(i, str(getattr(r, "value", r))): n for i, r, n in skipped},
@@ -131,18 +160,20 @@ async def _load_facts(account: Account, imports: list[ImportState],
         sharing=sharing,
         connections=connections if connections is not None else await _connections_of(account, imports),
         accounts={account.id: account},
-        contacts=await _contact_count(account, deferred),
+        contacts=await _contact_count(account, deferred, shared),
         custom_fields=await _custom_field_counts(account, imports),
     )
 
 
 async def troubleshoot(account: Account, imports: list[ImportState], settings: Settings,
-                       connections: dict[int, Connection] | None = None) -> dict[int, list[Problem]]:
+                       connections: dict[int, Connection] | None = None,
+                       shared: SharedReads | None = None) -> dict[int, list[Problem]]:
     """The problems of each of the account's imports, by import id. `connections`: the imports'
-    connections (with their external account) when the caller has them already, by id."""
+    connections (with their external account) when the caller has them already, by id; `shared`:
+    the reads of these same imports shared with their status, if it is read too."""
     if not imports:
         return {}
-    facts = await _load_facts(account, imports, connections)
+    facts = await _load_facts(account, imports, connections, shared)
     now = datetime.now(timezone.utc)
     return {ai.id: _problems(ai, facts, settings, now) for ai in imports}
 

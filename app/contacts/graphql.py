@@ -175,9 +175,12 @@ async def preloaded_contacts(rows: list[ShownContact], info: strawberry.Info, *p
     for the page. A field asked only through a fragment is read through the loaders."""
     wanted, loaders = asked(info, *path), info.context.loaders
     ids = [row.id for row in rows]
-    lists, tags = await asyncio.gather(
-        loaders.read_lists_of_contacts(ids) if "lists" in wanted else absent(),
-        loaders.read_tags_of_contacts(ids) if "tags" in wanted else absent())
+    if {"lists", "tags"} <= wanted:  # both from one statement
+        lists, tags = await loaders.read_parts_of_contacts(ids)
+    else:
+        lists, tags = await asyncio.gather(
+            loaders.read_lists_of_contacts(ids) if "lists" in wanted else absent(),
+            loaders.read_tags_of_contacts(ids) if "tags" in wanted else absent())
     return [ContactType.with_parts(
         row,
         lists.get(row.id, []) if lists is not None else later_field(partial(loaders.lists_of_contact.load, row.id)),

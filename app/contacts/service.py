@@ -180,7 +180,8 @@ async def page_of_contacts(
     """Contacts in creation order, filtered; `first` is capped at 200."""
     if first < 0:
         raise Invalid("`first` cannot be negative.", ["first"])
-    query = ContactRepository(account_id).contacts()
+    own = ContactRepository(account_id)
+    query, filtered = own.contacts(), bool(email or list_id is not None or tag)
     if email:
         query = query.filter(email_key__contains=email.strip().lower())
     if list_id is not None:
@@ -190,7 +191,11 @@ async def page_of_contacts(
     elif tag:
         query = query.filter(tags__name=tag.strip())
     size = min(first, MAX_PAGE)
-    rows = await ContactRepository.shown(query.filter(id__gt=_decode_cursor(after)).order_by("id").limit(size + 1))
+    after_id = _decode_cursor(after)
+    if filtered:
+        rows = await own.shown(query.filter(id__gt=after_id).order_by("id").limit(size + 1))
+    else:  # paging through all contacts, the usual page: its statement is built once
+        rows = await own.page_after(after_id, size + 1)
     return ContactPage(rows[:size], len(rows) > size, query)
 
 

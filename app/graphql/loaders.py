@@ -16,7 +16,7 @@ from app.accounts.models import Account
 from app.autoimports.models import SyncRun
 from app.autoimports.repository import AutoImportRepository, ImportState
 from app.autoimports.service import imports_held_by_contact_limit
-from app.autoimports.troubleshooting import Problem, troubleshoot
+from app.autoimports.troubleshooting import Problem, SharedReads, troubleshoot
 from app.config import Settings
 from app.connections.models import Connection
 from app.connections.repository import ConnectionRepository
@@ -38,25 +38,39 @@ def _grouped_loader(fetch: Callable[[list[K]], Awaitable[dict[K, V]]], default: 
 
 async def _lists_of_imports(own: AutoImportRepository, ids: list[int]) -> dict[int, list[ContactListType]]:
     grouped: dict[int, list[ContactListType]] = defaultdict(list)
-    links = own.list_links().filter(auto_import_id__in=ids).order_by("list_id")
-    for auto_import_id, list_id, name in await links.values_list("auto_import_id", "list_id", "list__name"):
+    for auto_import_id, list_id, name in await own.lists_of(ids):
         grouped[auto_import_id].append(ContactListType(id=strawberry.ID(str(list_id)), name=name))
     return grouped
 
 
-async def _lists_of_contacts(own: ContactRepository, ids: list[int]) -> dict[int, list[ContactListType]]:
+def _lists_by_contact(rows: list[tuple[int, int, str]]) -> dict[int, list[ContactListType]]:
     # Tuples, not models: a page of 50 contacts built 100 ORM objects (membership and list) for two columns
     grouped: dict[int, list[ContactListType]] = defaultdict(list)
-    for contact_id, list_id, name in await own.lists_of(ids):
+    for contact_id, list_id, name in rows:
         grouped[contact_id].append(ContactListType(id=strawberry.ID(str(list_id)), name=name))
     return grouped
 
 
-async def _tags_of_contacts(own: ContactRepository, ids: list[int]) -> dict[int, list[str]]:
+def _tags_by_contact(rows: list[tuple[int, str]]) -> dict[int, list[str]]:
     grouped: dict[int, list[str]] = defaultdict(list)
-    for contact_id, name in await own.tags_of(ids):
+    for contact_id, name in rows:
         grouped[contact_id].append(name)
     return grouped
+
+
+async def _lists_of_contacts(own: ContactRepository, ids: list[int]) -> dict[int, list[ContactListType]]:
+    return _lists_by_contact(await own.lists_of(ids))
+
+
+async def _tags_of_contacts(own: ContactRepository, ids: list[int]) -> dict[int, list[str]]:
+    return _tags_by_contact(await own.tags_of(ids))
+
+
+async def _parts_of_contacts(own: ContactRepository,
+                             ids: list[int]) -> tuple[dict[int, list[ContactListType]], dict[int, list[str]]]:
+    """Lists and tags of these contacts from one statement: a round trip less than both reads."""
+    lists, tags = await own.parts_of(ids)
+    return _lists_by_contact(lists), _tags_by_contact(tags)
 
 
 async def _field_values_of_contacts(own: ContactRepository, ids: list[int]) -> dict[int, list[FieldValueType]]:
@@ -81,8 +95,9 @@ async def _contact_counts_of_imports(own: ContactRepository, ids: list[int]) -> 
     return dict(cast("list[tuple[int, int]]", rows))
 
 
-async def _held_by_contact_limit(account: Account, ids: list[int]) -> dict[int, bool]:
-    return dict.fromkeys(await imports_held_by_contact_limit(account, ids), True)
+async def _held_by_contact_limit(account: Account, ids: list[int],
+                                 shared: SharedReads | None = None) -> dict[int, bool]:
+    return dict.fromkeys(await imports_held_by_contact_limit(account, ids, shared), True)
 
 
 async def _runs_of_imports(own: AutoImportRepository, ids: list[int]) -> dict[int, list[SyncRun]]:
@@ -142,6 +157,7 @@ class Loaders:
         self.read_held_by_contact_limit = partial(_held_by_contact_limit, account)
         self.read_lists_of_contacts = partial(_lists_of_contacts, contacts)
         self.read_tags_of_contacts = partial(_tags_of_contacts, contacts)
+        self.read_parts_of_contacts = partial(_parts_of_contacts, contacts)
         self.account, self.settings = account, settings
 
         async def load_problems(batch: Sequence[ImportState]) -> list[list[Problem]]:
@@ -161,7 +177,8 @@ class Loaders:
         loaded = await self.connection.load_many(list({ai.connection_id for ai in imports}))
         return {row.id: row for row in loaded if row is not None}
 
-    async def read_problems(self, imports: list[ImportState],
-                            connections: Awaitable[dict[int, Connection]]) -> dict[int, list[Problem]]:
-        """Troubleshooting of these imports, once `connections` (theirs, by id) are read."""
-        return await troubleshoot(self.account, imports, self.settings, await connections)
+    async def read_problems(self, imports: list[ImportState], connections: Awaitable[dict[int, Connection]],
+                            shared: SharedReads | None = None) -> dict[int, list[Problem]]:
+        """Troubleshooting of these imports, once `connections` (theirs, by id) are read; `shared`
+        with the status of the same imports."""
+        return await troubleshoot(self.account, imports, self.settings, await connections, shared)

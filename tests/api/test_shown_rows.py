@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 
 from app.autoimports.models import AutoImport
 from app.autoimports.repository import SHOWN_COLUMNS, AutoImportRepository
-from app.contacts.models import Contact, ContactStatus
+from app.contacts.models import Contact, ContactList, ContactStatus, ContactTag, ListMembership
 from app.contacts.repository import ContactRepository
 from tests.conftest import AccountUnderTest, connect_feed, create_feed_import
 
@@ -70,3 +70,58 @@ async def test_a_paged_contact_equals_its_model_column_by_column(acme: AccountUn
     assert len(shown) == 2
     for row, model in zip(shown, models, strict=True):
         _same(row, model, ("id", "email", "first_name", "last_name", "phone", "status", "created_at", "updated_at"))
+
+
+async def test_a_page_after_a_contact_equals_the_same_page_through_tortoise(acme: AccountUnderTest,
+                                                                           make_account: object) -> None:
+    for n in range(4):
+        await Contact.create(account_id=acme.account.id, email=f"p{n}@example.com", email_key=f"p{n}@example.com",
+                             status=ContactStatus.BOUNCED if n == 2 else ContactStatus.ACTIVE,
+                             created_at=MOMENT, updated_at=MOMENT + timedelta(minutes=n))
+    own = ContactRepository(acme.account.id)
+    first = (await own.shown(own.contacts().order_by("id")))[0].id
+
+    built = await own.page_after(first, 2)
+    through_tortoise = await own.shown(own.contacts().filter(id__gt=first).order_by("id").limit(2))
+
+    assert len(built) == 2
+    for row, theirs in zip(built, through_tortoise, strict=True):
+        _same(row, theirs, ("id", "email", "first_name", "last_name", "phone", "status", "created_at", "updated_at"))
+    other = await make_account("Other")  # type: ignore[operator]
+    assert await ContactRepository(other.account.id).page_after(0, 10) == []
+
+
+async def test_lists_and_tags_from_one_statement_equal_their_own_statements(acme: AccountUnderTest,
+                                                                            make_account: object) -> None:
+    ann = await Contact.create(account_id=acme.account.id, email="ann@example.com", email_key="ann@example.com",
+                               created_at=MOMENT, updated_at=MOMENT)
+    bo = await Contact.create(account_id=acme.account.id, email="bo@example.com", email_key="bo@example.com",
+                              created_at=MOMENT, updated_at=MOMENT)
+    lists = [await ContactList.create(account_id=acme.account.id, name=name) for name in ("Zed", "Alpha", "Mid")]
+    for contact, names in ((ann, ["vip", "Émile", "alpha", "Zulu"]), (bo, ["b"])):
+        await ContactTag.bulk_create([ContactTag(contact=contact, name=name) for name in names])
+    await ListMembership.bulk_create([ListMembership(contact=ann, list=lst) for lst in reversed(lists)]
+                                     + [ListMembership(contact=bo, list=lists[1])])
+    own, ids = ContactRepository(acme.account.id), [ann.id, bo.id]
+
+    assert await own.parts_of(ids) == (await own.lists_of(ids), await own.tags_of(ids))
+    assert len((await own.parts_of(ids))[1]) == 5
+    other = await make_account("Other")  # type: ignore[operator]
+    assert await ContactRepository(other.account.id).parts_of(ids) == ([], [])
+
+
+async def test_the_lists_of_imports_equal_their_links_through_tortoise(acme: AccountUnderTest,
+                                                                       make_account: object) -> None:
+    zed, alpha = [await ContactList.create(account_id=acme.account.id, name=name) for name in ("Zed", "Alpha")]
+    connection_id = await connect_feed(acme.api)
+    await create_feed_import(acme.api, connection_id, name="Both", listIds=[str(alpha.id), str(zed.id)])
+    await create_feed_import(acme.api, connection_id, name="One", listIds=[str(alpha.id)])
+    own = AutoImportRepository(acme.account.id)
+    ids = [row.id for row in await own.shown_imports()]
+
+    through_tortoise = await own.list_links().filter(auto_import_id__in=ids).order_by("list_id").values_list(
+        "auto_import_id", "list_id", "list__name")
+    assert await own.lists_of(ids) == [tuple(row) for row in through_tortoise]
+    assert len(through_tortoise) == 3
+    other = await make_account("Other")  # type: ignore[operator]
+    assert await AutoImportRepository(other.account.id).lists_of(ids) == []
