@@ -93,7 +93,7 @@ def _parts_sql(dialect: str, count: int) -> str:
     """(0, contact id, NULL, tag) of `count` contacts' tags, by tag name, then (1, contact id, list
     id, list name) of their lists, by list id: `_tags_sql` and `_lists_sql` in one statement (one
     round trip instead of two), the account parameter 1, the ids the next `count` (given twice on
-    SQLite, whose placeholders are positional)."""
+    SQLite, whose parameter markers are positional)."""
     query_class: Any = ContactTag._meta.db.query_class
     tag, contact = Table(ContactTag._meta.db_table), Table(Contact._meta.db_table)
     membership, lists = Table(ListMembership._meta.db_table), Table(ContactList._meta.db_table)

@@ -143,7 +143,7 @@ def _sqlite_upsert(model: type[Model], columns: tuple[str, ...], conflict: tuple
 @lru_cache(maxsize=64)
 def _select_sql(model: type[Model], columns: tuple[str, ...], equal: tuple[str, ...], in_column: str,
                 count: int, postgres: bool) -> str:
-    """`count` placeholders for the IN list on SQLite (one statement per page size, cached);
+    """`count` parameter markers (`?`) for the IN list on SQLite (one statement per page size, cached);
     one array parameter on PostgreSQL."""
     if postgres:
         conditions = [f'"{name}" = ${n}' for n, name in enumerate(equal, start=1)]
