@@ -53,8 +53,11 @@ class Floor:
         if self.backend.is_sqlite:
             import aiosqlite
 
+            from app.db import SQLITE_SYNCHRONOUS
+
             self.conn = await aiosqlite.connect(self.backend.sqlite_path)
-            await self.conn.execute("PRAGMA journal_mode=WAL")  # as Tortoise opens it
+            await self.conn.execute("PRAGMA journal_mode=WAL")  # as the app opens it (app/db.py)
+            await self.conn.execute(f"PRAGMA synchronous={SQLITE_SYNCHRONOUS}")
         else:
             import asyncpg
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from tortoise import connections
 
-from app.db import SQLITE_BUSY_TIMEOUT_MS, tortoise_config
+from app.db import SQLITE_BUSY_TIMEOUT_MS, SQLITE_SYNCHRONOUS, tortoise_config
 from tests.conftest import Backend
 
 
@@ -39,6 +39,15 @@ async def test_the_live_sqlite_connection_has_secure_delete_on(db_ready: Backend
         pytest.skip("secure_delete is SQLite's")
     _, rows = await connections.get("default").execute_query("PRAGMA secure_delete")
     assert rows[0][0] == 1
+
+
+async def test_the_live_sqlite_connection_syncs_its_log_at_checkpoints_not_at_each_commit(db_ready: Backend) -> None:
+    if not db_ready.database_url.startswith("sqlite"):
+        pytest.skip("synchronous is SQLite's")
+    _, journal = await connections.get("default").execute_query("PRAGMA journal_mode")
+    _, synchronous = await connections.get("default").execute_query("PRAGMA synchronous")
+    assert SQLITE_SYNCHRONOUS == "NORMAL"
+    assert (journal[0][0], synchronous[0][0]) == ("wal", 1)  # NORMAL is safe from corruption only in WAL mode
 
 
 async def test_the_live_postgres_connection_uses_custom_plans(db_ready: Backend) -> None:
