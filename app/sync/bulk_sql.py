@@ -63,11 +63,18 @@ async def select_in(model: type[Model], columns: tuple[str, ...], equal: Mapping
     if not values:
         return []
     db = model._meta.db
-    postgres = _is_postgres(db)
-    sql = _select_sql(model, columns, tuple(equal), in_column, 0 if postgres else len(values), postgres)
-    parameters = [*equal.values(), list(values)] if postgres else [*equal.values(), *values]
-    _, found = await db.execute_query(sql, parameters)
-    return [tuple(row) for row in found]
+    if _is_postgres(db):
+        _, found = await db.execute_query(_select_sql(model, columns, tuple(equal), in_column, 0, True),
+                                          [*equal.values(), list(values)])
+        return [tuple(row) for row in found]
+    rows: list[Row] = []
+    per_statement = SQLITE_MAX_PARAMETERS - len(equal)  # a longer IN list is refused: too many SQL variables
+    for start in range(0, len(values), per_statement):
+        chunk = values[start:start + per_statement]
+        sql = _select_sql(model, columns, tuple(equal), in_column, len(chunk), False)
+        _, found = await db.execute_query(sql, [*equal.values(), *chunk])
+        rows += [tuple(row) for row in found]
+    return rows
 
 
 def _adapted_datetimes(rows: Sequence[Row]) -> Sequence[Row]:

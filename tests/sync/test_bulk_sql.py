@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from tortoise import connections
 from tortoise.exceptions import IntegrityError, OperationalError
 from tortoise.transactions import in_transaction
 
@@ -68,6 +72,33 @@ async def test_select_in_reads_only_the_scoped_rows_asked_for(db_ready: Backend)
                             ["p1@example.com", "p3@example.com", "p9@example.com"])
     assert sorted(found) == [("p1@example.com", acme.id), ("p3@example.com", acme.id)]
     assert await select_in(Contact, ("id",), {"account_id": acme.id}, "email_key", []) == []
+
+
+@asynccontextmanager
+async def sqlite_variables_limited_to(limit: int) -> AsyncIterator[None]:
+    """SQLite as commonly built (32,766 variables per statement since 3.32; Debian's allows 250,000).
+    The limit is set in aiosqlite's thread, where the connection lives."""
+    connection = getattr(connections.get("default"), "_connection", None)
+    raw = getattr(connection, "_conn", None)
+    if connection is None or not isinstance(raw, sqlite3.Connection):
+        yield
+        return
+    was = await connection._execute(raw.setlimit, sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, limit)
+    try:
+        yield
+    finally:
+        await connection._execute(raw.setlimit, sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, was)
+
+
+async def test_select_in_takes_more_values_than_one_sqlite_statement_holds(db_ready: Backend) -> None:
+    account = await Account.create(name="Acme", contact_limit=100)
+    async with in_transaction():
+        await upsert_rows(Contact, COLUMNS, [row(account.id, n) for n in (0, 1)], CONFLICT, UPDATES)
+    asked = [f"p{n}@example.com" for n in range(SQLITE_MAX_PARAMETERS + 10)]
+    asked.append(asked.pop(1))  # p1 last: past the first statement's values on SQLite
+    async with sqlite_variables_limited_to(SQLITE_MAX_PARAMETERS):
+        found = await select_in(Contact, ("email_key",), {"account_id": account.id}, "email_key", asked)
+    assert sorted(found) == [("p0@example.com",), ("p1@example.com",)]
 
 
 async def test_a_value_too_long_fails_on_postgresql_instead_of_being_cut(db_ready: Backend) -> None:
