@@ -18,6 +18,7 @@ import sqlite3
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from tortoise.models import Model
@@ -110,8 +111,8 @@ SQLITE_MAX_PARAMETERS = 32_766  # SQLITE_MAX_VARIABLE_NUMBER since SQLite 3.32
 
 
 def _last_per_key(columns: tuple[str, ...], rows: Sequence[Row], conflict: tuple[str, ...]) -> Sequence[Row]:
-    positions = [columns.index(column) for column in conflict]
-    unique = {tuple(row[p] for p in positions): row for row in rows}
+    key = itemgetter(*(columns.index(column) for column in conflict))  # a value, or a tuple of them
+    unique = {key(row): row for row in rows}
     return rows if len(unique) == len(rows) else list(unique.values())
 
 
