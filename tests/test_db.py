@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from tortoise import connections
 
@@ -55,3 +58,37 @@ async def test_the_live_postgres_connection_uses_custom_plans(db_ready: Backend)
         pytest.skip("SQLite has no plan cache to configure")
     _, rows = await connections.get("default").execute_query("SHOW plan_cache_mode")
     assert rows[0]["plan_cache_mode"] == "force_custom_plan"
+
+
+# SQL that leaves state on a PostgreSQL session, which asyncpg's reset query would undo at release
+# (the app writes SQL keywords in capitals)
+SESSION_STATE = re.compile(r"""["']\s*(SET\s+(?!LOCAL\b)|RESET\b|LISTEN\b|DECLARE\b)|pg_(try_)?advisory_lock""")
+
+
+def test_the_apps_sql_leaves_no_session_state_for_the_pool_to_reset() -> None:
+    """app.postgres_engine's pool skips asyncpg's reset query at each release: no statement of the
+    app may set a session setting, listen, declare a cursor or take a session advisory lock."""
+    root = Path(__file__).resolve().parent.parent
+    found = [f"{path.relative_to(root)}:{n}: {line.strip()}"
+             for path in sorted([*(root / "app").rglob("*.py"), *(root / "workers").rglob("*.py")])
+             if path.name != "postgres_engine.py"
+             for n, line in enumerate(path.read_text().splitlines(), start=1) if SESSION_STATE.search(line)]
+    assert found == []
+    assert SESSION_STATE.search('await db.execute_query("SET statement_timeout = 1000")')
+    assert not SESSION_STATE.search('"SET LOCAL statement_timeout = 1000"')
+    assert not SESSION_STATE.search('f\'ON CONFLICT ("id") DO UPDATE SET "name" = excluded."name"\'')
+
+
+async def test_a_released_postgres_connection_is_rolled_back_without_a_reset_query(db_ready: Backend) -> None:
+    if db_ready.database_url.startswith("sqlite"):
+        pytest.skip("asyncpg's pool is PostgreSQL's")
+    pool = connections.get("default")._pool
+    async with pool.acquire() as connection:
+        assert connection.get_reset_query()  # what asyncpg would send
+        transaction = connection.transaction()
+        await transaction.start()
+        await connection.execute("CREATE TEMPORARY TABLE released_mid_transaction (n int) ON COMMIT DROP")
+        sent: list[str] = []
+        connection.add_query_logger(lambda record: sent.append(record.query))
+    # back in the pool: asyncpg rolled the open transaction back, and sent nothing else
+    assert sent == ["ROLLBACK"]
