@@ -38,5 +38,10 @@ class ReleasingAsyncpgClient(AsyncpgDBClient):
     def _in_transaction(self) -> TransactionContext:
         return ReleasingTransactionContext(TransactionWrapper(self), self._pool_init_lock)
 
+    async def expire_connections(self) -> None:
+        """Has every connection of the pool replaced before its next use (one in use, when it is
+        given back); asyncpg's `Pool.expire_connections`."""
+        await self._expire_connections()
+
 
 client_class = ReleasingAsyncpgClient
