@@ -6,11 +6,13 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
-from tortoise import Tortoise
+from tortoise import Tortoise, connections
 from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.context import TortoiseContext
 from tortoise.exceptions import DBConnectionError
 from tortoise.migrations.api import migrate
+
+from app.postgres_engine import ReleasingAsyncpgClient
 
 # How long a SQLite statement, or a transaction's `BEGIN IMMEDIATE`, waits for the other process
 # (the API or the worker) to release the write lock before "database is locked". Write
@@ -126,6 +128,18 @@ def is_connection_lost(exc: BaseException) -> bool:
             return True  # "connection is closed"; other InterfaceErrors are the client's own faults
         seen = seen.__cause__ or seen.__context__
     return False
+
+
+async def expire_connections() -> None:
+    """Has every pooled PostgreSQL connection of this process replaced before its next use. For
+    when one was found lost: the others were opened to the same server and dropped with it
+    (pg_terminate_backend, a restart, a failover), but each looks alive until the end of its socket
+    is read, so the pool hands it out again and the next try of a job fails on it in turn
+    (measured: a retry failing with "cannot switch to state 12; another operation (2) is in
+    progress" when the pool held two connections). Nothing to do on SQLite."""
+    for client in connections.all():
+        if isinstance(client, ReleasingAsyncpgClient):
+            await client.expire_connections()
 
 
 def __getattr__(name: str) -> Any:

@@ -1,5 +1,6 @@
 """The PostgreSQL engine for Tortoise (`"engine": "app.postgres_engine"`): Tortoise's asyncpg
-client, except that a transaction whose beginning fails or is cancelled gives its connection back.
+client, except that a transaction whose beginning fails or is cancelled gives its connection back,
+its pool sends no reset query at release, and the pool can be expired after a lost connection.
 
 Why: Tortoise's pooled context takes a connection from the pool and then begins; when `begin`
 raises (Ctrl-C on a worker lands on it, or the server drops the connection), `__aexit__` never
@@ -57,6 +58,11 @@ class ReleasingAsyncpgClient(AsyncpgDBClient):
 
     async def create_pool(self, **kwargs: Any) -> asyncpg.Pool:
         return await asyncpg.create_pool(None, reset=keep_session, **kwargs)
+
+    async def expire_connections(self) -> None:
+        """Has every connection of the pool replaced before its next use (one in use, when it is
+        given back); asyncpg's `Pool.expire_connections`."""
+        await self._expire_connections()
 
 
 client_class = ReleasingAsyncpgClient

@@ -14,7 +14,7 @@ from typing import Any
 
 from arq.worker import Retry
 
-from app.db import is_connection_lost
+from app.db import expire_connections, is_connection_lost
 from app.sync.engine import SyncEnvironment, sync_external_account
 from app.sync.schedule import ArqSyncQueue, enqueue_due
 
@@ -33,8 +33,10 @@ async def sync_external_account_task(ctx: dict[str, Any], external_account_id: i
     except Exception as exc:
         if not is_connection_lost(exc):
             raise
-        # Transient: the pool drops the dead connection, and arq runs the job again shortly
-        # (within its max_tries; the next tick enqueues it again after that).
+        # Transient: arq runs the job again shortly (within its max_tries; the next tick enqueues it
+        # again after that), on new connections: the pool dropped the one that failed, and the
+        # others it holds, dropped with it but not yet seen to be, are replaced too.
+        await expire_connections()
         log.warning("Database connection lost syncing external account %s; retrying", external_account_id)
         raise Retry(defer=RETRY_AFTER_CONNECTION_LOST) from exc
     log.info("Synced external account %s: %s", external_account_id, summary)

@@ -3,9 +3,12 @@ error: the sync job is retried, and the next try finds a working connection. Pos
 
 from __future__ import annotations
 
+import asyncio
+
 import asyncpg
 import pytest
 from arq.worker import Retry
+from tortoise import connections
 
 from app.autoimports.models import AutoImport, SyncOutcome, SyncRun
 from app.contacts.models import Contact
@@ -26,6 +29,11 @@ async def _terminate_our_connections(database_url: str) -> int:
         await admin.close()
 
 
+async def _open_pooled_connections(count: int) -> None:
+    """Has the pool hold `count` connections at least, as a worker's does after concurrent jobs."""
+    await asyncio.gather(*(connections.get("default").execute_query("SELECT pg_sleep(0.05)") for _ in range(count)))
+
+
 async def test_a_sync_job_after_its_connections_were_terminated_is_retried_then_succeeds(
     acme: AccountUnderTest, feed: CsvFeedSimulator, sync: Sync, db_ready: Backend
 ) -> None:
@@ -34,7 +42,9 @@ async def test_a_sync_job_after_its_connections_were_terminated_is_retried_then_
     feed.set_rows(HEADER, rows(20))
     import_id = await create_feed_import(acme.api, await connect_feed(acme.api))
     external_id = (await AutoImport.get(id=int(import_id))).external_account_id
-    assert await _terminate_our_connections(db_ready.database_url) >= 1
+    # Several pooled connections, all dropped: the retry must not meet one of the others.
+    await _open_pooled_connections(3)
+    assert await _terminate_our_connections(db_ready.database_url) >= 3
 
     ctx = {"sync_environment": sync.env}
     try:
