@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 
+import asyncpg
 import pytest
 from tortoise import connections
+from tortoise.transactions import in_transaction
 
 from app.db import SQLITE_BUSY_TIMEOUT_MS, SQLITE_SYNCHRONOUS, tortoise_config
 from tests.conftest import Backend
@@ -92,3 +95,42 @@ async def test_a_released_postgres_connection_is_rolled_back_without_a_reset_que
         connection.add_query_logger(lambda record: sent.append(record.query))
     # back in the pool: asyncpg rolled the open transaction back, and sent nothing else
     assert sent == ["ROLLBACK"]
+
+
+def _postgres_only(db_ready: Backend) -> None:
+    if db_ready.database_url.startswith("sqlite"):
+        pytest.skip("asyncpg's pool is PostgreSQL's")
+
+
+async def test_a_statement_sends_no_reset_query_and_a_failed_one_the_full_reset(db_ready: Backend) -> None:
+    _postgres_only(db_ready)
+    for fails in (False, True):
+        sent: list[str] = []
+
+        def log(record: asyncpg.connection.LoggedQuery, sent: list[str] = sent) -> None:
+            sent.append(record.query)
+
+        with contextlib.suppress(asyncpg.DivisionByZeroError):
+            async with connections.get("default").acquire_connection() as connection:
+                raw, reset_query = connection._con, connection.get_reset_query()
+                raw.add_query_logger(log)
+                await connection.execute("SELECT 1 / 0" if fails else "SELECT 1")
+        raw.remove_query_logger(log)
+        assert (reset_query in sent) is fails, sent
+
+
+async def test_a_failed_transaction_is_rolled_back_then_reset_in_full(db_ready: Backend) -> None:
+    _postgres_only(db_ready)
+    sent: list[str] = []
+
+    def log(record: asyncpg.connection.LoggedQuery) -> None:
+        sent.append(record.query)
+
+    with contextlib.suppress(ZeroDivisionError):
+        async with in_transaction() as transaction:
+            raw = transaction._connection._con
+            reset_query = raw.get_reset_query()
+            raw.add_query_logger(log)
+            raise ZeroDivisionError
+    raw.remove_query_logger(log)
+    assert [query.rstrip(";") for query in sent] == ["ROLLBACK", reset_query.rstrip(";")], sent
