@@ -27,14 +27,12 @@ from app.autoimports.graphql import (
     AutoImportType,
     CreateAutoImportInput,
     DeletePayload,
-    PreviewAutoImportInput,
-    PreviewPayload,
-    PreviewRecordType,
     UpdateAutoImportInput,
     preloaded_types,
 )
 from app.autoimports.models import AutoImport
 from app.autoimports.preview import preview_auto_import
+from app.autoimports.preview_graphql import PreviewAutoImportInput, PreviewPayload, PreviewRecordType
 from app.connections import deletion, oauth_flow
 from app.connections import service as connections
 from app.connections.graphql import ConnectionType, ConnectServiceInput, ConnectServicePayload, ServiceType
