@@ -186,7 +186,8 @@ class Query:
     @strawberry.field(description="The account's contact with this email (case-insensitive); null when there is "
                       "none.", extensions=[NullWhenNotFound()])
     async def contact(self, info: strawberry.Info[Context], email: ContactEmail) -> ContactType | None:
-        return ContactType.from_model(await contacts.get_contact(info.context.account.id, email), info.context.loaders)
+        (contact,) = await preloaded_contacts([await contacts.shown_contact(info.context.account.id, email)], info)
+        return contact
 
 
 def _import_payload(row: AutoImport, info: strawberry.Info[Context]) -> AutoImportPayload:

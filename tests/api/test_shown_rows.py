@@ -72,6 +72,25 @@ async def test_a_paged_contact_equals_its_model_column_by_column(acme: AccountUn
         _same(row, model, ("id", "email", "first_name", "last_name", "phone", "status", "created_at", "updated_at"))
 
 
+async def test_a_contact_by_its_key_equals_its_model_and_only_the_accounts(acme: AccountUnderTest,
+                                                                           make_account: object) -> None:
+    await Contact.create(account_id=acme.account.id, email="Ann@Example.com", email_key="ann@example.com",
+                         first_name="Ann", last_name=None, phone="+1 555", status=ContactStatus.BOUNCED,
+                         created_at=MOMENT, updated_at=MOMENT + timedelta(seconds=1))
+    await Contact.create(account_id=acme.account.id, email="bo@example.com", email_key="bo@example.com",
+                         created_at=MOMENT, updated_at=MOMENT)
+    own = ContactRepository(acme.account.id)
+    other = await make_account("Other")  # type: ignore[operator]
+
+    for key in ("ann@example.com", "bo@example.com"):
+        shown, model = await own.shown_by_key(key), await own.contacts().get(email_key=key)
+        assert shown is not None
+        _same(shown, model, ("id", "email", "first_name", "last_name", "phone", "status", "created_at", "updated_at"))
+    assert await own.shown_by_key("Ann@Example.com") is None  # the key, as `email_key` normalises it
+    assert await own.shown_by_key("cy@example.com") is None
+    assert await ContactRepository(other.account.id).shown_by_key("ann@example.com") is None
+
+
 async def test_a_page_after_a_contact_equals_the_same_page_through_tortoise(acme: AccountUnderTest,
                                                                            make_account: object) -> None:
     for n in range(4):
