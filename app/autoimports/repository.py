@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
+from pypika_tortoise import functions
 from pypika_tortoise.queries import Table
 from pypika_tortoise.terms import Parameter
 from tortoise.expressions import Q
@@ -115,6 +116,34 @@ def _lists_sql(dialect: str, count: int) -> str:
     return str(query.get_sql())
 
 
+@lru_cache(maxsize=128)
+def _counts_by_import_sql(dialect: str, model: type[SkippedRecord] | type[DeferredContact], count: int,
+                          by_reason: bool) -> str:
+    """(import id[, reason], rows) of `model`'s rows of `count` imports of the account (parameter
+    1, the ids the next ones), grouped by import (and reason): the statement `skipped()` or
+    `deferred()` filtered on the ids, annotated with `Count("id")` and grouped, sends."""
+    query_class: Any = model._meta.db.query_class
+    rows, imports = Table(model._meta.db_table), Table(AutoImport._meta.db_table)
+    keys = (rows.auto_import_id, rows.reason) if by_reason else (rows.auto_import_id,)
+    ids = [Parameter(idx=position) for position in range(2, count + 2)]
+    query = (query_class.from_(rows).left_join(imports).on(imports.id == rows.auto_import_id)
+             .select(*keys, functions.Count(rows.id))
+             .where((imports.account_id == Parameter(idx=1)) & rows.auto_import_id.isin(ids))
+             .groupby(*keys))
+    return str(query.get_sql())
+
+
+@lru_cache(maxsize=8)
+def _import_counts_sql(dialect: str) -> str:
+    """(account id, service id, external account id, imports) of the account's imports (parameter
+    1): what `imports()` annotated with `Count("id")` and grouped by those three sends."""
+    query_class: Any = AutoImport._meta.db.query_class
+    imports = Table(AutoImport._meta.db_table)
+    keys = (imports.account_id, imports.service_id, imports.external_account_id)
+    return str(query_class.from_(imports).select(*keys, functions.Count(imports.id))
+               .where(imports.account_id == Parameter(idx=1)).groupby(*keys).get_sql())
+
+
 class AutoImportRepository:
     def __init__(self, account_id: int) -> None:
         self.account_id = account_id
@@ -153,6 +182,35 @@ class AutoImportRepository:
         _, rows = await db.execute_query(_lists_sql(db.capabilities.dialect, len(auto_import_ids)),
                                          [self.account_id, *auto_import_ids])
         return [(row[0], row[1], row[2]) for row in rows]
+
+    async def skipped_counts(self, auto_import_ids: list[int]) -> list[tuple[int, str, int]]:
+        """(import id, reason, records) of these imports' skipped records: what `skipped()`
+        filtered on the ids and counted per import and reason answers (the reason as text), from
+        a statement built once per number of ids (Tortoise built it per request)."""
+        rows = await self._counts_by_import(SkippedRecord, auto_import_ids, by_reason=True)
+        return [(row[0], row[1], row[2]) for row in rows]
+
+    async def deferred_counts(self, auto_import_ids: list[int]) -> dict[int, int]:
+        """Contacts waiting for room per import among these that has any: what `deferred()`
+        filtered on the ids and counted per import answers, from a statement built once per number
+        of ids."""
+        return {row[0]: row[1] for row in await self._counts_by_import(DeferredContact, auto_import_ids)}
+
+    async def import_counts(self) -> list[tuple[int, str, int, int]]:
+        """(account id, service id, external account id, imports) of the account's imports, from a
+        statement built once."""
+        db = AutoImport._meta.db
+        _, rows = await db.execute_query(_import_counts_sql(db.capabilities.dialect), [self.account_id])
+        return [(row[0], row[1], row[2], row[3]) for row in rows]
+
+    async def _counts_by_import(self, model: type[SkippedRecord] | type[DeferredContact], auto_import_ids: list[int],
+                                by_reason: bool = False) -> list[Any]:
+        if not auto_import_ids:
+            return []
+        db = model._meta.db
+        sql = _counts_by_import_sql(db.capabilities.dialect, model, len(auto_import_ids), by_reason)
+        _, rows = await db.execute_query(sql, [self.account_id, *auto_import_ids])
+        return list(rows)
 
 
 async def due_and_overdue_counts(now: datetime, overdue_after: timedelta) -> tuple[int, int]:
