@@ -4,10 +4,11 @@ callback, and the import page with GraphiQL (`app.webapp`, built from `web/`).""
 from __future__ import annotations
 
 import contextlib
+import gc
 import hmac
 import html
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TypedDict, cast
@@ -263,6 +264,21 @@ class GivenServices:
         await self.app(scope, receive, send)
 
 
+@contextlib.contextmanager
+def startup_objects_frozen() -> Iterator[None]:
+    """While the app serves, the objects its startup made (modules, both GraphQL schemas, the
+    ORM's models, the connections) sit in the collector's permanent generation: a full collection
+    walked all of them each time, though none is ever garbage. Under load that was a fifth to a
+    third of the process's time (a request allocates enough to start collections every few
+    milliseconds). Objects made later are collected as usual; they are thawed at shutdown."""
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 @contextlib.asynccontextmanager
 async def _running(settings: Settings) -> AsyncIterator[Services]:
     """The database, an HTTP client, Redis and the progress listener, open while the app runs."""
@@ -295,10 +311,12 @@ def create_app(services: Services | None = None, settings: Settings | None = Non
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[AppState]:
         if services is not None:
-            yield {"services": services}
+            with startup_objects_frozen():
+                yield {"services": services}
             return
         async with _running(app_settings) as running:
-            yield {"services": running}
+            with startup_objects_frozen():
+                yield {"services": running}
 
     development = not app_settings.is_production
     graphql = RequireToken(RequestBodyLimits(AutoImportGraphQL(app_settings), app_settings.max_request_bytes),

@@ -90,8 +90,7 @@ async def _connections_of(account: Account, imports: list[ImportState]) -> dict[
 
 async def deferred_counts(account_id: int, auto_import_ids: list[int]) -> dict[int, int]:
     """Contacts waiting for room (deferred by the contact limit), per import among these that has any."""
-    own = AutoImportRepository(account_id).deferred().filter(auto_import_id__in=auto_import_ids)
-    return dict(await _grouped(own, "auto_import_id"))
+    return await AutoImportRepository(account_id).deferred_counts(auto_import_ids)
 
 
 class SharedReads:
@@ -128,8 +127,7 @@ async def _import_counts(own_imports: AutoImportRepository) -> tuple[dict[tuple[
     grouped by both (the two counts were a statement each)."""
     per_service: dict[tuple[int, str], int] = defaultdict(int)
     sharing: dict[int, int] = defaultdict(int)
-    for account_id, service_id, external_account_id, count in await _grouped(
-            own_imports.imports(), "account_id", "service_id", "external_account_id"):
+    for account_id, service_id, external_account_id, count in await own_imports.import_counts():
         per_service[(account_id, service_id)] += count
         sharing[external_account_id] += count
     return dict(per_service), dict(sharing)
@@ -150,11 +148,11 @@ async def _load_facts(account: Account, imports: list[ImportState],
     own_imports = AutoImportRepository(account.id)
     ids = [ai.id for ai in imports]
     shared = shared or SharedReads(account.id, ids)
-    skipped = await _grouped(own_imports.skipped().filter(auto_import_id__in=ids), "auto_import_id", "reason")
-    deferred = await shared.deferred()
-    per_service, sharing = await _import_counts(own_imports)
+    # Independent reads: on PostgreSQL each on a connection of the pool, one round trip for all.
+    skipped, deferred, (per_service, sharing) = await asyncio.gather(
+        own_imports.skipped_counts(ids), shared.deferred(), _import_counts(own_imports))
     return _Facts(
-        skipped={(i, str(getattr(r, "value", r))): n for i, r, n in skipped},
+        skipped={(i, r): n for i, r, n in skipped},
         deferred=deferred,
         per_service=per_service,
         sharing=sharing,

@@ -120,6 +120,18 @@ def _page_sql(dialect: str, limit: int) -> str:
     return str(query.get_sql())
 
 
+@lru_cache(maxsize=8)
+def _by_key_sql(dialect: str) -> str:
+    """`_SHOWN_COLUMNS` of the account's contact (parameter 1) with this email key (parameter 2),
+    in the dialect of the connection: what `contacts().filter(email_key=...)` selects (the key is
+    unique per account)."""
+    query_class: Any = Contact._meta.db.query_class
+    contact = Table(Contact._meta.db_table)
+    query = (query_class.from_(contact).select(*_SHOWN_COLUMNS)
+             .where((contact.account_id == Parameter(idx=1)) & (contact.email_key == Parameter(idx=2))))
+    return str(query.get_sql())
+
+
 def _shown_row(row: Any) -> ShownContact:
     """A row of `_SHOWN_COLUMNS` as the driver answers it, decoded (see `app.db_values`)."""
     id_, email, first, last, phone, status, created, updated = row
@@ -195,6 +207,13 @@ class ContactRepository:
         db = Contact._meta.db
         _, rows = await db.execute_query(_page_sql(db.capabilities.dialect, limit), [self.account_id, after_id])
         return [_shown_row(row) for row in rows]
+
+    async def shown_by_key(self, email_key: str) -> ShownContact | None:
+        """The account's contact with this email key as a plain row, None when there is none: from
+        a statement built once (Tortoise built `get_or_none(email_key=...)` and its model per request)."""
+        db = Contact._meta.db
+        _, rows = await db.execute_query(_by_key_sql(db.capabilities.dialect), [self.account_id, email_key])
+        return _shown_row(rows[0]) if rows else None
 
     @staticmethod
     async def shown(query: QuerySet[Contact]) -> list[ShownContact]:

@@ -155,6 +155,15 @@ async def get_contact(account_id: int, email: str) -> Contact:
     return contact
 
 
+async def shown_contact(account_id: int, email: str) -> ShownContact:
+    """`get_contact` as a plain row, to show (`NotFound` alike)."""
+    key = email_key(email)
+    contact = await ContactRepository(account_id).shown_by_key(key) if len(key) <= MAX_EMAIL else None
+    if contact is None:
+        raise NotFound("There is no contact with that email.", ["email"])
+    return contact
+
+
 def _decode_cursor(after: str | None) -> int:
     """The contact id in a cursor from `contact_cursor`; anything else (including an id no key
     can have, which the database would refuse to compare) is `Invalid`, never an unexpected error."""

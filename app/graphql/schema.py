@@ -27,14 +27,12 @@ from app.autoimports.graphql import (
     AutoImportType,
     CreateAutoImportInput,
     DeletePayload,
-    PreviewAutoImportInput,
-    PreviewPayload,
-    PreviewRecordType,
     UpdateAutoImportInput,
     preloaded_types,
 )
 from app.autoimports.models import AutoImport
 from app.autoimports.preview import preview_auto_import
+from app.autoimports.preview_graphql import PreviewAutoImportInput, PreviewPayload, PreviewRecordType
 from app.connections import deletion, oauth_flow
 from app.connections import service as connections
 from app.connections.graphql import ConnectionType, ConnectServiceInput, ConnectServicePayload, ServiceType
@@ -188,7 +186,8 @@ class Query:
     @strawberry.field(description="The account's contact with this email (case-insensitive); null when there is "
                       "none.", extensions=[NullWhenNotFound()])
     async def contact(self, info: strawberry.Info[Context], email: ContactEmail) -> ContactType | None:
-        return ContactType.from_model(await contacts.get_contact(info.context.account.id, email), info.context.loaders)
+        (contact,) = await preloaded_contacts([await contacts.shown_contact(info.context.account.id, email)], info)
+        return contact
 
 
 def _import_payload(row: AutoImport, info: strawberry.Info[Context]) -> AutoImportPayload:

@@ -118,7 +118,7 @@ CONTACT_FIELDS = "email tags lists { name }"
 async def test_a_page_read_ahead_answers_as_a_contact_read_alone(
     acme: AccountUnderTest, feed: CsvFeedSimulator, sync: Sync
 ) -> None:
-    """`contacts` reads tags and lists ahead; `contact(email:)` and fragments through the loaders."""
+    """`contacts` and `contact(email:)` read tags and lists ahead; fragments through the loaders."""
     feed.set_rows(HEADER, rows(3))
     created = await acme.api('mutation { createList(input: {name: "L"}) { list { id } } }')
     list_id = created["createList"]["list"]["id"]
@@ -136,6 +136,9 @@ async def test_a_page_read_ahead_answers_as_a_contact_read_alone(
     mixed = [e["node"] for e in (await acme.api(
         "{ contacts { edges { node { email tags ...F } } } } fragment F on Contact { lists { name } }"))[
         "contacts"]["edges"]]
+    alone_spread = [(await acme.api(f"query($e: String!) {{ contact(email: $e) {{ ...F }} }} "
+                                    f"fragment F on Contact {{ {CONTACT_FIELDS} }}", e=c["email"].upper()))[
+        "contact"] for c in page]
 
     assert len(page) == 3 and all(c["tags"] == ["t"] and c["lists"] == [{"name": "L"}] for c in page)
-    assert page == spread == alone == mixed
+    assert page == spread == alone == mixed == alone_spread

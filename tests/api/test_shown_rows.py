@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from app.autoimports.models import AutoImport
+from tortoise.functions import Count
+
+from app.autoimports.models import AutoImport, DeferredContact, SkippedRecord, SkipReason
 from app.autoimports.repository import SHOWN_COLUMNS, AutoImportRepository
 from app.contacts.models import Contact, ContactList, ContactStatus, ContactTag, ListMembership
 from app.contacts.repository import ContactRepository
@@ -72,6 +74,25 @@ async def test_a_paged_contact_equals_its_model_column_by_column(acme: AccountUn
         _same(row, model, ("id", "email", "first_name", "last_name", "phone", "status", "created_at", "updated_at"))
 
 
+async def test_a_contact_by_its_key_equals_its_model_and_only_the_accounts(acme: AccountUnderTest,
+                                                                           make_account: object) -> None:
+    await Contact.create(account_id=acme.account.id, email="Ann@Example.com", email_key="ann@example.com",
+                         first_name="Ann", last_name=None, phone="+1 555", status=ContactStatus.BOUNCED,
+                         created_at=MOMENT, updated_at=MOMENT + timedelta(seconds=1))
+    await Contact.create(account_id=acme.account.id, email="bo@example.com", email_key="bo@example.com",
+                         created_at=MOMENT, updated_at=MOMENT)
+    own = ContactRepository(acme.account.id)
+    other = await make_account("Other")  # type: ignore[operator]
+
+    for key in ("ann@example.com", "bo@example.com"):
+        shown, model = await own.shown_by_key(key), await own.contacts().get(email_key=key)
+        assert shown is not None
+        _same(shown, model, ("id", "email", "first_name", "last_name", "phone", "status", "created_at", "updated_at"))
+    assert await own.shown_by_key("Ann@Example.com") is None  # the key, as `email_key` normalises it
+    assert await own.shown_by_key("cy@example.com") is None
+    assert await ContactRepository(other.account.id).shown_by_key("ann@example.com") is None
+
+
 async def test_a_page_after_a_contact_equals_the_same_page_through_tortoise(acme: AccountUnderTest,
                                                                            make_account: object) -> None:
     for n in range(4):
@@ -125,3 +146,38 @@ async def test_the_lists_of_imports_equal_their_links_through_tortoise(acme: Acc
     assert len(through_tortoise) == 3
     other = await make_account("Other")  # type: ignore[operator]
     assert await AutoImportRepository(other.account.id).lists_of(ids) == []
+
+
+async def test_the_counts_troubleshooting_reads_equal_tortoises_grouped_statements(acme: AccountUnderTest,
+                                                                                  make_account: object) -> None:
+    connection_id = await connect_feed(acme.api)
+    for name in ("One", "Two", "Three"):
+        await create_feed_import(acme.api, connection_id, name=name)
+    own = AutoImportRepository(acme.account.id)
+    one, two, three = [row.id for row in await own.shown_imports()]
+    for auto_import_id, reason, copies in ((one, SkipReason.INVALID_EMAIL, 2), (one, SkipReason.MISSING_EMAIL, 1),
+                                           (two, SkipReason.MALFORMED_RECORD, 3)):
+        for n in range(copies):
+            await SkippedRecord.create(auto_import_id=auto_import_id, external_id=f"{reason.value}-{n}", email=None,
+                                       reason=reason, seen_at=MOMENT)
+    for auto_import_id, copies in ((one, 1), (three, 2)):
+        for n in range(copies):
+            await DeferredContact.create(auto_import_id=auto_import_id, email_key=f"p{n}@example.com", record={})
+    other = AutoImportRepository((await make_account("Other")).account.id)  # type: ignore[operator]
+
+    for ids in ([one, two, three], [two], []):
+        skipped = await own.skipped().filter(auto_import_id__in=ids).annotate(n=Count("id")).group_by(
+            "auto_import_id", "reason").values_list("auto_import_id", "reason", "n")
+        assert sorted(await own.skipped_counts(ids)) == sorted((i, SkipReason(r).value, n) for i, r, n in skipped)
+        deferred = await own.deferred().filter(auto_import_id__in=ids).annotate(n=Count("id")).group_by(
+            "auto_import_id").values_list("auto_import_id", "n")
+        assert await own.deferred_counts(ids) == dict(deferred)  # type: ignore[arg-type]
+        assert await other.skipped_counts(ids) == [] and await other.deferred_counts(ids) == {}
+    assert await own.deferred_counts([one, two, three]) == {one: 1, three: 2}
+    assert sorted(await own.skipped_counts([one, two])) == sorted(
+        [(one, "INVALID_EMAIL", 2), (one, "MISSING_EMAIL", 1), (two, "MALFORMED_RECORD", 3)])
+    imports = await own.imports().annotate(n=Count("id")).group_by(
+        "account_id", "service_id", "external_account_id").values_list(
+        "account_id", "service_id", "external_account_id", "n")
+    assert await own.import_counts() == [tuple(row) for row in imports] and imports[0][3] == 3
+    assert await other.import_counts() == []
