@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from app.autoimports.models import SyncOutcome
 from app.sync.counts import SyncCounts
@@ -82,7 +83,8 @@ class SilentProgress:
 
 class RedisProgressPublisher:
     """Publishes on the `progress_channel`. A Redis error or a Redis slower than `timeout` seconds is
-    logged and ignored: the event is lost, the sync goes on."""
+    logged in one line (no traceback: an outage is expected) and ignored: the event is lost, the
+    sync goes on. Any other error is logged with its traceback."""
 
     def __init__(self, redis: Redis, timeout: float = 2.0) -> None:
         self.redis = redis
@@ -95,6 +97,11 @@ class RedisProgressPublisher:
             # arrives as the publish finishes, and the sync went on (tests/sync/test_progress_cancellation.py).
             async with asyncio.timeout(self.timeout):
                 await self.redis.publish(self.channel, event.to_json())
+        except (RedisError, OSError) as exc:
+            # Redis down or slower than the timeout (a TimeoutError, an OSError): expected during an
+            # outage, so one line per event (the worker's pool logs the reconnects), no traceback.
+            log.warning("Could not publish the progress of sync run %s (auto-import %s): Redis unavailable (%s)",
+                        event.sync_run_id, event.auto_import_id, type(exc).__name__)
         except Exception:
             log.warning("Could not publish the progress of sync run %s (auto-import %s)",
                         event.sync_run_id, event.auto_import_id, exc_info=True)

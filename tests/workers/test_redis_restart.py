@@ -19,11 +19,12 @@ from pathlib import Path
 import httpx
 import pytest
 from arq import create_pool
-from arq.connections import RedisSettings
+from arq.connections import ArqRedis, RedisSettings
 
 from app.autoimports.models import AutoImport, SyncOutcome, SyncRun
 from app.config import Settings
 from app.contacts.models import Contact
+from app.sync.schedule import SYNC_TASK
 from app.web import Services, create_app
 from tests.conftest import HEADER, AccountUnderTest, connect_feed, create_feed_import, rows
 from tests.simulators.csv_feed import CsvFeedSimulator, serve_in_thread
@@ -82,6 +83,14 @@ def own_redis(tmp_path: Path) -> Iterator[OwnRedis]:
         server.stop()
 
 
+async def sync_job_done(pool: ArqRedis, import_id: int, runs: int) -> bool:
+    """For `wait_for`: the import has `runs` completed runs and the worker has stored a sync job's
+    result in this Redis, so that job has ended (arq stores it last)."""
+    if await SyncRun.filter(auto_import_id=import_id, outcome=SyncOutcome.COMPLETED).count() < runs:
+        return False
+    return any(result.function == SYNC_TASK for result in await pool.all_job_results())
+
+
 async def _health(app_client: httpx.AsyncClient) -> str:
     return str((await app_client.get("/health")).json()["status"])
 
@@ -106,7 +115,13 @@ async def test_a_worker_rides_out_a_redis_restart_and_syncs_what_falls_due(
                 async def contacts(count: int) -> bool:
                     return await Contact.filter(account_id=account).count() == count
 
+                async def started_runs(count: int) -> bool:
+                    return await SyncRun.filter(auto_import_id=import_id).count() >= count
+
                 await wait_for(lambda: contacts(5), 60, "the first sync, by the startup tick")
+                # The contacts are committed before the run ends: Redis stopped then would meet the
+                # sync's last publishes, and its end would put back the due time set below.
+                await wait_for(lambda: sync_job_done(api_pool, import_id, 1), 60, "the end of the first sync's job")
                 assert await _health(api) == "ok"
 
                 own_redis.stop()
@@ -119,7 +134,10 @@ async def test_a_worker_rides_out_a_redis_restart_and_syncs_what_falls_due(
                     next_sync_at=datetime.now(timezone.utc) - timedelta(seconds=1))
 
                 own_redis.start()  # empty: every queued job and cron key is gone
-                await wait_for(lambda: contacts(8), 90, "the due sync after the restart, by the minute tick")
+                await wait_for(lambda: started_runs(2), 90, "the due sync after the restart, by the minute tick")
+                # the worker is stopped only once that job has ended (its run is not cut short)
+                await wait_for(lambda: sync_job_done(api_pool, import_id, 2), 60, "the end of that sync's job")
+                assert await contacts(8)
                 assert worker.poll() is None
                 assert await _health(api) == "ok"
         finally:
