@@ -58,13 +58,18 @@ async def test_another_accounts_imports_are_not_listed(acme: AccountUnderTest, m
     assert await AutoImportRepository(other.account.id).shown_imports() == []
 
 
-async def test_a_paged_contact_equals_its_model_column_by_column(acme: AccountUnderTest) -> None:
-    await Contact.create(account_id=acme.account.id, email="Ann@Example.com", email_key="ann@example.com",
-                         first_name="Ann", last_name=None, phone="+1 555", status=ContactStatus.UNSUBSCRIBED,
+async def _ann_and_bo(account_id: int, ann_status: ContactStatus) -> ContactRepository:
+    """Two contacts of the account, one with every column set, one with the fewest."""
+    await Contact.create(account_id=account_id, email="Ann@Example.com", email_key="ann@example.com",
+                         first_name="Ann", last_name=None, phone="+1 555", status=ann_status,
                          created_at=MOMENT, updated_at=MOMENT + timedelta(seconds=1))
-    await Contact.create(account_id=acme.account.id, email="bo@example.com", email_key="bo@example.com",
+    await Contact.create(account_id=account_id, email="bo@example.com", email_key="bo@example.com",
                          created_at=MOMENT, updated_at=MOMENT)
-    own = ContactRepository(acme.account.id)
+    return ContactRepository(account_id)
+
+
+async def test_a_paged_contact_equals_its_model_column_by_column(acme: AccountUnderTest) -> None:
+    own = await _ann_and_bo(acme.account.id, ContactStatus.UNSUBSCRIBED)
 
     shown = await own.shown(own.contacts().order_by("id"))
     models = await own.contacts().order_by("id")
@@ -76,12 +81,7 @@ async def test_a_paged_contact_equals_its_model_column_by_column(acme: AccountUn
 
 async def test_a_contact_by_its_key_equals_its_model_and_only_the_accounts(acme: AccountUnderTest,
                                                                            make_account: object) -> None:
-    await Contact.create(account_id=acme.account.id, email="Ann@Example.com", email_key="ann@example.com",
-                         first_name="Ann", last_name=None, phone="+1 555", status=ContactStatus.BOUNCED,
-                         created_at=MOMENT, updated_at=MOMENT + timedelta(seconds=1))
-    await Contact.create(account_id=acme.account.id, email="bo@example.com", email_key="bo@example.com",
-                         created_at=MOMENT, updated_at=MOMENT)
-    own = ContactRepository(acme.account.id)
+    own = await _ann_and_bo(acme.account.id, ContactStatus.BOUNCED)
     other = await make_account("Other")  # type: ignore[operator]
 
     for key in ("ann@example.com", "bo@example.com"):
