@@ -147,8 +147,7 @@ def _merged(value: str | None, stored: str | None) -> str | None:
     return value or stored
 
 
-CONTACT_COLUMNS = ("account_id", "email", "email_key", "first_name", "last_name", "phone", "status", "created_at",
-                   "updated_at")
+CONTACT_COLUMNS = ("email", "email_key", "first_name", "last_name", "phone", "status")
 
 
 async def _upsert_contacts(
@@ -161,14 +160,17 @@ async def _upsert_contacts(
     rows, changed = [], set()
     for key, item in accepted.items():
         stored = existing.get(key)
-        row = _contact_row(target, item, stored, now)
-        if stored is None or row[3:7] != (stored.first_name, stored.last_name, stored.phone, stored.status.value):
+        row = _contact_row(item, stored)
+        if stored is None or row[2:] != (stored.first_name, stored.last_name, stored.phone, stored.status.value):
             rows.append(row)
             changed.add(key)
     # `status` is not among the updated columns: a concurrent unsubscribe is never undone. What
     # it returns gives the new contacts' ids, for provenance, field values, tags and lists.
+    # `created_at` is written only by an insert: the upsert leaves a stored one alone.
+    same = {"account_id": target.account_id, "created_at": now, "updated_at": now}
     written = await upsert_rows(Contact, CONTACT_COLUMNS, rows, ("account_id", "email_key"),
-                                ("first_name", "last_name", "phone", "updated_at"), returning=("email_key", "id"))
+                                ("first_name", "last_name", "phone", "updated_at"), returning=("email_key", "id"),
+                                same=same)
     unsubscribed = [key for key, item in accepted.items() if item.record.unsubscribed]
     if unsubscribed:  # the source's unsubscribe is kept; never the reverse
         await Contact.filter(
@@ -181,24 +183,19 @@ async def _upsert_contacts(
     return ids, changed & set(existing)
 
 
-def _contact_row(
-    target: ImportTarget, item: AcceptedRecord, stored: StoredContact | None, now: datetime
-) -> tuple[Any, ...]:
+def _contact_row(item: AcceptedRecord, stored: StoredContact | None) -> tuple[Any, ...]:
     """A row of CONTACT_COLUMNS, with the values as the database takes them."""
     record = item.record
     status = stored.status if stored else ContactStatus.ACTIVE
     if record.unsubscribed and status is ContactStatus.ACTIVE:
         status = ContactStatus.UNSUBSCRIBED
     return (
-        target.account_id,
         item.email,
         item.key,
         _merged(record.first_name, stored.first_name if stored else None),
         _merged(record.last_name, stored.last_name if stored else None),
         _merged(record.phone, stored.phone if stored else None),
         status.value,
-        now,  # created_at: written only by an insert, the upsert leaves a stored one alone
-        now,
     )
 
 
@@ -280,7 +277,7 @@ async def _add_tags_and_lists(target: ImportTarget, contact_ids: dict[str, int])
     return {key for key, contact_id in contact_ids.items() if contact_id in touched}
 
 
-SOURCE_COLUMNS = ("contact_id", "auto_import_id", "service_id", "external_id", "first_seen_at", "last_seen_at")
+SOURCE_COLUMNS = ("contact_id", "external_id")
 
 
 async def _record_sources(
@@ -288,10 +285,11 @@ async def _record_sources(
 ) -> None:
     """Provenance of every contact the page added or updated (or found unchanged under a new
     version of its record): one upsert, `first_seen_at` kept from the first time."""
-    rows = [(contact_ids[key], target.auto_import_id, target.service.id, item.record.external_id[:500], now, now)
-            for key, item in accepted.items() if key in contact_ids]
+    rows = [(contact_ids[key], item.record.external_id[:500]) for key, item in accepted.items() if key in contact_ids]
+    same = {"auto_import_id": target.auto_import_id, "service_id": target.service.id, "first_seen_at": now,
+            "last_seen_at": now}
     await upsert_rows(ContactSource, SOURCE_COLUMNS, rows, ("contact_id", "auto_import_id"),
-                      ("service_id", "external_id", "last_seen_at"))
+                      ("service_id", "external_id", "last_seen_at"), same=same)
 
 
 async def _forget_deferred(target: ImportTarget, accepted: dict[str, AcceptedRecord]) -> None:
@@ -316,6 +314,5 @@ def _count_updates(
 
 async def _store_fingerprints(target: ImportTarget, fingerprinted: list[tuple[SourceRecord, str]]) -> None:
     latest = {record.external_id: value for record, value in fingerprinted}
-    await upsert_rows(RecordFingerprint, ("auto_import_id", "external_id", "fingerprint"),
-                      [(target.auto_import_id, external_id, value) for external_id, value in latest.items()],
-                      ("auto_import_id", "external_id"), ("fingerprint",))
+    await upsert_rows(RecordFingerprint, ("external_id", "fingerprint"), list(latest.items()), ("auto_import_id",
+                      "external_id"), ("fingerprint",), same={"auto_import_id": target.auto_import_id})

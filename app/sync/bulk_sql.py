@@ -5,7 +5,7 @@ ORM builds them term by term (a `__in` of 500 values is 500 query-builder object
 `executemany` on PostgreSQL is one bound statement per row; here the statements are built once
 per shape and:
 - on PostgreSQL a page is one statement whatever its size: rows travel as one array per column
-  (`unnest`), keys as one array (`= ANY`);
+  (`unnest`), a value the same in every row once, keys as one array (`= ANY`);
 - on SQLite (in process, one statement per row costs little) an upsert is one `executemany`, or
   one statement of many rows when it returns what it wrote.
 Both run inside the caller's transaction (`Model._meta.db` is the connection of the current one).
@@ -27,24 +27,31 @@ Row = tuple[Any, ...]
 
 
 async def upsert_rows(model: type[Model], columns: tuple[str, ...], rows: Sequence[Row], conflict: tuple[str, ...],
-                      updates: tuple[str, ...], returning: tuple[str, ...] = ()) -> list[Row]:
+                      updates: tuple[str, ...], returning: tuple[str, ...] = (),
+                      same: Mapping[str, Any] | None = None) -> list[Row]:
     """`bulk_create(on_conflict=conflict, update_fields=updates)` without a model per row.
 
-    Rows hold database values already (enum values, aware datetimes) in `columns` order. Rows
-    with the same `conflict` values count once, the last one winning (as row-by-row upserts
-    would). Returns the `returning` columns of every row inserted or updated ([] when none asked).
+    Rows hold database values already (enum values, aware datetimes) in `columns` order; `same`
+    gives the columns whose value is the same in every row (the page's account, import, moment),
+    sent once instead of once per row. Rows with the same `conflict` values count once, the last
+    one winning (as row-by-row upserts would). Returns the `returning` columns of every row
+    inserted or updated ([] when none asked).
     """
+    same = same or {}
     rows = _last_per_key(columns, rows, conflict)
     if not rows:
         return []
     db = model._meta.db
-    shape = (model, columns, conflict, updates, returning)
     if _is_postgres(db):
-        arrays = [list(column) for column in zip(*rows, strict=True)]
+        statement = _postgres_upsert(model, columns, tuple(same), conflict, updates, returning)
+        values = [*(list(column) for column in zip(*rows, strict=True)), *same.values()]
         if not returning:  # the client runs an INSERT without fetching what it returns
-            await db.execute_query(_postgres_upsert(*shape), arrays)
+            await db.execute_query(statement, values)
             return []
-        return _tuples(await db.execute_query_dict(_postgres_upsert(*shape), arrays), returning)
+        return _tuples(await db.execute_query_dict(statement, values), returning)
+    if same:
+        columns, rows = (*columns, *same), [(*row, *same.values()) for row in rows]
+    shape = (model, columns, conflict, updates, returning)
     rows = _adapted_datetimes(rows)
     if not returning:
         await db.execute_many(_sqlite_upsert(*shape, 1), rows)  # type: ignore[arg-type]
@@ -111,7 +118,11 @@ SQLITE_MAX_PARAMETERS = 32_766  # SQLITE_MAX_VARIABLE_NUMBER since SQLite 3.32
 
 
 def _last_per_key(columns: tuple[str, ...], rows: Sequence[Row], conflict: tuple[str, ...]) -> Sequence[Row]:
-    key = itemgetter(*(columns.index(column) for column in conflict))  # a value, or a tuple of them
+    """The conflict columns among `columns` tell rows apart (the others are the same in every row)."""
+    positions = [columns.index(column) for column in conflict if column in columns]
+    if not positions:
+        return rows[-1:]
+    key = itemgetter(*positions)  # a value, or a tuple of them
     unique = {key(row): row for row in rows}
     return rows if len(unique) == len(rows) else list(unique.values())
 
@@ -132,10 +143,13 @@ def _on_conflict(conflict: tuple[str, ...], updates: tuple[str, ...], returning:
 
 
 @lru_cache(maxsize=32)
-def _postgres_upsert(model: type[Model], columns: tuple[str, ...], conflict: tuple[str, ...],
+def _postgres_upsert(model: type[Model], columns: tuple[str, ...], same: tuple[str, ...], conflict: tuple[str, ...],
                      updates: tuple[str, ...], returning: tuple[str, ...]) -> str:
-    arrays = ", ".join(f"${n}::{_array_type(model, column)}" for n, column in enumerate(columns, start=1))
-    return (f'INSERT INTO "{model._meta.db_table}" ({_quoted(columns)}) SELECT * FROM unnest({arrays}) '
+    """Rows as one array per column of `columns` (`unnest`), then one value per column of `same`."""
+    arrays = ", ".join(f"${n}::{_column_type(model, column)}[]" for n, column in enumerate(columns, start=1))
+    values = "".join(f", ${n}::{_column_type(model, column)}" for n, column in enumerate(same, len(columns) + 1))
+    return (f'INSERT INTO "{model._meta.db_table}" ({_quoted((*columns, *same))}) '
+            f'SELECT page.*{values} FROM unnest({arrays}) AS page '
             + _on_conflict(conflict, updates, returning))
 
 
@@ -155,19 +169,19 @@ def _select_sql(model: type[Model], columns: tuple[str, ...], equal: tuple[str, 
     one array parameter on PostgreSQL."""
     if postgres:
         conditions = [f'"{name}" = ${n}' for n, name in enumerate(equal, start=1)]
-        conditions.append(f'"{in_column}" = ANY(${len(equal) + 1}::{_array_type(model, in_column)})')
+        conditions.append(f'"{in_column}" = ANY(${len(equal) + 1}::{_column_type(model, in_column)}[])')
     else:
         conditions = [f'"{name}" = ?' for name in equal]
         conditions.append(f'"{in_column}" IN ({", ".join("?" * count)})')
     return f'SELECT {_quoted(columns)} FROM "{model._meta.db_table}" WHERE {" AND ".join(conditions)}'
 
 
-def _array_type(model: type[Model], column: str) -> str:
-    """The PostgreSQL array type of a column: varchar(n) as text, so that a value too long fails
-    as it does in a plain INSERT instead of being cut by the cast."""
+def _column_type(model: type[Model], column: str) -> str:
+    """The PostgreSQL type of a column for a cast: varchar(n) as text, so that a value too long
+    fails as it does in a plain INSERT instead of being cut by the cast."""
     field = model._meta.fields_map.get(column) or model._meta.fields_map[
         model._meta.fields_db_projection_reverse[column]]
     sql_type = field.get_for_dialect("postgres", "SQL_TYPE")
     if not sql_type:
         raise ValueError(f"no PostgreSQL type for {model.__name__}.{column}")
-    return re.sub(r"^VARCHAR\(\d+\)$", "TEXT", str(sql_type)) + "[]"
+    return re.sub(r"^VARCHAR\(\d+\)$", "TEXT", str(sql_type))

@@ -130,3 +130,31 @@ async def test_datetimes_are_stored_as_the_orm_stores_them(db_ready: Backend) ->
         assert stored[f"bulk{n}@example.com"] == stored[f"orm{n}@example.com"]
     assert {c.email_key: c.created_at for c in await Contact.filter(account_id=account.id)}[
         "bulk1@example.com"] == NOW
+
+
+async def test_values_the_same_in_every_row_are_written_to_each_row_and_updated(db_ready: Backend) -> None:
+    acme, other = await Account.create(name="Acme", contact_limit=100), await Account.create(name="Other",
+                                                                                              contact_limit=100)
+    per_row = ("email", "email_key", "first_name", "last_name", "phone", "status")
+    later = NOW + timedelta(hours=1)
+
+    def rows(*names: str) -> list[tuple[object, ...]]:
+        return [(f"{name}@example.com", f"{name}@example.com", name.title(), "Last", None, "ACTIVE") for name in names]
+
+    async with in_transaction():
+        for account in (acme, other):  # the account is the same in every row, and part of the conflict key
+            written = await upsert_rows(Contact, per_row, rows("ann", "bob", "ann"), CONFLICT, UPDATES,
+                                        returning=("email_key",), same={"account_id": account.id,
+                                                                        "created_at": NOW, "updated_at": NOW})
+            assert sorted(written) == [("ann@example.com",), ("bob@example.com",)]
+    async with in_transaction():
+        await upsert_rows(Contact, per_row, rows("bob"), CONFLICT, UPDATES,
+                          same={"account_id": acme.id, "created_at": later, "updated_at": later})
+    stored = {(c.account_id, c.email_key): (c.first_name, c.created_at, c.updated_at)
+              for c in await Contact.all()}
+    assert stored == {
+        (acme.id, "ann@example.com"): ("Ann", NOW, NOW),
+        (acme.id, "bob@example.com"): ("Bob", NOW, later),  # an updated column of `same` is updated; others kept
+        (other.id, "ann@example.com"): ("Ann", NOW, NOW),
+        (other.id, "bob@example.com"): ("Bob", NOW, NOW),
+    }
