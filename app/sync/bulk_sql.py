@@ -41,18 +41,32 @@ async def upsert_rows(model: type[Model], columns: tuple[str, ...], rows: Sequen
     rows = _last_per_key(columns, rows, conflict)
     if not rows:
         return []
-    db = model._meta.db
-    if _is_postgres(db):
-        statement = _postgres_upsert(model, columns, tuple(same), conflict, updates, returning)
-        values = [*(list(column) for column in zip(*rows, strict=True)), *same.values()]
-        if not returning:  # the client runs an INSERT without fetching what it returns
-            await db.execute_query(statement, values)
-            return []
-        return _tuples(await db.execute_query_dict(statement, values), returning)
-    if same:
-        columns, rows = (*columns, *same), [(*row, *same.values()) for row in rows]
-    shape = (model, columns, conflict, updates, returning)
+    if _is_postgres(model._meta.db):
+        return await _postgres_upsert_rows(model, columns, rows, conflict, updates, returning, same)
     rows = _adapted_datetimes(rows)
+    if same:  # appended to each row, adapted once
+        (values,) = _adapted_datetimes([tuple(same.values())])
+        columns, rows = (*columns, *same), [(*row, *values) for row in rows]
+    return await _sqlite_upsert_rows(model, columns, rows, conflict, updates, returning)
+
+
+async def _postgres_upsert_rows(model: type[Model], columns: tuple[str, ...], rows: Sequence[Row],
+                                conflict: tuple[str, ...], updates: tuple[str, ...], returning: tuple[str, ...],
+                                same: Mapping[str, Any]) -> list[Row]:
+    db = model._meta.db
+    statement = _postgres_upsert(model, columns, tuple(same), conflict, updates, returning)
+    values = [*(list(column) for column in zip(*rows, strict=True)), *same.values()]
+    if not returning:  # the client runs an INSERT without fetching what it returns
+        await db.execute_query(statement, values)
+        return []
+    return _tuples(await db.execute_query_dict(statement, values), returning)
+
+
+async def _sqlite_upsert_rows(model: type[Model], columns: tuple[str, ...], rows: Sequence[Row],
+                              conflict: tuple[str, ...], updates: tuple[str, ...],
+                              returning: tuple[str, ...]) -> list[Row]:
+    db = model._meta.db
+    shape = (model, columns, conflict, updates, returning)
     if not returning:
         await db.execute_many(_sqlite_upsert(*shape, 1), rows)  # type: ignore[arg-type]
         return []

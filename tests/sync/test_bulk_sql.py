@@ -137,6 +137,7 @@ async def test_values_the_same_in_every_row_are_written_to_each_row_and_updated(
                                                                                               contact_limit=100)
     per_row = ("email", "email_key", "first_name", "last_name", "phone", "status")
     later = NOW + timedelta(hours=1)
+    in_paris = NOW.astimezone(timezone(timedelta(hours=1)))  # the same instant as NOW
 
     def rows(*names: str) -> list[tuple[object, ...]]:
         return [(f"{name}@example.com", f"{name}@example.com", name.title(), "Last", None, "ACTIVE") for name in names]
@@ -145,7 +146,7 @@ async def test_values_the_same_in_every_row_are_written_to_each_row_and_updated(
         for account in (acme, other):  # the account is the same in every row, and part of the conflict key
             written = await upsert_rows(Contact, per_row, rows("ann", "bob", "ann"), CONFLICT, UPDATES,
                                         returning=("email_key",), same={"account_id": account.id,
-                                                                        "created_at": NOW, "updated_at": NOW})
+                                                                        "created_at": in_paris, "updated_at": NOW})
             assert sorted(written) == [("ann@example.com",), ("bob@example.com",)]
     async with in_transaction():
         await upsert_rows(Contact, per_row, rows("bob"), CONFLICT, UPDATES,
@@ -158,3 +159,8 @@ async def test_values_the_same_in_every_row_are_written_to_each_row_and_updated(
         (other.id, "ann@example.com"): ("Ann", NOW, NOW),
         (other.id, "bob@example.com"): ("Bob", NOW, NOW),
     }
+    await Contact.create(account_id=acme.id, email="orm@example.com", email_key="orm@example.com", status="ACTIVE",
+                         created_at=in_paris, updated_at=NOW)
+    raw = dict(tuple(row) for row in (await Contact._meta.db.execute_query(
+        f"SELECT email_key, created_at FROM contact WHERE account_id = {acme.id}"))[1])
+    assert raw["ann@example.com"] == raw["orm@example.com"]  # stored as the ORM stores it
