@@ -10,7 +10,16 @@ from playwright.sync_api import Page, expect
 from tests.web import api
 from tests.web.feeds import people
 from tests.web.stack import SYNC_PAGE_SIZE, Account, LiveStack, wait_until
-from tests.web.ui import check_accessible, next_until, open_import, region, sign_in_by_link, sync_history_rows
+from tests.web.ui import (
+    check_accessible,
+    covers_while_watched,
+    next_until,
+    open_import,
+    region,
+    screenshot,
+    sign_in_by_link,
+    sync_history_rows,
+)
 
 ADDED_SO_FAR = """([status, total]) => {
   const text = status.innerText;
@@ -116,6 +125,28 @@ def test_pause_resume_sync_now_edit_and_delete_keeping_the_contacts(page: Page, 
     expect(page.get_by_role("link", name="Renamed sheet")).to_have_count(0)
     assert account.api("{ autoImports { id } }")["autoImports"] == []
     assert api.contact_count(account.api) == 6
+    check_accessible(page)
+
+
+def test_sync_now_says_it_started_without_covering_the_status_or_the_history_chart(
+        page: Page, stack: LiveStack, account: Account) -> None:
+    url = stack.feeds.add(account.name, people(6, "watch.example"), delay=0.5)  # a sync long enough to watch
+    import_id = api.feed_import(account.api, url, "Watched sheet")
+    api.finished_syncs(account.api, import_id)
+    sign_in_by_link(page, stack.base_url, account.token)
+    open_import(page, "Watched sheet")
+    chart = region(page, "Sync history").get_by_role("img")
+    expect(chart).to_be_visible()
+
+    page.get_by_role("button", name="Sync now").click()
+    # The feedback, whatever live role it has, so that a floating one is measured too.
+    feedback = page.get_by_role("status").or_(page.get_by_role("alert")).filter(has_text=re.compile(r"sync started", re.I))
+    expect(feedback).to_be_visible()
+    covered = covers_while_watched(feedback, chart) + covers_while_watched(feedback, region(page, "Status"))
+    screenshot(page, "sync_now_feedback_while_watching_the_chart", full_page=False)
+    assert covered == [], f"the feedback of Sync now covers what the marketer watches: {covered}"
+    expect(page.get_by_role("status").filter(has_text=re.compile(r"sync started", re.I))).to_be_visible()  # announced
+    api.finished_syncs(account.api, import_id, at_least=2)
     check_accessible(page)
 
 

@@ -61,8 +61,10 @@ export interface ImportWizardProps {
   onClose: () => void;
   /** Coming back from an OAuth consent: the draft saved before leaving, and the new connection. */
   resumed?: { draft: WizardDraft | null; connectionId: string | null; error: string | null } | null;
-  /** After "Create import" or "Save changes" succeeded. */
-  onSaved?: (autoImportId: string) => void;
+  /** After "Create import" or "Save changes" succeeded, with the import as saved. A new import is
+   * announced by a notification of the wizard's; saved changes are left to `onSaved` to tell (the
+   * import's page says so beside its buttons, where a notification would cover its chart). */
+  onSaved?: (saved: { id: string; name: string }) => void;
 }
 
 /** The import wizard, a modal dialog "Import from {service}": Account, Criteria, Preview,
@@ -189,9 +191,10 @@ function WizardSteps({ service, connections, lists, edited, refetchConnections, 
     const payload = result.data ? ("updateAutoImport" in result.data ? result.data.updateAutoImport : result.data.createAutoImport) : null;
     if (!payload) { setDestinationStepErrors([result.error?.message ?? "The server could not be reached. Try again."]); return; }
     if (payload.userErrors.length || !payload.autoImport) { routeErrors(payload.userErrors, STEP_DESTINATION); return; }
-    notifications.show({ color: "green", title: edited ? "Changes saved" : "Import created",
-      message: edited ? `${payload.autoImport.name} is updated.` : `${payload.autoImport.name}: the first contacts arrive in a moment.` });
-    props.onSaved?.(payload.autoImport.id);
+    if (!edited) {
+      notifications.show({ color: "green", title: "Import created", message: `${payload.autoImport.name}: the first contacts arrive in a moment.` });
+    }
+    props.onSaved?.(payload.autoImport);
     props.onClose();
   };
 
