@@ -5,7 +5,7 @@ import { useState } from "react";
 import { useNavigate } from "react-router";
 import { useMutation } from "urql";
 import { graphql } from "../../gql";
-import { feedbackFor, type ActionFeedback } from "./actionFeedback";
+import { feedbackFor, feedbackStillTrue, type ActionFeedback, type SaidFeedback } from "./actionFeedback";
 import type { AutoImportDetail } from "./AutoImportPage";
 import { EditImport } from "./EditImport";
 
@@ -37,14 +37,17 @@ export function ImportActions({ item }: { item: AutoImportDetail }) {
   const [syncState, syncNow] = useMutation(SyncNowDocument);
   const [pauseState, pause] = useMutation(PauseDocument);
   const [resumeState, resume] = useMutation(ResumeDocument);
-  const [feedback, setFeedback] = useState<ActionFeedback | null>(null);
+  const [said, setSaid] = useState<SaidFeedback | null>(null);
+  const setFeedback = (feedback: ActionFeedback | null) => setSaid(feedback && { feedback });
   const paused = item.status === "PAUSED";
 
   const onSyncNow = async () => {
+    const { lastSyncAt } = item;
     setFeedback(null);  // the same words said again are announced again only after a change
     const result = await syncNow({ id: item.id });
-    setFeedback(feedbackFor({ error: result.error, userErrors: result.data?.syncAutoImportNow.userErrors ?? [] },
-      "Sync started: the progress shows under Status."));
+    const feedback = feedbackFor({ error: result.error, userErrors: result.data?.syncAutoImportNow.userErrors ?? [] },
+      "Sync started: the progress shows under Status.");
+    setSaid({ feedback, untilASyncEndsAfter: feedback.tone === "done" ? { lastSyncAt } : undefined });
   };
   const onPauseOrResume = async () => {
     setFeedback(null);
@@ -63,7 +66,7 @@ export function ImportActions({ item }: { item: AutoImportDetail }) {
       </Button>
       <EditImport item={item} onSaved={onSaved} />
       <DeleteImport item={item} />
-      <ActionFeedbackText feedback={feedback} />
+      <ActionFeedbackText feedback={feedbackStillTrue(said, item.lastSyncAt)} />
     </Group>
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { feedbackFor } from "./actionFeedback";
+import { feedbackFor, feedbackStillTrue } from "./actionFeedback";
 
 describe("feedbackFor", () => {
   it("says the action is done when the API reports no problem", () => {
@@ -14,5 +14,27 @@ describe("feedbackFor", () => {
   it("gives the transport's error when there is no payload", () => {
     expect(feedbackFor({ error: { message: "[Network] offline" }, userErrors: [] }, "Sync started."))
       .toEqual({ tone: "problem", message: "[Network] offline" });
+  });
+});
+
+describe("feedbackStillTrue", () => {
+  const started = { tone: "done", message: "Sync started." } as const;
+
+  it("shows 'Sync started' until the page learns that a sync ended after it was said", () => {
+    const said = { feedback: started, untilASyncEndsAfter: { lastSyncAt: "2026-01-01T10:00:00Z" } };
+    expect(feedbackStillTrue(said, "2026-01-01T10:00:00Z")).toEqual(started);
+    expect(feedbackStillTrue(said, "2026-01-01T10:05:00Z")).toBeNull();
+  });
+
+  it("counts a first sync of an import that had none as a sync that ended", () => {
+    const said = { feedback: started, untilASyncEndsAfter: { lastSyncAt: null } };
+    expect(feedbackStillTrue(said, null)).toEqual(started);
+    expect(feedbackStillTrue(said, "2026-01-01T10:05:00Z")).toBeNull();
+  });
+
+  it("keeps other outcomes whatever the syncs do", () => {
+    const paused = { tone: "done", message: "Import paused." } as const;
+    expect(feedbackStillTrue({ feedback: paused }, "2026-01-01T10:05:00Z")).toEqual(paused);
+    expect(feedbackStillTrue(null, null)).toBeNull();
   });
 });

@@ -18,3 +18,18 @@ export function feedbackFor({ error, userErrors }: MutationOutcome, done: string
   const problem = userErrors.map((e) => e.message).join(" ") || error?.message;
   return problem ? { tone: "problem", message: problem } : { tone: "done", message: done };
 }
+
+/** An outcome as the page said it. `untilASyncEndsAfter` holds the import's `lastSyncAt` when
+ * "Sync started" was said: once a later sync has ended, "started" is no longer true (the Status
+ * region then says how the sync ended), so it is no longer shown. */
+export interface SaidFeedback {
+  feedback: ActionFeedback;
+  untilASyncEndsAfter?: { lastSyncAt: unknown };
+}
+
+/** What to show beside the buttons now, given the import's `lastSyncAt` as the page knows it. */
+export function feedbackStillTrue(said: SaidFeedback | null, lastSyncAt: unknown): ActionFeedback | null {
+  if (!said) return null;
+  const since = said.untilASyncEndsAfter;
+  return since && since.lastSyncAt !== lastSyncAt ? null : said.feedback;
+}
