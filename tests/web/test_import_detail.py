@@ -95,6 +95,7 @@ def test_pause_resume_sync_now_edit_and_delete_keeping_the_contacts(page: Page, 
 
     page.get_by_role("button", name="Pause", exact=True).click()
     expect(page.get_by_role("button", name="Resume", exact=True)).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="Import paused")).to_be_visible()  # said beside the buttons
     expect(region(page, "Status")).to_contain_text(re.compile(r"paused", re.I))
     assert api.auto_import(account.api, import_id)["status"] == "PAUSED"
 
@@ -115,6 +116,9 @@ def test_pause_resume_sync_now_edit_and_delete_keeping_the_contacts(page: Page, 
     dialog.get_by_role("button", name="Save changes").click()
     expect(dialog).to_be_hidden()
     expect(page.get_by_role("heading", name="Renamed sheet", level=1, exact=True)).to_be_visible()
+    # Said once, under the name as saved (the wizard and the page each used to raise a toast).
+    expect(page.get_by_role("status").filter(has_text=re.compile(r"saved.*Renamed sheet"))).to_be_visible()
+    assert page.get_by_text(re.compile(r"\bsaved\b", re.I)).count() == 1, "saving was said more than once"
     assert api.auto_import(account.api, import_id)["name"] == "Renamed sheet"
 
     page.get_by_role("button", name="Delete", exact=True).click()
