@@ -3,7 +3,9 @@
 `FeedServer.add(name, rows)` publishes a feed at `{base_url}/{name}/feed.csv`; `delay` slows every
 answer of that feed (each page of a sync downloads the file again, so a slow feed makes a
 first retrieval last long enough to watch its progress), and `failing(name, status)` publishes
-one that always answers with an HTTP error. A name nobody added answers 404.
+one that always answers with an HTTP error. `held(name)` keeps a feed's answers waiting while a
+block runs: a sync on it stays running for exactly as long as a test looks at the page. A name
+nobody added answers 404.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ def people(count: int, domain: str, start: int = 0) -> list[list[str]]:
 class Feed:
     simulator: CsvFeedSimulator
     delay: float
+    gate: threading.Event | None = None  # when set, requests wait until it is
 
 
 class FeedServer:
@@ -64,6 +67,18 @@ class FeedServer:
             self._feeds[name] = Feed(simulator, 0.0)
         return self.url(name)
 
+    @contextmanager
+    def held(self, name: str) -> Iterator[None]:
+        """Requests for the feed `name` wait until the block ends (then they, and later ones, are
+        answered)."""
+        gate = threading.Event()
+        with self._lock:
+            self._feeds[name].gate = gate
+        try:
+            yield
+        finally:
+            gate.set()
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return
@@ -73,6 +88,8 @@ class FeedServer:
         if feed is None:
             await PlainTextResponse("No such feed.", 404)(scope, receive, send)
             return
+        if feed.gate is not None:
+            await asyncio.to_thread(feed.gate.wait)
         if feed.delay:
             await asyncio.sleep(feed.delay)
         app: ASGIApp = feed.simulator

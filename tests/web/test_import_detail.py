@@ -10,7 +10,16 @@ from playwright.sync_api import Page, expect
 from tests.web import api
 from tests.web.feeds import people
 from tests.web.stack import SYNC_PAGE_SIZE, Account, LiveStack, wait_until
-from tests.web.ui import check_accessible, next_until, open_import, region, sign_in_by_link, sync_history_rows
+from tests.web.ui import (
+    check_accessible,
+    covers_while_watched,
+    next_until,
+    open_import,
+    region,
+    screenshot,
+    sign_in_by_link,
+    sync_history_rows,
+)
 
 ADDED_SO_FAR = """([status, total]) => {
   const text = status.innerText;
@@ -86,6 +95,7 @@ def test_pause_resume_sync_now_edit_and_delete_keeping_the_contacts(page: Page, 
 
     page.get_by_role("button", name="Pause", exact=True).click()
     expect(page.get_by_role("button", name="Resume", exact=True)).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="Import paused")).to_be_visible()  # said beside the buttons
     expect(region(page, "Status")).to_contain_text(re.compile(r"paused", re.I))
     assert api.auto_import(account.api, import_id)["status"] == "PAUSED"
 
@@ -106,6 +116,9 @@ def test_pause_resume_sync_now_edit_and_delete_keeping_the_contacts(page: Page, 
     dialog.get_by_role("button", name="Save changes").click()
     expect(dialog).to_be_hidden()
     expect(page.get_by_role("heading", name="Renamed sheet", level=1, exact=True)).to_be_visible()
+    # Said once, under the name as saved (the wizard and the page each used to raise a toast).
+    expect(page.get_by_role("status").filter(has_text=re.compile(r"saved.*Renamed sheet"))).to_be_visible()
+    assert page.get_by_text(re.compile(r"\bsaved\b", re.I)).count() == 1, "saving was said more than once"
     assert api.auto_import(account.api, import_id)["name"] == "Renamed sheet"
 
     page.get_by_role("button", name="Delete", exact=True).click()
@@ -116,6 +129,32 @@ def test_pause_resume_sync_now_edit_and_delete_keeping_the_contacts(page: Page, 
     expect(page.get_by_role("link", name="Renamed sheet")).to_have_count(0)
     assert account.api("{ autoImports { id } }")["autoImports"] == []
     assert api.contact_count(account.api) == 6
+    check_accessible(page)
+
+
+def test_sync_now_says_it_started_without_covering_the_status_or_the_history_chart(
+        page: Page, stack: LiveStack, account: Account) -> None:
+    url = stack.feeds.add(account.name, people(6, "watch.example"))
+    import_id = api.feed_import(account.api, url, "Watched sheet")
+    api.finished_syncs(account.api, import_id)
+    sign_in_by_link(page, stack.base_url, account.token)
+    open_import(page, "Watched sheet")
+    chart = region(page, "Sync history").get_by_role("img")
+    expect(chart).to_be_visible()
+    started = re.compile(r"sync started", re.I)
+    # The feedback, whatever live role it has, so that a floating one is measured too.
+    feedback = page.get_by_role("status").or_(page.get_by_role("alert")).filter(has_text=started)
+
+    with stack.feeds.held(account.name):  # the sync runs while the marketer watches
+        page.get_by_role("button", name="Sync now").click()
+        expect(feedback).to_be_visible()
+        covered = covers_while_watched(feedback, chart) + covers_while_watched(feedback, region(page, "Status"))
+        screenshot(page, "sync_now_feedback_while_watching_the_chart", full_page=False)
+        assert covered == [], f"the feedback of Sync now covers what the marketer watches: {covered}"
+        expect(page.get_by_role("status").filter(has_text=started)).to_be_visible()  # announced politely
+    api.finished_syncs(account.api, import_id, at_least=2)
+    expect(region(page, "Status")).to_contain_text(re.compile(r"last sync ended", re.I))
+    expect(feedback).to_have_count(0)  # "started" is no longer true: Status says how it ended
     check_accessible(page)
 
 

@@ -10,8 +10,18 @@ from playwright.sync_api import Page, expect
 from tests.web import api
 from tests.web.feeds import people
 from tests.web.stack import Account, LiveStack, wait_until
-from tests.web.ui import (check_accessible, choose_option, confirm_create, expect_account_chosen, fill_destination,
-                          next_until, open_wizard, options_of, sign_in_by_link)
+from tests.web.ui import (
+    check_accessible,
+    choose_option,
+    confirm_create,
+    covers_while_watched,
+    expect_account_chosen,
+    fill_destination,
+    next_until,
+    open_wizard,
+    options_of,
+    sign_in_by_link,
+)
 
 FEED_URL_LABEL = "Feed URL"
 
@@ -39,6 +49,13 @@ def test_csv_feed_wizard_connects_previews_and_creates_the_import(page: Page, st
     next_until(dialog, dialog.get_by_label("Name", exact=True))
     fill_destination(page, dialog, "Wizard sheet", ["from-wizard"], new_list="Wizard list", existing_list="Customers")
     confirm_create(page, dialog, "Wizard sheet")
+    # "Created" is said where the marketer looks for the new import, and covers none of its row.
+    arriving = re.compile(r"first contacts arrive")
+    said = page.get_by_role("status").or_(page.get_by_role("alert")).filter(has_text=arriving)
+    expect(said).to_be_visible()
+    new_row = page.get_by_role("row").filter(has=page.get_by_role("link", name="Wizard sheet"))
+    assert covers_while_watched(said, new_row) == [], "the confirmation covers the new import's row"
+    expect(page.get_by_role("status").filter(has_text="Wizard sheet").filter(has_text=arriving)).to_be_visible()
 
     created = next(i for i in account.api("{ autoImports { id name } }")["autoImports"] if i["name"] == "Wizard sheet")
     found = api.finished_syncs(account.api, created["id"])

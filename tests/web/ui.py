@@ -173,8 +173,39 @@ def check_accessible(page: Page) -> None:
     assert not blocking, f"axe-core found serious or critical violations on {page.url}:\n{described}"
 
 
-def screenshot(page: Page, name: str) -> Path:
+def screenshot(page: Page, name: str, full_page: bool = True) -> Path:
+    """`var/screenshots/<name>.png`: the whole page, or (`full_page=False`) what the viewport shows,
+    where notifications fixed to the window sit as the user sees them."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', name)}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+# Scrolls so that the element's top sits just under the page's fixed header ("start"), or its
+# bottom on the window's bottom edge ("end"): the two places where floating feedback (pinned to a
+# corner of the window) lands on whatever the reader scrolled to watch.
+SCROLL_ELEMENT_TO = """([element, edge]) => {
+  const box = element.getBoundingClientRect();
+  const header = document.querySelector('header')?.getBoundingClientRect().bottom ?? 0;
+  window.scrollBy(0, edge === 'start' ? box.top - header : box.bottom - window.innerHeight);
+}"""
+
+
+def overlapping(first: Locator, second: Locator) -> bool:
+    """Whether the two elements' boxes, as the window shows them now, share any area."""
+    a, b = first.bounding_box(), second.bounding_box()
+    assert a is not None and b is not None, "both elements must be rendered"
+    return (a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"]
+            and a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"])
+
+
+def covers_while_watched(cover: Locator, watched: Locator) -> list[str]:
+    """Where `cover` lies over `watched` when the reader scrolls `watched` into the window (just
+    under the header, then at the bottom edge); empty when it covers it in neither place."""
+    covered = []
+    for edge in ("start", "end"):
+        watched.evaluate(f"(element) => ({SCROLL_ELEMENT_TO})([element, {edge!r}])")
+        if overlapping(cover, watched):
+            covered.append(f"{edge}: {cover.bounding_box()} over {watched.bounding_box()}")
+    return covered

@@ -7,7 +7,6 @@ import { graphql } from "../../gql";
 import type { AutoImportPageQuery } from "../../gql/graphql";
 import { announceAccountChanged } from "../../shell/accountChanged";
 import { QueryState } from "../../shell/QueryState";
-import { EditImport } from "./EditImport";
 import { ImportActions } from "./ImportActions";
 import { StatusSection } from "./StatusSection";
 import { SyncHistorySection } from "./SyncHistorySection";
@@ -58,7 +57,7 @@ export function AutoImportPage() {
         <Title order={1}>{item.name}</Title>
         <Text c="gray.7">From {item.service.name}{item.connection ? ` · account ${externalAccountWords(item.connection.name)}` : ""}</Text>
       </div>
-      <ImportActions item={item} editor={<EditImport item={item} />} />
+      <ImportActions key={item.id} item={item} />
       <StatusSection item={item} onSyncEnded={refetch} />
       <ImportedContacts item={item} />
       <TroubleshootingSection item={item} />

@@ -1,15 +1,15 @@
 import { Button } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
-import { notifications } from "@mantine/notifications";
 import { ImportWizard } from "../imports/wizard/ImportWizard";
 import type { AutoImportDetail } from "./AutoImportPage";
 
-/** "Edit": the import wizard (the one that creates imports) in edit mode, "Save changes". */
-export function EditImport({ item }: { item: AutoImportDetail }) {
+/** "Edit": the import wizard (the one that creates imports) in edit mode, "Save changes".
+ * `onSaved` gets the import's name as saved (a rename shows the new one). */
+export function EditImport({ item, onSaved }: { item: AutoImportDetail; onSaved: (name: string) => void }) {
   const [opened, { open, close }] = useDisclosure(false);
-  const saved = () => {
+  const saved = ({ name }: { name: string }) => {
     close();
-    notifications.show({ color: "green", message: `“${item.name}” was saved.` });
+    onSaved(name);
   };
   return (
     <>

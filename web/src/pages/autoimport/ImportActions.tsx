@@ -1,11 +1,13 @@
-import { Button, Group, Modal, Stack, Text } from "@mantine/core";
+import { Alert, Button, Group, Modal, Stack, Text } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
-import type { ReactNode } from "react";
+import { useState } from "react";
 import { useNavigate } from "react-router";
 import { useMutation } from "urql";
 import { graphql } from "../../gql";
+import { feedbackFor, feedbackStillTrue, type ActionFeedback, type SaidFeedback } from "./actionFeedback";
 import type { AutoImportDetail } from "./AutoImportPage";
+import { EditImport } from "./EditImport";
 
 const SyncNowDocument = graphql(`
   mutation SyncAutoImportNow($id: ID!) {
@@ -28,38 +30,33 @@ const DeleteDocument = graphql(`
   }
 `);
 
-interface Outcome {
-  error?: { message: string };
-  userErrors: { message: string }[];
-}
-
-/** Tells the user how a mutation went: its user errors (or the transport's) in red, else `done`.
- * True when it succeeded. */
-function announce({ error, userErrors }: Outcome, done: string): boolean {
-  const problem = userErrors.map((e) => e.message).join(" ") || error?.message;
-  notifications.show(problem ? { color: "red", title: "That did not work", message: problem } : { color: "green", message: done });
-  return !problem;
-}
-
 /** "Sync now", "Pause" or "Resume", "Edit" and "Delete" (behind a confirmation that says the
- * contacts stay). */
-export function ImportActions({ item, editor }: { item: AutoImportDetail; editor?: ReactNode }) {
+ * contacts stay). How an action went is said beside the buttons (`ActionFeedbackText`), not in a
+ * notification floating over the status and the sync history the marketer watches next. */
+export function ImportActions({ item }: { item: AutoImportDetail }) {
   const [syncState, syncNow] = useMutation(SyncNowDocument);
   const [pauseState, pause] = useMutation(PauseDocument);
   const [resumeState, resume] = useMutation(ResumeDocument);
+  const [said, setSaid] = useState<SaidFeedback | null>(null);
+  const setFeedback = (feedback: ActionFeedback | null) => setSaid(feedback && { feedback });
   const paused = item.status === "PAUSED";
 
   const onSyncNow = async () => {
+    const { lastSyncAt } = item;
+    setFeedback(null);  // the same words said again are announced again only after a change
     const result = await syncNow({ id: item.id });
-    announce({ error: result.error, userErrors: result.data?.syncAutoImportNow.userErrors ?? [] },
+    const feedback = feedbackFor({ error: result.error, userErrors: result.data?.syncAutoImportNow.userErrors ?? [] },
       "Sync started: the progress shows under Status.");
+    setSaid({ feedback, untilASyncEndsAfter: feedback.tone === "done" ? { lastSyncAt } : undefined });
   };
   const onPauseOrResume = async () => {
+    setFeedback(null);
     const result = paused ? await resume({ id: item.id }) : await pause({ id: item.id });
     const payload = result.data && ("resumeAutoImport" in result.data ? result.data.resumeAutoImport : result.data.pauseAutoImport);
-    announce({ error: result.error, userErrors: payload?.userErrors ?? [] },
-      paused ? "Import resumed: it syncs on schedule again." : "Import paused: nothing is imported until you resume it.");
+    setFeedback(feedbackFor({ error: result.error, userErrors: payload?.userErrors ?? [] },
+      paused ? "Import resumed: it syncs on schedule again." : "Import paused: nothing is imported until you resume it."));
   };
+  const onSaved = (name: string) => setFeedback({ tone: "done", message: `Changes saved: “${name}” is updated.` });
 
   return (
     <Group gap="sm">
@@ -67,24 +64,47 @@ export function ImportActions({ item, editor }: { item: AutoImportDetail; editor
       <Button variant="default" onClick={onPauseOrResume} loading={pauseState.fetching || resumeState.fetching}>
         {paused ? "Resume" : "Pause"}
       </Button>
-      {editor}
+      <EditImport item={item} onSaved={onSaved} />
       <DeleteImport item={item} />
+      <ActionFeedbackText feedback={feedbackStillTrue(said, item.lastSyncAt)} />
     </Group>
+  );
+}
+
+/** The last action's outcome, in a live region of each kind that is always in the page (assistive
+ * technology announces text put into an existing live region, not a region added with its text):
+ * "done" politely, a problem at once. */
+function ActionFeedbackText({ feedback }: { feedback: ActionFeedback | null }) {
+  return (
+    <>
+      <Text size="sm" fw={500} c="teal.9" role="status" aria-live="polite">
+        {feedback?.tone === "done" ? feedback.message : null}
+      </Text>
+      <Text size="sm" fw={500} c="red.8" role="alert">
+        {feedback?.tone === "problem" ? `That did not work: ${feedback.message}` : null}
+      </Text>
+    </>
   );
 }
 
 function DeleteImport({ item }: { item: AutoImportDetail }) {
   const [opened, { open, close }] = useDisclosure(false);
   const [state, deleteImport] = useMutation(DeleteDocument);
+  const [problem, setProblem] = useState<string | null>(null);
   const navigate = useNavigate();
   const onDelete = async () => {
+    setProblem(null);
     const result = await deleteImport({ id: item.id });
-    const ok = announce({ error: result.error, userErrors: result.data?.deleteAutoImport.userErrors ?? [] },
+    const outcome = feedbackFor({ error: result.error, userErrors: result.data?.deleteAutoImport.userErrors ?? [] },
       `“${item.name}” was deleted. Its contacts stay in your account.`);
-    if (ok) {
-      close();
-      navigate("/import");
+    if (outcome.tone === "problem") {
+      setProblem(outcome.message);
+      return;
     }
+    // The page goes back to Import, where nothing of this import is left to cover: a notification.
+    notifications.show({ color: "green", message: outcome.message });
+    close();
+    navigate("/import");
   };
   return (
     <>
@@ -95,6 +115,7 @@ function DeleteImport({ item }: { item: AutoImportDetail }) {
             “{item.name}” stops importing from {item.service.name}. The contacts it brought stay in your account,
             with their lists, tags and field values.
           </Text>
+          {problem && <Alert color="red" title="That did not work">{problem}</Alert>}
           <Group justify="flex-end">
             <Button variant="default" onClick={close}>Cancel</Button>
             <Button color="red" onClick={onDelete} loading={state.fetching}>Delete import</Button>

@@ -29,7 +29,8 @@ type AutoImportSummary = ImportPageQuery["autoImports"][number];
 export function ImportPage() {
   const [{ data, fetching, error }, reexecute] = useQuery({ query: ImportPageDocument, requestPolicy: "cache-and-network", context: IMPORT_PAGE_CONTEXT });
   useRefetchOnFocus(useCallback(() => reexecute({ requestPolicy: "network-only" }), [reexecute]));
-  const wizard = useWizardOpening();
+  const [created, setCreated] = useState<string | null>(null);
+  const wizard = useWizardOpening(setCreated);
   return (
     <Stack gap="lg">
       <div>
@@ -41,7 +42,7 @@ export function ImportPage() {
           <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }}>
             {data.services.map((service) => <ServiceCard key={service.id} service={service} onImport={() => wizard.open(service.id)} />)}
           </SimpleGrid>
-          <AutoImportList autoImports={data.autoImports} />
+          <AutoImportList autoImports={data.autoImports} created={created} />
         </>
       )}
       {wizard.props && <ImportWizard {...wizard.props} />}
@@ -52,8 +53,9 @@ export function ImportPage() {
 type OpenWizard = Pick<ImportWizardProps, "serviceId" | "resumed">;
 
 /** Which wizard is open: one the user opened, or the one an OAuth consent returns to
- * (`/import?service=..&connected=..`), reopened from its saved draft. */
-function useWizardOpening() {
+ * (`/import?service=..&connected=..`), reopened from its saved draft. `onCreated` gets the name
+ * of the import it created. */
+function useWizardOpening(onCreated: (name: string) => void) {
   const location = useLocation();
   const navigate = useNavigate();
   const [opened, setOpened] = useState<OpenWizard | null>(() => {
@@ -68,7 +70,7 @@ function useWizardOpening() {
   }, [returned, navigate]);
   return {
     open: (serviceId: string) => setOpened({ serviceId, resumed: null }),
-    props: opened ? { ...opened, opened: true, onClose: () => setOpened(null) } satisfies ImportWizardProps : null,
+    props: opened ? { ...opened, opened: true, onClose: () => setOpened(null), onSaved: ({ name }) => onCreated(name) } satisfies ImportWizardProps : null,
   };
 }
 
@@ -92,10 +94,16 @@ function ServiceCard({ service, onImport }: { service: ServiceSummary; onImport:
   );
 }
 
-function AutoImportList({ autoImports }: { autoImports: AutoImportSummary[] }) {
+/** The account's auto-imports; above them, once the wizard created one, that it did (where the
+ * marketer looks for the new import, in a live region present from the start so that it is
+ * announced). */
+function AutoImportList({ autoImports, created }: { autoImports: AutoImportSummary[]; created: string | null }) {
   return (
     <section aria-labelledby="your-imports">
       <Title order={2} size="h3" id="your-imports" mb="sm">Your auto-imports</Title>
+      <Text size="sm" fw={500} c="teal.9" role="status" aria-live="polite" mb={created ? "sm" : 0}>
+        {created && `“${created}” is created: its first contacts arrive in a moment.`}
+      </Text>
       {autoImports.length === 0 ? (
         <Text c="gray.7">No auto-imports yet. Pick a service above to set up the first one.</Text>
       ) : (

@@ -1,5 +1,4 @@
 import { Alert, Button, Center, Group, Loader, Modal, Stepper } from "@mantine/core";
-import { notifications } from "@mantine/notifications";
 import { useMemo, useState } from "react";
 import { useMutation, useQuery } from "urql";
 import { graphql } from "../../../gql";
@@ -61,8 +60,11 @@ export interface ImportWizardProps {
   onClose: () => void;
   /** Coming back from an OAuth consent: the draft saved before leaving, and the new connection. */
   resumed?: { draft: WizardDraft | null; connectionId: string | null; error: string | null } | null;
-  /** After "Create import" or "Save changes" succeeded. */
-  onSaved?: (autoImportId: string) => void;
+  /** After "Create import" or "Save changes" succeeded, with the import as saved. The wizard
+   * says nothing of its own: the caller tells the user where they look next (the Import page
+   * above its list of imports, an import's page beside its buttons), which a notification
+   * floating over the page would cover. */
+  onSaved?: (saved: { id: string; name: string }) => void;
 }
 
 /** The import wizard, a modal dialog "Import from {service}": Account, Criteria, Preview,
@@ -189,9 +191,7 @@ function WizardSteps({ service, connections, lists, edited, refetchConnections, 
     const payload = result.data ? ("updateAutoImport" in result.data ? result.data.updateAutoImport : result.data.createAutoImport) : null;
     if (!payload) { setDestinationStepErrors([result.error?.message ?? "The server could not be reached. Try again."]); return; }
     if (payload.userErrors.length || !payload.autoImport) { routeErrors(payload.userErrors, STEP_DESTINATION); return; }
-    notifications.show({ color: "green", title: edited ? "Changes saved" : "Import created",
-      message: edited ? `${payload.autoImport.name} is updated.` : `${payload.autoImport.name}: the first contacts arrive in a moment.` });
-    props.onSaved?.(payload.autoImport.id);
+    props.onSaved?.(payload.autoImport);
     props.onClose();
   };
 
