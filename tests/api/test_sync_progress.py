@@ -110,10 +110,10 @@ async def test_a_client_gets_an_event_per_committed_page_then_the_final_outcome(
         await socket.__aexit__(None, None, None)
 
     run = await SyncRun.get(auto_import_id=int(import_id))
-    assert [e["outcome"] for e in events] == ["RUNNING"] * 4 + ["COMPLETED"]
-    assert [e["counts"]["fetched"] for e in events] == [100, 200, 300, 350, 350]
+    assert [e["outcome"] for e in events] == ["RUNNING"] * 5 + ["COMPLETED"]  # the start, then each page
+    assert [e["counts"]["fetched"] for e in events] == [0, 100, 200, 300, 350, 350]
     assert events[-1]["counts"] == {"fetched": 350, "added": 350, "updated": 0, "unchanged": 0}
-    assert [e["backlogEstimate"] for e in events] == [250, 150, 50, 0, 0]
+    assert [e["backlogEstimate"] for e in events] == [None, 250, 150, 50, 0, 0]
     assert {(e["autoImportId"], e["syncRunId"]) for e in events} == {(import_id, str(run.id))}
     assert other_import not in {e["autoImportId"] for e in events}  # synced too, but not watched
     assert datetime.fromisoformat(events[-1]["at"]) == run.finished_at

@@ -57,6 +57,7 @@ async def test_a_partial_sync_ends_with_partial_and_its_backlog(
     await sync.due()
 
     assert [(e.outcome, e.counts.added, e.backlog_estimate) for e in progress.events] == [
+        (SyncOutcome.RUNNING, 0, None),  # the sync began: nothing fetched yet, the backlog unknown
         (SyncOutcome.RUNNING, 150, 300), (SyncOutcome.RUNNING, 300, 150), (SyncOutcome.PARTIAL, 300, 150)]
     assert {e.account_id for e in progress.events} == {acme.account.id}
 
@@ -73,7 +74,8 @@ async def test_a_failed_sync_ends_with_failed(
     await sync.due()
 
     run = await SyncRun.get(auto_import_id=import_id)
-    assert [(e.outcome, e.sync_run_id, e.counts.fetched) for e in progress.events] == [(SyncOutcome.FAILED, run.id, 0)]
+    assert [(e.outcome, e.sync_run_id, e.counts.fetched) for e in progress.events] == [
+        (SyncOutcome.RUNNING, run.id, 0), (SyncOutcome.FAILED, run.id, 0)]
 
 
 @contextlib.asynccontextmanager
@@ -110,7 +112,7 @@ async def test_a_redis_that_fails_never_fails_the_sync(
     assert run.outcome is SyncOutcome.COMPLETED and run.counts["added"] == 250
     assert await Contact.filter(account_id=acme.account.id).count() == 250
     warnings = [r for r in caplog.records if "Could not publish the progress" in r.getMessage()]
-    assert len(warnings) == 4  # 3 pages + end
+    assert len(warnings) == 5  # the start, 3 pages, the end
     # an outage is expected: one line each, naming why, no traceback (a worker log stays readable)
     assert all(r.exc_info is None and "Redis unavailable (" in r.getMessage() for r in warnings)
 

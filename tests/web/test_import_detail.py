@@ -152,6 +152,12 @@ def test_sync_now_says_it_started_without_covering_the_status_or_the_history_cha
         screenshot(page, "sync_now_feedback_while_watching_the_chart", full_page=False)
         assert covered == [], f"the feedback of Sync now covers what the marketer watches: {covered}"
         expect(page.get_by_role("status").filter(has_text=started)).to_be_visible()  # announced politely
+        # Status shows the sync under way before the source has answered, not only after a page
+        status = region(page, "Status")
+        expect(status).to_contain_text("Syncing now")
+        expect(status.get_by_role("progressbar", name="Sync progress")).to_be_visible()
+        expect(status).to_contain_text("Started: waiting for the first contacts from the source.")
+        screenshot(page, "sync_now_status_before_the_source_answers", full_page=False)
     api.finished_syncs(account.api, import_id, at_least=2)
     expect(region(page, "Status")).to_contain_text(re.compile(r"last sync ended", re.I))
     expect(feedback).to_have_count(0)  # "started" is no longer true: Status says how it ended

@@ -27,5 +27,8 @@ describe("sync figures", () => {
     expect(progressWords(counts, null, true)).toBe("120 read: 100 added, 15 updated, 5 skipped.");
     expect(progressWords({ ...counts, notAddedContactLimit: 3 }, 0))
       .toBe("120 read so far: 100 added, 15 updated, 5 skipped, 3 waiting for room under the contact limit.");
+    const none = { ...counts, fetched: 0, added: 0, updated: 0, skippedMissingEmail: 0, skippedInvalidEmail: 0, skippedMalformed: 0 };
+    expect(progressWords(none, null)).toBe("Started: waiting for the first contacts from the source.");
+    expect(progressWords(none, null, true)).toBe("0 read: 0 added, 0 updated, 0 skipped.");
   });
 });

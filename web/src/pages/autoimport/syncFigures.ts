@@ -44,9 +44,11 @@ export function progressPercent(fetched: number, backlogEstimate: number | null 
 }
 
 /** "1,234 read so far: 1,000 added, 200 updated, 34 skipped; about 5,000 still waiting." Of a
- * sync that has `ended`, "1,234 read: …" (nothing more is coming from it). */
+ * sync that has `ended`, "1,234 read: …" (nothing more is coming from it). Of a sync that has just
+ * begun, what it waits for. */
 export function progressWords(counts: CountsOfSync & { fetched: number }, backlogEstimate: number | null | undefined,
   ended = false): string {
+  if (!ended && counts.fetched === 0) return "Started: waiting for the first contacts from the source.";
   const figures = `${counts.fetched.toLocaleString()} read${ended ? "" : " so far"}: ${counts.added.toLocaleString()} added, ` +
     `${counts.updated.toLocaleString()} updated, ${skippedCount(counts).toLocaleString()} skipped`;
   const waiting = counts.notAddedContactLimit ? `, ${counts.notAddedContactLimit.toLocaleString()} waiting for room under the contact limit` : "";
