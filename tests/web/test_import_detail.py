@@ -98,6 +98,11 @@ def test_pause_resume_sync_now_edit_and_delete_keeping_the_contacts(page: Page, 
     expect(page.get_by_role("status").filter(has_text="Import paused")).to_be_visible()  # said beside the buttons
     expect(region(page, "Status")).to_contain_text(re.compile(r"paused", re.I))
     assert api.auto_import(account.api, import_id)["status"] == "PAUSED"
+    page.reload()  # the outcome beside the buttons is gone: the disabled "Sync now" still says why
+    sync_now = page.get_by_role("button", name="Sync now")
+    expect(sync_now).to_be_disabled()
+    expect(sync_now).to_have_accessible_description("Resume the import to sync it now.")
+    screenshot(page, "paused_import_says_why_sync_now_is_disabled", full_page=False)
 
     page.get_by_role("button", name="Resume", exact=True).click()
     expect(page.get_by_role("button", name="Pause", exact=True)).to_be_visible()

@@ -14,7 +14,7 @@ const AUTO_IMPORT_STATUS: Record<string, StatusWords> = {
   LIMIT_REACHED: { label: "Contact limit reached", color: "orange", explanation: "Your plan's contact limit is reached: existing contacts are still updated, new ones wait until the limit is raised." },
   PAUSED: { label: "Paused", color: "gray", explanation: "Nothing is imported until you resume it." },
   NEEDS_REAUTH: { label: "Needs reconnecting", color: "red", explanation: "The service no longer accepts our access: reconnect the account." },
-  FAILING: { label: "Failing", color: "red", explanation: "The last syncs failed; they are retried automatically." },
+  FAILING: { label: "Failing", color: "red", explanation: "The last sync failed. The import tries again by itself, waiting longer after each failure." },
   DISABLED: { label: "Stopped after repeated failures", color: "red", explanation: "Too many syncs in a row failed, so the import stopped itself. Fix the cause and resume it." },
 };
 
@@ -91,9 +91,11 @@ export function importCountWords(count: number): string {
   return `${count} auto-import${count === 1 ? "" : "s"}`;
 }
 
-/** A date-time in the reader's locale, or the fallback when absent. */
-export function dateTimeWords(value: string | null | undefined, fallback = "—"): string {
+/** A date-time in the reader's locale (to the minute, or to the second when `precise`), or the
+ * fallback when absent. */
+export function dateTimeWords(value: string | null | undefined, fallback = "—", precise = false): string {
   if (!value) return fallback;
   const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? fallback : date.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+  return Number.isNaN(date.getTime()) ? fallback
+    : date.toLocaleString(undefined, { dateStyle: "medium", timeStyle: precise ? "medium" : "short" });
 }

@@ -1,7 +1,7 @@
 import { Alert, Button, Group, Modal, Stack, Text } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
-import { useState } from "react";
+import { useId, useState } from "react";
 import { useNavigate } from "react-router";
 import { useMutation } from "urql";
 import { graphql } from "../../gql";
@@ -40,6 +40,7 @@ export function ImportActions({ item }: { item: AutoImportDetail }) {
   const [said, setSaid] = useState<SaidFeedback | null>(null);
   const setFeedback = (feedback: ActionFeedback | null) => setSaid(feedback && { feedback });
   const paused = item.status === "PAUSED";
+  const pausedHintId = useId();
 
   const onSyncNow = async () => {
     const { lastSyncAt } = item;
@@ -58,15 +59,19 @@ export function ImportActions({ item }: { item: AutoImportDetail }) {
   };
   const onSaved = (name: string) => setFeedback({ tone: "done", message: `Changes saved: “${name}” is updated.` });
 
+  const shown = feedbackStillTrue(said, item.lastSyncAt);
   return (
     <Group gap="sm">
-      <Button onClick={onSyncNow} loading={syncState.fetching} disabled={paused}>Sync now</Button>
+      <Button onClick={onSyncNow} loading={syncState.fetching} disabled={paused}
+        aria-describedby={paused ? pausedHintId : undefined}>Sync now</Button>
       <Button variant="default" onClick={onPauseOrResume} loading={pauseState.fetching || resumeState.fetching}>
         {paused ? "Resume" : "Pause"}
       </Button>
       <EditImport item={item} onSaved={onSaved} />
       <DeleteImport item={item} />
-      <ActionFeedbackText feedback={feedbackStillTrue(said, item.lastSyncAt)} />
+      {/* why "Sync now" cannot be pressed, unless the last action's outcome already says it */}
+      {paused && !shown && <Text size="sm" c="dimmed" id={pausedHintId}>Resume the import to sync it now.</Text>}
+      <ActionFeedbackText feedback={shown} />
     </Group>
   );
 }

@@ -2,7 +2,7 @@ import { BarChart } from "@mantine/charts";
 import { Card, Table, Text, Title } from "@mantine/core";
 import { dateTimeWords, rateLimitedWords, syncOutcomeWords } from "../../api/words";
 import type { AutoImportDetail } from "./AutoImportPage";
-import { skippedCount, syncBars } from "./syncFigures";
+import { skippedCount, startedWords, syncBars } from "./syncFigures";
 
 type Sync = AutoImportDetail["syncs"][number];
 
@@ -21,14 +21,16 @@ const LEGEND_PROPS = { itemSorter: (item: { dataKey?: unknown }) => SERIES.findI
  * per sync (newest first): start, outcome in words, added, updated, skipped. `nextSyncAt` (the
  * import's) is when the newest sync resumes if the service rate-limited it. */
 export function SyncHistorySection({ syncs, nextSyncAt }: { syncs: Sync[]; nextSyncAt: string | null | undefined }) {
+  const started = startedWords(syncs.map((sync) => sync.startedAt), (at, precise) => dateTimeWords(at, "—", precise));
+  const startedAt = (at: string) => started.get(at) ?? dateTimeWords(at);
   return (
     <Card withBorder component="section" aria-labelledby="history-heading">
       <Title order={2} size="h4" id="history-heading" mb="xs">Sync history</Title>
       {syncs.length === 0 ? <Text size="sm" c="gray.7">No syncs yet: the first one starts shortly after the import is created.</Text> : (
         <>
           <div role="img" aria-label="Chart of the contacts added, updated and skipped by each sync; the table below has the same figures.">
-            <BarChart h={200} type={CHART_TYPE} data={syncBars(syncs, (at) => dateTimeWords(at))} dataKey="sync" series={SERIES}
-              withLegend legendProps={LEGEND_PROPS} tickLine="y" gridAxis="y" mb="md" />
+            <BarChart h={200} type={CHART_TYPE} data={syncBars(syncs, startedAt)} dataKey="sync" series={SERIES}
+              maxBarWidth={56} withLegend legendProps={LEGEND_PROPS} tickLine="y" gridAxis="y" mb="md" />
           </div>
           <Table.ScrollContainer minWidth={560}>
             <Table striped>
@@ -38,7 +40,7 @@ export function SyncHistorySection({ syncs, nextSyncAt }: { syncs: Sync[]; nextS
               <Table.Tbody>
                 {syncs.map((sync, index) => (
                   <Table.Tr key={sync.id}>
-                    <Table.Td>{dateTimeWords(sync.startedAt)}</Table.Td>
+                    <Table.Td>{startedAt(sync.startedAt)}</Table.Td>
                     <Table.Td>{outcomeWords(sync, index === 0 ? nextSyncAt : null)}</Table.Td>
                     <Table.Td>{sync.counts.added.toLocaleString()}</Table.Td>
                     <Table.Td>{sync.counts.updated.toLocaleString()}</Table.Td>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { progressPercent, progressWords, skippedCount, syncBars } from "./syncFigures";
+import { progressPercent, progressWords, skippedCount, startedWords, syncBars } from "./syncFigures";
 
 const counts = { fetched: 120, added: 100, updated: 15, skippedMissingEmail: 2, skippedInvalidEmail: 2, skippedMalformed: 1, notAddedContactLimit: 0 };
 
@@ -14,6 +14,14 @@ describe("sync figures", () => {
       { sync: "old", Added: 7, Updated: 15, Skipped: 5 },
       { sync: "new", Added: 100, Updated: 15, Skipped: 5 },
     ]);
+  });
+
+  it("dates syncs to the second only when two would read the same", () => {
+    const words = (at: string, precise: boolean) => (precise ? at : at.slice(0, 16));
+    expect([...startedWords(["2026-12-04T10:01:05", "2026-12-04T10:02:00"], words).values()])
+      .toEqual(["2026-12-04T10:01", "2026-12-04T10:02"]);
+    expect([...startedWords(["2026-12-04T10:01:05", "2026-12-04T10:01:40", "2026-12-04T09:00:00"], words).values()])
+      .toEqual(["2026-12-04T10:01:05", "2026-12-04T10:01:40", "2026-12-04T09:00:00"]);
   });
 
   it("gives a percentage only when the source says what is left", () => {

@@ -25,6 +25,15 @@ export interface SyncBar {
   Skipped: number;
 }
 
+/** Each start time in words, to the minute; to the second for all of them when two would read the
+ * same (syncs a minute apart are common: "Sync now" twice, a retry), so that no two bars or rows
+ * of the history carry the same date. */
+export function startedWords(startedAts: string[], words: (at: string, precise: boolean) => string): Map<string, string> {
+  const short = startedAts.map((at) => words(at, false));
+  const precise = new Set(short).size < short.length;
+  return new Map(startedAts.map((at, index) => [at, precise ? words(at, true) : short[index]]));
+}
+
 /** The chart's bars, oldest sync first (the API lists syncs newest first). */
 export function syncBars(syncs: { startedAt: string; counts: CountsOfSync }[], label: (startedAt: string) => string): SyncBar[] {
   return [...syncs].reverse().map((sync) => ({
