@@ -12,7 +12,8 @@ CONNECT = """mutation($serviceId: ID!, $settings: JSON!, $name: String) {
     connection { id name externalAccount status } authorizeUrl userErrors { field code message } } }"""
 CREATE_IMPORT = """mutation($input: CreateAutoImportInput!) {
   createAutoImport(input: $input) { autoImport { id name status } userErrors { field code message } } }"""
-CREATE_LIST = """mutation($name: String!) { createList(input: {name: $name}) { list { id name } userErrors { message } } }"""
+CREATE_LIST = """mutation($name: String!) {
+  createList(input: {name: $name}) { list { id name } userErrors { message } } }"""
 IMPORT = """query($id: ID!) { autoImport(id: $id) {
   id name status tags lists { name } criteria nextSyncAt
   totals { fetched added updated notAddedContactLimit }

@@ -45,7 +45,8 @@ def why_not_run() -> tuple[str, bool]:
     if not CHROMIUM.exists():
         return f"Chromium is missing at {CHROMIUM} (apt-get install -y chromium; never `playwright install`)", True
     if not BUILT_PAGE.exists():
-        return f"the page is not built: {BUILT_PAGE.relative_to(ROOT)} is missing (cd web && npm ci && npm run build)", True
+        built = BUILT_PAGE.relative_to(ROOT)
+        return f"the page is not built: {built} is missing (cd web && npm ci && npm run build)", True
     return "", False
 
 

@@ -168,7 +168,7 @@ def _in_thread(coroutine: Any) -> Any:
     def run() -> None:
         try:
             result["value"] = asyncio.run(coroutine)
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+        except BaseException as exc:  # re-raised in the caller's thread
             result["error"] = exc
 
     thread = threading.Thread(target=run)
