@@ -183,4 +183,6 @@ def test_a_feed_that_starts_answering_500_shows_the_error_on_the_imports_page(pa
     assert any("500" in p["message"] for p in found["troubleshooting"]["problems"]), found["troubleshooting"]
     expect(region(page, "Troubleshooting")).to_contain_text(re.compile(r"\b500\b"))
     expect(sync_history_rows(page).first).to_contain_text(re.compile(r"fail", re.I))
+    # the failed sync has nothing to draw: the chart says so under its date
+    expect(region(page, "Sync history").get_by_role("img")).to_contain_text("(failed)")
     check_accessible(page)

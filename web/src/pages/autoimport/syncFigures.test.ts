@@ -16,6 +16,12 @@ describe("sync figures", () => {
     ]);
   });
 
+  it("says under its date that a sync failed or was rate limited", () => {
+    const syncs = [{ startedAt: "c", outcome: "RATE_LIMITED", counts }, { startedAt: "b", outcome: "FAILED", counts },
+      { startedAt: "a", outcome: "COMPLETED", counts }];
+    expect(syncBars(syncs, (at) => at).map((bar) => bar.sync)).toEqual(["a", "b (failed)", "c (rate limited)"]);
+  });
+
   it("dates syncs to the second only when two would read the same", () => {
     const words = (at: string, precise: boolean) => (precise ? at : at.slice(0, 16));
     expect([...startedWords(["2026-12-04T10:01:05", "2026-12-04T10:02:00"], words).values()])

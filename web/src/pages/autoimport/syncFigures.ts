@@ -34,10 +34,15 @@ export function startedWords(startedAts: string[], words: (at: string, precise: 
   return new Map(startedAts.map((at, index) => [at, precise ? words(at, true) : short[index]]));
 }
 
-/** The chart's bars, oldest sync first (the API lists syncs newest first). */
-export function syncBars(syncs: { startedAt: string; counts: CountsOfSync }[], label: (startedAt: string) => string): SyncBar[] {
+/** Outcomes that leave a sync with no bar worth its name, said under its date instead. */
+const UNFINISHED: Record<string, string> = { FAILED: "failed", RATE_LIMITED: "rate limited" };
+
+/** The chart's bars, oldest sync first (the API lists syncs newest first). A sync that failed or
+ * was rate limited says so under its date: it usually has nothing to draw. */
+export function syncBars(syncs: { startedAt: string; outcome?: string; counts: CountsOfSync }[],
+  label: (startedAt: string) => string): SyncBar[] {
   return [...syncs].reverse().map((sync) => ({
-    sync: label(sync.startedAt),
+    sync: label(sync.startedAt) + (sync.outcome && UNFINISHED[sync.outcome] ? ` (${UNFINISHED[sync.outcome]})` : ""),
     Added: sync.counts.added,
     Updated: sync.counts.updated,
     Skipped: skippedCount(sync.counts),
