@@ -48,7 +48,7 @@ from app.sync.apply import ImportTarget, PageResult, apply_records, record_from_
 from app.sync.counts import SyncCounts
 from app.sync.fingerprints import StoredFingerprints
 from app.sync.history import fail_interrupted_runs, mark_interrupted, prune_sync_history
-from app.sync.lease import HeldLease, acquire_lease, release_lease
+from app.sync.lease import HeldLease, JobTry, acquire_lease, release_lease
 from app.sync.progress import ProgressPublisher, SilentProgress, SyncProgressEvent
 from app.sync.skips import forget_skips_gone_from_source, latest_samples, record_malformed
 from app.sync.source_text import clean_page
@@ -87,18 +87,22 @@ class StaleImport(Exception):
     """The import was edited (or deleted) during the sync: this sync's pages no longer apply."""
 
 
-async def sync_external_account(external_account_id: int, env: SyncEnvironment) -> SyncSummary:
-    """Syncs every due import of one external account, under its lease, within one budget."""
+async def sync_external_account(external_account_id: int, env: SyncEnvironment,
+                                job: JobTry | None = None) -> SyncSummary:
+    """Syncs every due import of one external account, under its lease, within one budget. In a
+    retry of `job`, a lease an earlier try of it could not release is taken over (see `acquire_lease`)."""
     summary = SyncSummary(external_account_id, leased=False)
     # One owner per sync, not per worker: two jobs of one worker must not share a lease.
-    env = replace(env, owner=f"{env.owner}:{uuid.uuid4().hex[:12]}")
+    sync = uuid.uuid4().hex[:12]
+    env = replace(env, owner=f"{env.owner}:{sync}" if job is None else job.lease_owner(env.owner, sync))
     with log_context.bound(external_account_id=external_account_id):
-        return await _sync_leased(external_account_id, env, summary)
+        return await _sync_leased(external_account_id, env, summary, job)
 
 
-async def _sync_leased(external_account_id: int, env: SyncEnvironment, summary: SyncSummary) -> SyncSummary:
+async def _sync_leased(external_account_id: int, env: SyncEnvironment, summary: SyncSummary,
+                       job: JobTry | None) -> SyncSummary:
     lease = HeldLease(external_account_id, env.owner, env.settings.sync_lease_seconds, env.clock())
-    if not await acquire_lease(external_account_id, env.owner, lease.renewed_at, lease.seconds):
+    if not await acquire_lease(external_account_id, env.owner, lease.renewed_at, lease.seconds, job=job):
         return summary
     summary.leased = True
     try:
@@ -120,7 +124,7 @@ async def _sync_leased(external_account_id: int, env: SyncEnvironment, summary: 
             if not is_connection_lost(exc):
                 raise
             log.warning("Could not release the lease on external account %s (database connection lost); "
-                        "it expires by itself", external_account_id)
+                        "the job's retry takes it over, else it expires", external_account_id)
     return summary
 
 
