@@ -243,17 +243,20 @@ class ImportSync:
         )
 
     async def _drain_deferred(self, target: ImportTarget) -> None:
-        """Contacts deferred by the contact limit come first once the account has room again."""
+        """Contacts deferred by the contact limit come first once the account has room again, a
+        page at a time: the budget may hold many pages, and a page bounds each statement's size."""
         deferred = DeferredContact.filter(auto_import_id=self.auto_import.id)
         if not await deferred.exists():  # most imports have none: no count of the account's contacts then
             return
-        room = target.contact_limit - await Contact.filter(account_id=target.account_id).count()
-        if room <= 0:
-            return
-        rows = await deferred.order_by("id").limit(min(room, self.remaining))
-        if rows:
-            records = [record_from_json(row.record) for row in rows]
-            page = Page(records=records, cursor=self.auto_import.cursor, has_more=False)
+        while self.remaining > 0:  # each page takes at least one record from the budget
+            room = target.contact_limit - await Contact.filter(account_id=target.account_id).count()
+            if room <= 0:
+                return
+            rows = await deferred.order_by("id").limit(min(room, self.remaining, self.env.settings.sync_page_size))
+            if not rows:
+                return
+            page = Page(records=[record_from_json(row.record) for row in rows], cursor=self.auto_import.cursor,
+                        has_more=False)
             await self._commit_page(target, page, skip_unchanged=False)
             self.remaining -= len(rows)
 
