@@ -169,6 +169,14 @@ class ImportSync:
 
     async def _run(self, started: datetime) -> int:
         try:
+            await self._pull_and_finish()
+        except asyncio.CancelledError:  # while pulling, or while recording how the sync ended
+            await self._interrupted()
+            raise
+        return self.counts.fetched
+
+    async def _pull_and_finish(self) -> None:
+        try:
             await self._pull()
         except StaleImport:
             self.error_kind = "stale"
@@ -184,13 +192,9 @@ class ImportSync:
             if is_connection_lost(exc):
                 raise  # not the import's failure: the job is retried (see workers.tasks)
             await self._failed(exc)
-        except asyncio.CancelledError:
-            await self._interrupted()
-            raise
         else:
             outcome = SyncOutcome.PARTIAL if self.has_more else SyncOutcome.COMPLETED
             await self._finish(outcome, None, self._interval(), succeeded=True)
-        return self.counts.fetched
 
     async def _pull(self) -> None:
         target = await self._target()
@@ -294,10 +298,11 @@ class ImportSync:
         """The worker is stopping (Ctrl-C, SIGTERM): the run says so at once. Its counts stay those
         each committed page saved with itself (`self.counts` may hold a rolled-back page's); the
         import stays due, so the next sync resumes from its cursor. Cancelled again meanwhile, the
-        run is marked by the next sync instead (`fail_interrupted_runs`)."""
+        run is marked by the next sync instead (`fail_interrupted_runs`). A run whose end was already
+        committed (the cancel came as it was published) keeps it."""
         assert self.sync_run is not None
-        await mark_interrupted(self.sync_run.id, self.auto_import.id, self.env.clock())
-        log.info("Sync interrupted: the worker is stopping")
+        if await mark_interrupted(self.sync_run.id, self.auto_import.id, self.env.clock()):
+            log.info("Sync interrupted: the worker is stopping")
 
     def _interval(self) -> datetime:
         return self.env.clock() + timedelta(seconds=self.env.settings.sync_interval)
