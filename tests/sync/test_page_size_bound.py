@@ -5,6 +5,9 @@ process at start-up with the settings' own error."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +15,6 @@ from pydantic import ValidationError
 
 from app.accounts.service import set_contact_limit
 from app.autoimports.models import AutoImport, DeferredContact, SyncOutcome, SyncRun
-from app.cli import main
 from app.config import MAX_SYNC_PAGE_SIZE, Settings
 from app.contacts.models import Contact, ContactTag, FieldValue, ListMembership
 from tests.conftest import HEADER, AccountUnderTest, Sync, connect_feed, create_feed_import, rows
@@ -30,16 +32,16 @@ def test_a_page_size_above_the_largest_is_refused_by_name(settings: Settings) ->
         Settings(AUTOIMPORT_SYNC_PAGE_SIZE=MAX_SYNC_PAGE_SIZE + 1)  # type: ignore[call-arg]
 
 
-def test_the_command_line_stops_at_start_up_on_a_page_size_too_large(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    monkeypatch.setenv("AUTOIMPORT_VAR_DIR", str(tmp_path))  # where it would migrate, had it started
-    monkeypatch.setenv("DATABASE_URL", f"sqlite://{tmp_path / 'never.sqlite3'}")
-    monkeypatch.setenv("AUTOIMPORT_SYNC_PAGE_SIZE", str(MAX_SYNC_PAGE_SIZE + 1))
-    with pytest.raises(SystemExit) as stopped:
-        main(["migrate"])
-    assert str(stopped.value.code).startswith("Invalid settings: ")
-    assert "AUTOIMPORT_SYNC_PAGE_SIZE" in str(stopped.value.code)
+def test_the_command_line_stops_at_start_up_on_a_page_size_too_large(repo_root: Path, tmp_path: Path) -> None:
+    """`autoimport` in a process of its own (its settings are read once per process), on this tree."""
+    env = {"PATH": os.environ.get("PATH", ""), "AUTOIMPORT_VAR_DIR": str(tmp_path),
+           "DATABASE_URL": f"sqlite://{tmp_path / 'never.sqlite3'}",  # where it would migrate, had it started
+           "AUTOIMPORT_SYNC_PAGE_SIZE": str(MAX_SYNC_PAGE_SIZE + 1)}
+    done = subprocess.run([sys.executable, "-c", "from app.cli import main; main(['migrate'])"], cwd=repo_root,
+                          env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.startswith("Invalid settings: ") and "AUTOIMPORT_SYNC_PAGE_SIZE" in done.stderr
+    assert not (tmp_path / "never.sqlite3").exists()
 
 
 async def test_pages_of_the_largest_size_go_through_every_bulk_statement(
