@@ -14,6 +14,14 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 DEFAULT_WEB_DIST = Path(__file__).resolve().parent.parent / "web" / "dist"
 
 
+# The largest AUTOIMPORT_SYNC_PAGE_SIZE: a page's bulk statements each bind at most a page of values
+# (an `__in` of the page's ids, emails or contacts, plus the service's custom fields and a few
+# more; the PostgreSQL upserts bind one array per column), so 10,000 leaves a wide margin below
+# asyncpg's 32,767 parameters and SQLite's default 32,766 variables. tests/sync/test_page_size_bound.py
+# syncs pages of this size through every one of those statements on both databases.
+MAX_SYNC_PAGE_SIZE = 10_000
+
+
 class Environment(str, Enum):
     DEVELOPMENT = "development"
     PRODUCTION = "production"
@@ -30,7 +38,7 @@ class Settings(BaseSettings):
     secret_key: SecretStr = Field(default=SecretStr(""), alias="AUTOIMPORT_SECRET_KEY")
     sync_interval: int = Field(default=1800, ge=1, alias="AUTOIMPORT_SYNC_INTERVAL")
     sync_limit: int = Field(default=500, ge=1, alias="AUTOIMPORT_SYNC_LIMIT")
-    sync_page_size: int = Field(default=500, ge=1, alias="AUTOIMPORT_SYNC_PAGE_SIZE")
+    sync_page_size: int = Field(default=500, ge=1, le=MAX_SYNC_PAGE_SIZE, alias="AUTOIMPORT_SYNC_PAGE_SIZE")
     sync_job_timeout: int = Field(default=300, ge=5, alias="AUTOIMPORT_SYNC_JOB_TIMEOUT")
     sync_lease_seconds: int = Field(default=60, ge=2, alias="AUTOIMPORT_SYNC_LEASE_SECONDS")
     max_failure_streak: int = Field(default=20, ge=1, alias="AUTOIMPORT_MAX_FAILURE_STREAK")

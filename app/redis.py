@@ -11,10 +11,11 @@ from collections.abc import Awaitable, Callable
 from functools import lru_cache
 from typing import Any, TypeVar, cast
 
-from arq.connections import RedisSettings
+from arq.connections import ArqRedis, RedisSettings
+from redis.asyncio.client import Pipeline
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
-from redis.exceptions import ConnectionError, RedisError, TimeoutError
+from redis.exceptions import ConnectionError, RedisError, TimeoutError, WatchError
 
 from app.config import Settings
 
@@ -80,3 +81,57 @@ def worker_redis_settings(settings: Settings) -> RedisSettings:
     base.retry = ReconnectForever()
     base.retry_on_error = [ConnectionError, TimeoutError]
     return base
+
+
+class WatchLostPipeline(Pipeline):
+    """A transaction pipeline whose connection, lost while it watches keys, fails the transaction
+    at EXEC (a `WatchError`) rather than at the read that met the loss.
+
+    Why: redis-py raises that `WatchError` from the read after WATCH (`EXISTS`, `ZSCORE`), where
+    arq 0.28's `enqueue_job` and `Worker.start_jobs` do not catch it: out of the cron's enqueue or
+    the job poll it ends the worker. At EXEC both treat it as "taken meanwhile": `enqueue_job`
+    returns None (the tick due next enqueues again: the schedule is in the database) and
+    `start_jobs` leaves the job queued for the next poll. The read is run again on a new
+    connection under the worker's retry policy, but its answer never commits anything: a
+    transaction whose watch was lost does not run."""
+
+    watch_lost = False
+
+    async def _disconnect_reset_raise(self, conn: Any, error: Exception) -> None:
+        if self.watching and isinstance(error, _RETRIED_ERRORS):
+            await conn.disconnect()
+            self.watch_lost = True
+            return  # the retry policy reconnects and runs the read again
+        await super()._disconnect_reset_raise(conn, error)  # type: ignore[no-untyped-call]
+
+    async def execute(self, raise_on_error: bool = True) -> list[Any]:
+        if self.watch_lost:
+            await self.reset()
+            raise WatchError("The connection was lost while watching: the transaction did not run")
+        return await super().execute(raise_on_error)
+
+    async def reset(self) -> None:
+        await super().reset()  # type: ignore[no-untyped-call]
+        self.watch_lost = False
+
+
+class WorkerRedis(ArqRedis):
+    """arq's pool with `WatchLostPipeline` transactions (what the worker's loop and jobs use)."""
+
+    def pipeline(self, transaction: bool = True, shard_hint: Any = None) -> WatchLostPipeline:
+        return WatchLostPipeline(self.connection_pool, self.response_callbacks, transaction, shard_hint)
+
+
+def worker_redis_pool(settings: Settings) -> WorkerRedis:
+    """The worker's pool, built as arq's `create_pool` builds its own from `worker_redis_settings`
+    (a sentinel setup aside, which we do not offer). It connects on its first command, which waits
+    for Redis under `ReconnectForever` as every later one does."""
+    conf = worker_redis_settings(settings)
+    return WorkerRedis(
+        host=conf.host, port=conf.port, unix_socket_path=conf.unix_socket_path, db=conf.database,
+        username=conf.username, password=conf.password, socket_connect_timeout=conf.conn_timeout,
+        ssl=conf.ssl, ssl_keyfile=conf.ssl_keyfile, ssl_certfile=conf.ssl_certfile, ssl_cert_reqs=conf.ssl_cert_reqs,
+        ssl_ca_certs=conf.ssl_ca_certs, ssl_ca_data=conf.ssl_ca_data, ssl_check_hostname=conf.ssl_check_hostname,
+        retry=conf.retry, retry_on_timeout=conf.retry_on_timeout, retry_on_error=conf.retry_on_error,
+        max_connections=conf.max_connections, encoding="utf8",
+    )

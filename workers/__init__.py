@@ -17,7 +17,7 @@ from app.config import get_settings
 from app.connectors.source_context import new_http_client, source_context
 from app.logging_setup import configure_logging
 from app.metrics import RedisSyncMetrics
-from app.redis import worker_redis_settings
+from app.redis import worker_redis_pool, worker_redis_settings
 from app.security import SettingsCipher
 from app.sync.engine import SyncEnvironment
 from app.sync.progress import RedisProgressPublisher
@@ -54,7 +54,10 @@ class WorkerSettings:
     cron_jobs: ClassVar[list[CronJob]] = [cron(enqueue_due_syncs, second=0, run_at_startup=True, keep_result=0)]
     on_startup = startup
     on_shutdown = shutdown
-    # A Redis restart or outage does not end the worker: its commands reconnect with backoff.
+    # A Redis restart or outage does not end the worker: its commands reconnect with backoff, and a
+    # transaction that loses its connection while watching fails where arq expects it (at EXEC).
+    # The pool is ours (arq's CLI would build a plain one from redis_settings, kept for `arq --check`).
     redis_settings = worker_redis_settings(_settings)
+    redis_pool = worker_redis_pool(_settings)
     max_jobs = 10
     job_timeout = _settings.sync_job_timeout

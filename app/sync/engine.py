@@ -48,7 +48,7 @@ from app.sync.apply import ImportTarget, PageResult, apply_records, record_from_
 from app.sync.counts import SyncCounts
 from app.sync.fingerprints import StoredFingerprints
 from app.sync.history import fail_interrupted_runs, mark_interrupted, prune_sync_history
-from app.sync.lease import HeldLease, acquire_lease, release_lease
+from app.sync.lease import HeldLease, JobTry, acquire_lease, release_lease
 from app.sync.progress import ProgressPublisher, SilentProgress, SyncProgressEvent
 from app.sync.skips import forget_skips_gone_from_source, latest_samples, record_malformed
 from app.sync.source_text import clean_page
@@ -87,18 +87,22 @@ class StaleImport(Exception):
     """The import was edited (or deleted) during the sync: this sync's pages no longer apply."""
 
 
-async def sync_external_account(external_account_id: int, env: SyncEnvironment) -> SyncSummary:
-    """Syncs every due import of one external account, under its lease, within one budget."""
+async def sync_external_account(external_account_id: int, env: SyncEnvironment,
+                                job: JobTry | None = None) -> SyncSummary:
+    """Syncs every due import of one external account, under its lease, within one budget. In a
+    retry of `job`, a lease an earlier try of it could not release is taken over (see `acquire_lease`)."""
     summary = SyncSummary(external_account_id, leased=False)
     # One owner per sync, not per worker: two jobs of one worker must not share a lease.
-    env = replace(env, owner=f"{env.owner}:{uuid.uuid4().hex[:12]}")
+    sync = uuid.uuid4().hex[:12]
+    env = replace(env, owner=f"{env.owner}:{sync}" if job is None else job.lease_owner(env.owner, sync))
     with log_context.bound(external_account_id=external_account_id):
-        return await _sync_leased(external_account_id, env, summary)
+        return await _sync_leased(external_account_id, env, summary, job)
 
 
-async def _sync_leased(external_account_id: int, env: SyncEnvironment, summary: SyncSummary) -> SyncSummary:
+async def _sync_leased(external_account_id: int, env: SyncEnvironment, summary: SyncSummary,
+                       job: JobTry | None) -> SyncSummary:
     lease = HeldLease(external_account_id, env.owner, env.settings.sync_lease_seconds, env.clock())
-    if not await acquire_lease(external_account_id, env.owner, lease.renewed_at, lease.seconds):
+    if not await acquire_lease(external_account_id, env.owner, lease.renewed_at, lease.seconds, job=job):
         return summary
     summary.leased = True
     try:
@@ -120,7 +124,7 @@ async def _sync_leased(external_account_id: int, env: SyncEnvironment, summary: 
             if not is_connection_lost(exc):
                 raise
             log.warning("Could not release the lease on external account %s (database connection lost); "
-                        "it expires by itself", external_account_id)
+                        "the job's retry takes it over, else it expires", external_account_id)
     return summary
 
 
@@ -168,6 +172,14 @@ class ImportSync:
 
     async def _run(self, started: datetime) -> int:
         try:
+            await self._pull_and_finish()
+        except asyncio.CancelledError:  # while pulling, or while recording how the sync ended
+            await self._interrupted()
+            raise
+        return self.counts.fetched
+
+    async def _pull_and_finish(self) -> None:
+        try:
             await self._pull()
         except StaleImport:
             self.error_kind = "stale"
@@ -183,13 +195,9 @@ class ImportSync:
             if is_connection_lost(exc):
                 raise  # not the import's failure: the job is retried (see workers.tasks)
             await self._failed(exc)
-        except asyncio.CancelledError:
-            await self._interrupted()
-            raise
         else:
             outcome = SyncOutcome.PARTIAL if self.has_more else SyncOutcome.COMPLETED
             await self._finish(outcome, None, self._interval(), succeeded=True)
-        return self.counts.fetched
 
     async def _pull(self) -> None:
         target = await self._target()
@@ -242,17 +250,20 @@ class ImportSync:
         )
 
     async def _drain_deferred(self, target: ImportTarget) -> None:
-        """Contacts deferred by the contact limit come first once the account has room again."""
+        """Contacts deferred by the contact limit come first once the account has room again, a
+        page at a time: the budget may hold many pages, and a page bounds each statement's size."""
         deferred = DeferredContact.filter(auto_import_id=self.auto_import.id)
         if not await deferred.exists():  # most imports have none: no count of the account's contacts then
             return
-        room = target.contact_limit - await Contact.filter(account_id=target.account_id).count()
-        if room <= 0:
-            return
-        rows = await deferred.order_by("id").limit(min(room, self.remaining))
-        if rows:
-            records = [record_from_json(row.record) for row in rows]
-            page = Page(records=records, cursor=self.auto_import.cursor, has_more=False)
+        while self.remaining > 0:  # each page takes at least one record from the budget
+            room = target.contact_limit - await Contact.filter(account_id=target.account_id).count()
+            if room <= 0:
+                return
+            rows = await deferred.order_by("id").limit(min(room, self.remaining, self.env.settings.sync_page_size))
+            if not rows:
+                return
+            page = Page(records=[record_from_json(row.record) for row in rows], cursor=self.auto_import.cursor,
+                        has_more=False)
             await self._commit_page(target, page, skip_unchanged=False)
             self.remaining -= len(rows)
 
@@ -290,10 +301,11 @@ class ImportSync:
         """The worker is stopping (Ctrl-C, SIGTERM): the run says so at once. Its counts stay those
         each committed page saved with itself (`self.counts` may hold a rolled-back page's); the
         import stays due, so the next sync resumes from its cursor. Cancelled again meanwhile, the
-        run is marked by the next sync instead (`fail_interrupted_runs`)."""
+        run is marked by the next sync instead (`fail_interrupted_runs`). A run whose end was already
+        committed (the cancel came as it was published) keeps it."""
         assert self.sync_run is not None
-        await mark_interrupted(self.sync_run.id, self.auto_import.id, self.env.clock())
-        log.info("Sync interrupted: the worker is stopping")
+        if await mark_interrupted(self.sync_run.id, self.auto_import.id, self.env.clock()):
+            log.info("Sync interrupted: the worker is stopping")
 
     def _interval(self) -> datetime:
         return self.env.clock() + timedelta(seconds=self.env.settings.sync_interval)

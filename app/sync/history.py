@@ -40,7 +40,10 @@ async def fail_interrupted_runs(external_account_id: int, now: datetime) -> None
     await imports.filter(syncing_since__isnull=False).update(syncing_since=None)
 
 
-async def mark_interrupted(sync_run_id: int, auto_import_id: int, now: datetime) -> None:
-    """The run's worker is stopping: the run says so at once, and the import is no longer syncing."""
-    await SyncRun.filter(id=sync_run_id).update(outcome=SyncOutcome.FAILED, finished_at=now, error=INTERRUPTED)
+async def mark_interrupted(sync_run_id: int, auto_import_id: int, now: datetime) -> bool:
+    """The run's worker is stopping: the run says so at once, and the import is no longer syncing.
+    False when the run had ended already (its end is kept)."""
+    marked = await SyncRun.filter(id=sync_run_id, outcome=SyncOutcome.RUNNING).update(
+        outcome=SyncOutcome.FAILED, finished_at=now, error=INTERRUPTED)
     await AutoImport.filter(id=auto_import_id).update(syncing_since=None)
+    return marked == 1

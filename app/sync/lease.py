@@ -5,6 +5,9 @@ SQLite and PostgreSQL, unlike `SELECT ... FOR UPDATE SKIP LOCKED`, which SQLite 
 is short (`AUTOIMPORT_SYNC_LEASE_SECONDS`, 60 s) and renewed after a page once a quarter of it
 has passed, so a killed worker's lease lapses within its length, and a sync of a few pages
 spends no write on renewing it.
+
+A sync that lost its database connection cannot release its lease; the retry of its arq job takes
+that lease over (`JobTry`) instead of waiting for it to lapse.
 """
 
 from __future__ import annotations
@@ -17,8 +20,34 @@ from tortoise.expressions import Q
 from app.connections.models import ExternalAccount
 
 
-async def acquire_lease(external_account_id: int, owner: str, now: datetime, seconds: int) -> bool:
+@dataclass(frozen=True)
+class JobTry:
+    """The arq job a sync runs in and which try of it (arq's `job_id`, `job_try`)."""
+
+    job_id: str
+    number: int
+
+    def lease_owner(self, worker: str, sync: str) -> str:
+        """The job and the try come first, so a later try can tell the leases of earlier ones; the
+        worker last, cut to fit the column (it is for people reading the row)."""
+        return f"{self.earlier_tries()}{self.number}:{sync}@{worker}"[:100]
+
+    def earlier_tries(self) -> str:
+        """What every lease owner of this job starts with."""
+        return f"{self.job_id}#"
+
+
+async def acquire_lease(external_account_id: int, owner: str, now: datetime, seconds: int, *,
+                        job: JobTry | None = None) -> bool:
+    """Takes the lease when it is free or lapsed, or, for a retry of `job`, when an earlier try of
+    the same job holds it: a try that lost the database could not release it. Safe because arq
+    runs one try of a job at a time: the next one starts after the previous returned (here, with
+    `Retry`) or, when its worker died, after its in-progress key (the job's timeout + 10 s, arq
+    cancelling the try at its timeout) expired. The earlier try's renewals and release then match
+    no row, as the owner changed. Other jobs, "sync now" and the tick's alike, still wait."""
     free = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+    if job is not None and job.number > 1:
+        free |= Q(lease_owner__startswith=job.earlier_tries())
     taken = await ExternalAccount.filter(Q(id=external_account_id) & free).update(
         lease_owner=owner, lease_until=now + timedelta(seconds=seconds)
     )

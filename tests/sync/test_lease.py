@@ -10,7 +10,7 @@ from app.autoimports.models import AutoImport, SyncRun
 from app.connections.models import ExternalAccount
 from app.contacts.models import Contact
 from app.sync import engine
-from app.sync.lease import HeldLease, acquire_lease
+from app.sync.lease import HeldLease, JobTry, acquire_lease
 from tests.conftest import HEADER, AccountUnderTest, Sync, connect_feed, create_feed_import, rows
 from tests.simulators.csv_feed import CsvFeedSimulator
 from tests.sync.helpers import import_state, now, sync_again
@@ -52,6 +52,24 @@ async def test_a_lapsed_lease_is_taken_over(acme: AccountUnderTest, feed: CsvFee
     assert await Contact.filter(account_id=acme.account.id).count() == 10
     lease = await ExternalAccount.get(id=external_id)
     assert (lease.lease_owner, lease.lease_until) == (None, None)  # released after the sync
+
+
+async def test_only_a_retry_of_the_same_job_takes_over_a_lease_an_earlier_try_of_it_holds(
+    acme: AccountUnderTest, feed: CsvFeedSimulator
+) -> None:
+    external_id = await _external_account_id(await create_feed_import(acme.api, await connect_feed(acme.api)))
+    tick_job = "sync:1:202501011200"
+    held_by_first_try = JobTry(tick_job, 1).lease_owner("worker-a:1", "aaaa")
+    assert await acquire_lease(external_id, held_by_first_try, now(), 60, job=JobTry(tick_job, 1))
+
+    others = [JobTry(tick_job + "0", 2), JobTry("sync:1:now:20250101120000000000", 2), JobTry(tick_job, 1), None]
+    taken_by_others = [await acquire_lease(external_id, "other", now(), 60, job=job) for job in others]
+    taken_by_retry = await acquire_lease(external_id, JobTry(tick_job, 2).lease_owner("worker-b:2", "bbbb"), now(), 60,
+                                         job=JobTry(tick_job, 2))
+
+    assert taken_by_others == [False, False, False, False]
+    assert taken_by_retry
+    assert (await ExternalAccount.get(id=external_id)).lease_owner == f"{tick_job}#2:bbbb@worker-b:2"
 
 
 class WorkerKilled(BaseException):

@@ -1,0 +1,89 @@
+"""A sync cancelled (the worker stopping: SIGTERM, Ctrl-C) while it records its end, not only while
+it pulls pages, still says at once that it was interrupted, and a run already finished stays as it
+ended. PostgreSQL: another session's row lock holds the sync inside its finishing statements."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import replace
+
+import asyncpg
+import pytest
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from app.autoimports.models import AutoImport, SyncOutcome, SyncRun
+from app.sync.engine import sync_external_account
+from app.sync.history import INTERRUPTED
+from tests.conftest import (
+    HEADER,
+    AccountUnderTest,
+    Backend,
+    SourceContexts,
+    Sync,
+    connect_feed,
+    create_feed_import,
+    rows,
+)
+from tests.simulators.csv_feed import CsvFeedSimulator
+from tests.workers.worker_process import wait_for
+
+
+class HeldFeed:
+    """The feed, answering each request only once `answer` is set: the test acts meanwhile."""
+
+    def __init__(self, feed: ASGIApp) -> None:
+        self.feed, self.asked, self.answer = feed, asyncio.Event(), asyncio.Event()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            self.asked.set()
+            await self.answer.wait()
+        await self.feed(scope, receive, send)
+
+
+@asynccontextmanager
+async def _import_row_locked(database_url: str, import_id: int) -> AsyncIterator[asyncpg.Connection]:
+    locker = await asyncpg.connect(database_url.replace("postgres://", "postgresql://", 1))
+    try:
+        async with locker.transaction():
+            await locker.execute("SELECT 1 FROM auto_import WHERE id = $1 FOR UPDATE", import_id)
+            yield locker
+    finally:
+        await locker.close()
+
+
+async def _waits_for_a_lock(locker: asyncpg.Connection) -> bool:
+    return bool(await locker.fetchval(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"))
+
+
+async def test_a_sync_cancelled_while_recording_its_failure_is_marked_interrupted_and_says_so(
+    acme: AccountUnderTest, feed: CsvFeedSimulator, sync: Sync, db_ready: Backend, source_for: SourceContexts,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    if not db_ready.database_url.startswith("postgres"):
+        pytest.skip("the row lock that holds the sync is PostgreSQL's (SQLite locks the whole file)")
+    feed.set_rows(HEADER, rows(5))
+    import_id = int(await create_feed_import(acme.api, await connect_feed(acme.api)))
+    external_id = (await AutoImport.get(id=import_id)).external_account_id
+    held = HeldFeed(feed)
+    env = replace(sync.env, source=source_for(held))
+    feed.fail_next(503, times=5)  # the sync fails, and records why on the import
+    caplog.set_level(logging.INFO, logger="app.sync.engine")
+
+    syncing = asyncio.create_task(sync_external_account(external_id, env))
+    await asyncio.wait_for(held.asked.wait(), 60)  # the run exists and the import is marked syncing
+    async with _import_row_locked(db_ready.database_url, import_id) as locker:
+        held.answer.set()
+        await wait_for(lambda: _waits_for_a_lock(locker), 60, "the failure's write to wait for the lock")
+        syncing.cancel()  # the worker stops while the sync records its failure
+    with pytest.raises(asyncio.CancelledError):  # the lock released: the interrupted mark may write
+        await syncing
+
+    run = await SyncRun.get(auto_import_id=import_id)
+    assert (run.outcome, run.error) == (SyncOutcome.FAILED, INTERRUPTED)
+    assert (await AutoImport.get(id=import_id)).syncing_since is None
+    assert "Sync interrupted: the worker is stopping" in caplog.text
