@@ -165,13 +165,13 @@ class ImportSync:
             await AutoImport.filter(id=self.auto_import.id).update(syncing_since=started)
         with log_context.bound(account_id=self.auto_import.account_id, auto_import_id=self.auto_import.id,
                                sync_run_id=self.sync_run.id):
-            # Watchers learn at once that a sync began, not at its first committed page: a source
-            # can take seconds to answer, and "Sync now" would otherwise show nothing meanwhile.
-            await self._publish(SyncOutcome.RUNNING, None, started)
             return await self._run(started)
 
     async def _run(self, started: datetime) -> int:
         try:
+            # Watchers learn at once that a sync began, not at its first committed page: a source
+            # can take seconds to answer, and "Sync now" would otherwise show nothing meanwhile.
+            await self._publish(SyncOutcome.RUNNING, None, started)
             await self._pull_and_finish()
         except asyncio.CancelledError:  # while pulling, or while recording how the sync ended
             await self._interrupted()
