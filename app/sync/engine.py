@@ -226,7 +226,7 @@ class ImportSync:
                 restarted = True
                 self.auto_import.cursor, self.auto_import.state_version = await restart_retrieval(self.auto_import.id)
                 continue
-            page.records = page.records[: self.remaining]  # never exceed the budget, whatever a source sends
+            _refuse_more_than_asked(page, request.limit)
             await self._commit_page(target, page, skip_unchanged=fingerprinted,
                                     backlog=page.backlog_estimate if page.has_more else 0)
             self.remaining -= len(page.records)
@@ -378,6 +378,19 @@ class ImportSync:
             account_id=self.auto_import.account_id, auto_import_id=self.auto_import.id, sync_run_id=self.sync_run.id,
             outcome=outcome, counts=replace(self.counts), backlog_estimate=backlog, at=at,
         ))
+
+
+def _refuse_more_than_asked(page: Page, limit: int) -> None:
+    """A connector returns at most `limit` records (its contract). A page over it is refused whole:
+    cut to the budget it would move the cursor past the records cut off, which no later sync would
+    read again; applied whole it would break the budget and the page size that bounds each statement."""
+    if len(page.records) > limit:
+        log.error("The connector returned %s records where at most %s were asked; the page was refused",
+                  len(page.records), limit)
+        raise SourceRejected(
+            f"The source sent {len(page.records):,} records where at most {limit:,} were asked. None of them was "
+            "imported, so that none is skipped: this is a fault of the connector, and the team has the details "
+            "in the logs.")
 
 
 def _error_kind(exc: Exception) -> str:
