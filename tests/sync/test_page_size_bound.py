@@ -91,5 +91,5 @@ async def test_deferred_contacts_come_back_a_page_at_a_time(
     await sync.due()
 
     pages = [e.counts.added for e in progress.events if e.outcome is SyncOutcome.RUNNING]
-    assert pages[:3] == [120, 240, 300]  # the deferred ones, in pages of 120, then the feed's pages
+    assert pages[:4] == [0, 120, 240, 300]  # the start, the deferred ones in pages of 120, then the feed's pages
     assert await Contact.filter(account_id=small.account.id).count() == 400
