@@ -20,6 +20,9 @@ DEFAULT_WEB_DIST = Path(__file__).resolve().parent.parent / "web" / "dist"
 # asyncpg's 32,767 parameters and SQLite's default 32,766 variables. tests/sync/test_page_size_bound.py
 # syncs pages of this size through every one of those statements on both databases.
 MAX_SYNC_PAGE_SIZE = 10_000
+# The largest AUTOIMPORT_MAX_CUSTOM_FIELDS_PER_SERVICE: a page's field values are read by the ids of
+# the service's fields with the page's contacts (at most 12,000 values with the page above).
+MAX_CUSTOM_FIELDS_PER_SERVICE = 2_000
 
 
 class Environment(str, Enum):
@@ -44,7 +47,8 @@ class Settings(BaseSettings):
     max_failure_streak: int = Field(default=20, ge=1, alias="AUTOIMPORT_MAX_FAILURE_STREAK")
     csv_max_bytes: int = Field(default=50 * 1024 * 1024, ge=1024, alias="AUTOIMPORT_CSV_MAX_BYTES")
     # A feed with 100,000 columns must not make 100,000 fields: the rest is a troubleshooting problem.
-    max_custom_fields_per_service: int = Field(default=200, ge=0, alias="AUTOIMPORT_MAX_CUSTOM_FIELDS_PER_SERVICE")
+    max_custom_fields_per_service: int = Field(default=200, ge=0, le=MAX_CUSTOM_FIELDS_PER_SERVICE,
+                                               alias="AUTOIMPORT_MAX_CUSTOM_FIELDS_PER_SERVICE")
     http_timeout: float = Field(default=30.0, gt=0, alias="AUTOIMPORT_HTTP_TIMEOUT")
     source_request_deadline: float = Field(default=60.0, gt=0, alias="AUTOIMPORT_SOURCE_REQUEST_DEADLINE")
     http_retries: int = Field(default=3, ge=0, alias="AUTOIMPORT_HTTP_RETRIES")

@@ -213,26 +213,26 @@ async def _ensure_custom_fields(target: ImportTarget, accepted: Iterable[Accepte
     room = max(target.max_custom_fields - len(existing), 0)
     new = [key for key in labels if perstags[key] not in existing]
     created, refused = new[:room], new[room:]
-    await CustomField.bulk_create(
-        [
-            CustomField(
-                account_id=target.account_id,
-                service_id=target.service.id,
-                title=target.service.custom_field_title(labels[key]),
-                perstag=perstags[key],
-            )
-            for key in created
-        ],
-        ignore_conflicts=True,
-    )
+    existing |= await _create_fields(target, {key: labels[key] for key in created}, perstags)
     result.skipped_samples += field_limit_samples(target.service, [labels[key] for key in refused],
                                                   target.max_custom_fields)
-    found = dict(
-        await CustomField.filter(account_id=target.account_id, perstag__in=list(perstags.values())).values_list(
-            "perstag", "id"
-        )
+    return {key: existing[tag] for key, tag in perstags.items() if tag in existing}
+
+
+async def _create_fields(target: ImportTarget, labels: dict[str, str], perstags: dict[str, str]) -> dict[str, int]:
+    """Creates the fields of `labels` (keeping those a concurrent sync created first); their ids by
+    personalization tag. Only these are looked up: a feed may have more columns than one statement
+    may bind values, and the cap bounds how many are created."""
+    if not labels:
+        return {}
+    await CustomField.bulk_create(
+        [CustomField(account_id=target.account_id, service_id=target.service.id,
+                     title=target.service.custom_field_title(label), perstag=perstags[key])
+         for key, label in labels.items()],
+        ignore_conflicts=True,
     )
-    return {key: found[tag] for key, tag in perstags.items() if tag in found}
+    return dict(await CustomField.filter(account_id=target.account_id, perstag__in=[perstags[key] for key in labels])
+                .values_list("perstag", "id"))
 
 
 async def _write_field_values(

@@ -8,7 +8,10 @@ that change afterwards bring the values.
 
 from __future__ import annotations
 
-from app.config import Settings
+import pytest
+from pydantic import ValidationError
+
+from app.config import MAX_CUSTOM_FIELDS_PER_SERVICE, Settings
 from app.contacts.models import CustomField
 from tests.conftest import AccountUnderTest, Sync, connect_feed, create_feed_import
 from tests.simulators.csv_feed import CsvFeedSimulator
@@ -67,3 +70,26 @@ async def test_raising_the_cap_lifts_the_problem_and_changed_records_bring_their
     person = await contact(acme.api, "p2@example.com")
     assert person is not None
     assert sorted(v["value"] for v in person["fieldValues"]) == sorted(f"edited2-{c}" for c in range(8))
+
+
+async def test_a_feed_with_more_columns_than_one_statement_binds_still_syncs(
+    acme: AccountUnderTest, feed: CsvFeedSimulator, sync: Sync
+) -> None:
+    """40,000 columns: more than asyncpg's 32,767 parameters if every column's field were looked up
+    in one statement (the sync failed with "Unexpected error (InterfaceError)" on PostgreSQL)."""
+    wide_feed(feed, 40_000)
+    import_id = await create_feed_import(acme.api, await connect_feed(acme.api))
+
+    await sync.due()
+
+    state = await import_state(acme.api, import_id)
+    assert last_run(state)["outcome"] == "COMPLETED", last_run(state)
+    assert last_run(state)["counts"]["added"] == 3
+    assert await CustomField.filter(service_id="csv_feed").count() == 200
+    assert problem(state, "CUSTOM_FIELD_LIMIT")["count"] == 40_000 - 200  # type: ignore[index]
+
+
+def test_the_cap_has_a_ceiling_the_statements_are_sized_for() -> None:
+    assert Settings(AUTOIMPORT_MAX_CUSTOM_FIELDS_PER_SERVICE=MAX_CUSTOM_FIELDS_PER_SERVICE)  # type: ignore[call-arg]
+    with pytest.raises(ValidationError, match="AUTOIMPORT_MAX_CUSTOM_FIELDS_PER_SERVICE"):
+        Settings(AUTOIMPORT_MAX_CUSTOM_FIELDS_PER_SERVICE=MAX_CUSTOM_FIELDS_PER_SERVICE + 1)  # type: ignore[call-arg]
