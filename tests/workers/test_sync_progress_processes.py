@@ -105,8 +105,8 @@ async def test_a_client_of_the_api_process_follows_a_sync_run_by_a_worker_proces
                 stop_with_ctrl_c(worker)
 
     run = await SyncRun.get(auto_import_id=int(import_id))
-    assert [e["outcome"] for e in events] == ["RUNNING"] * 5 + ["COMPLETED"]
-    assert [e["counts"]["added"] for e in events] == [100, 200, 300, 400, 450, 450]
-    assert [e["backlogEstimate"] for e in events] == [350, 250, 150, 50, 0, 0]
+    assert [e["outcome"] for e in events] == ["RUNNING"] * 6 + ["COMPLETED"]  # the start, then each page
+    assert [e["counts"]["added"] for e in events] == [0, 100, 200, 300, 400, 450, 450]
+    assert [e["backlogEstimate"] for e in events] == [None, 350, 250, 150, 50, 0, 0]
     assert {e["syncRunId"] for e in events} == {str(run.id)} and run.outcome is SyncOutcome.COMPLETED
     assert {e["autoImportId"] for e in events} == {import_id}  # not Globex's, synced by the same worker
