@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import builtins
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from enum import Enum
@@ -18,6 +19,7 @@ from app.graphql.preload import absent, asked, later_field
 if TYPE_CHECKING:
     from app.autoimports.graphql import AutoImportType
     from app.connections.graphql import ServiceType
+    from app.graphql.errors import UserError  # resolved lazily by Strawberry: app.graphql imports this module
     from app.graphql.loaders import Loaders
 
 
@@ -237,3 +239,18 @@ class CreateContactInput:
         "each must be a list of the account. Null or empty for none.")
     tags: list[str] | None = strawberry.field(default=None, description="Tags to give the contact, each 1 to 200 "
                                               "characters after trimming; duplicates are dropped. Null for none.")
+
+
+@strawberry.type(description="What `createList` answers.")
+class ListPayload:
+    list: ContactListType | None = strawberry.field(description="The new list; null when `userErrors` say why not.")
+    user_errors: builtins.list[Annotated[UserError, strawberry.lazy("app.graphql.errors")]] = strawberry.field(
+        description="Why no list was created; empty on success.")
+
+
+@strawberry.type(description="What a mutation of a contact answers.")
+class ContactPayload:
+    contact: ContactType | None = strawberry.field(description="The contact as it is now; null when `userErrors` "
+                                                   "say why nothing was done.")
+    user_errors: list[Annotated[UserError, strawberry.lazy("app.graphql.errors")]] = strawberry.field(
+        description="Why nothing was done; empty on success.")

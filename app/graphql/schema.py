@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import Callable
 from typing import Annotated, Any, cast
 
@@ -43,10 +42,12 @@ from app.contacts.graphql import (
     ContactConnectionType,
     ContactEdgeType,
     ContactListType,
+    ContactPayload,
     ContactType,
     CreateContactInput,
     CreateListInput,
     CustomFieldType,
+    ListPayload,
     PageInfoType,
     preloaded_contacts,
 )
@@ -54,7 +55,7 @@ from app.errors import DomainError
 from app.graphql.context import Context
 from app.graphql.document_cache import KnownValidDocuments, ValidDocumentMemo
 from app.graphql.document_rules import DocumentLengthLimit, NoSuggestions, RequireOperationName
-from app.graphql.errors import UserError, parse_id, should_mask_error
+from app.graphql.errors import parse_id, should_mask_error
 from app.graphql.input_text import guard_root_fields
 from app.graphql.scalars import SCALAR_OVERRIDES
 from app.graphql.user_errors import NullWhenNotFound, answer_domain_errors_in_payloads
@@ -68,19 +69,6 @@ ImportId = Annotated[strawberry.ID, strawberry.argument(description="The auto-im
 ServiceFilter = Annotated[strawberry.ID | None, strawberry.argument(
     description="Only those of this service (`Service.id`); null for all. An unknown id matches nothing.")]
 ContactEmail = Annotated[str, strawberry.argument(description="The contact's email address, in any case.")]
-
-
-@strawberry.type(description="What `createList` answers.")
-class ListPayload:
-    list: ContactListType | None = strawberry.field(description="The new list; null when `userErrors` say why not.")
-    user_errors: builtins.list[UserError] = strawberry.field(description="Why no list was created; empty on success.")
-
-
-@strawberry.type(description="What a mutation of a contact answers.")
-class ContactPayload:
-    contact: ContactType | None = strawberry.field(description="The contact as it is now; null when `userErrors` "
-                                                   "say why nothing was done.")
-    user_errors: list[UserError] = strawberry.field(description="Why nothing was done; empty on success.")
 
 
 def _ids(values: list[strawberry.ID] | None, field: str) -> list[int] | None:
