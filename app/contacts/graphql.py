@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
-from app.contacts import models
+from app.contacts import models, service
 from app.contacts.repository import ContactState, ShownContact
 from app.graphql.preload import absent, asked, later_field
 
@@ -188,6 +188,17 @@ async def preloaded_contacts(rows: list[ShownContact], info: strawberry.Info, *p
         lists.get(row.id, []) if lists is not None else later_field(partial(loaders.lists_of_contact.load, row.id)),
         tags.get(row.id, []) if tags is not None else later_field(partial(loaders.tags_of_contact.load, row.id)),
     ) for row in rows]
+
+
+async def contact_of_email(account_id: int, email: str, info: strawberry.Info) -> ContactType:
+    """The account's contact with this email (`NotFound` when none). When the query asks for its
+    lists or tags (outside a fragment), they come from the statement that finds it, both of them:
+    a round trip less than `preloaded_contacts` reading them after it."""
+    if not asked(info) & {"lists", "tags"}:
+        return ContactType.from_model(await service.shown_contact(account_id, email), info.context.loaders)
+    found = await service.shown_contact_with_parts(account_id, email)
+    lists = [ContactListType(id=strawberry.ID(str(list_id)), name=name) for list_id, name in found.lists]
+    return ContactType.with_parts(found.contact, lists, found.tags)
 
 
 @strawberry.type(name="PageInfo", description="Where a page of a paginated list ends.")

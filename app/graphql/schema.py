@@ -49,6 +49,7 @@ from app.contacts.graphql import (
     CustomFieldType,
     ListPayload,
     PageInfoType,
+    contact_of_email,
     preloaded_contacts,
 )
 from app.errors import DomainError
@@ -174,8 +175,7 @@ class Query:
     @strawberry.field(description="The account's contact with this email (case-insensitive); null when there is "
                       "none.", extensions=[NullWhenNotFound()])
     async def contact(self, info: strawberry.Info[Context], email: ContactEmail) -> ContactType | None:
-        (contact,) = await preloaded_contacts([await contacts.shown_contact(info.context.account.id, email)], info)
-        return contact
+        return await contact_of_email(info.context.account.id, email, info)
 
 
 def _import_payload(row: AutoImport, info: strawberry.Info[Context]) -> AutoImportPayload:
