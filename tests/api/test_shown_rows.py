@@ -134,7 +134,7 @@ async def test_lists_and_tags_from_one_statement_equal_their_own_statements(acme
 async def test_a_contact_with_its_lists_and_tags_from_one_statement_equals_the_orms(acme: AccountUnderTest,
                                                                                   make_account: object) -> None:
     own = await _ann_and_bo(acme.account.id, ContactStatus.ACTIVE)
-    ann, bo = await own.contacts().get(email_key="ann@example.com"), await own.contacts().get(email_key="bo@example.com")
+    ann, bo = [await own.contacts().get(email_key=key) for key in ("ann@example.com", "bo@example.com")]
     lists = [await ContactList.create(account_id=acme.account.id, name=name) for name in ("Zed", 'Al "pha"', "Mïd")]
     other = await make_account("Other")  # type: ignore[operator]
     foreign = await ContactList.create(account_id=other.account.id, name="Theirs")
