@@ -9,7 +9,6 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
-    MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -56,7 +55,7 @@ from app.errors import DomainError
 from app.graphql.context import Context
 from app.graphql.document_cache import KnownValidDocuments, ValidDocumentMemo
 from app.graphql.document_rules import DocumentLengthLimit, NoSuggestions, RequireOperationName
-from app.graphql.errors import parse_id, should_mask_error
+from app.graphql.errors import MaskUnexpectedErrors, parse_id
 from app.graphql.input_text import guard_root_fields
 from app.graphql.scalars import SCALAR_OVERRIDES
 from app.graphql.user_errors import NullWhenNotFound, answer_domain_errors_in_payloads
@@ -367,7 +366,7 @@ def build_schema(production: bool) -> AutoImportSchema:
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
         lambda: AddValidationRules(list(LIMIT_RULES)),
         lambda: MaxTokensLimiter(max_token_count=2000),
-        lambda: MaskErrors(should_mask_error=should_mask_error),
+        MaskUnexpectedErrors,
         lambda: DocumentLengthLimit(MAX_DOCUMENT_CHARACTERS),
         lambda: ParserCache(maxsize=256),  # after the length check: an overlong document is never parsed
         RequireOperationName,
