@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import builtins
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from enum import Enum
@@ -11,13 +12,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
-from app.contacts import models
+from app.contacts import models, service
 from app.contacts.repository import ContactState, ShownContact
 from app.graphql.preload import absent, asked, later_field
 
 if TYPE_CHECKING:
     from app.autoimports.graphql import AutoImportType
     from app.connections.graphql import ServiceType
+    from app.graphql.errors import UserError  # resolved lazily by Strawberry: app.graphql imports this module
     from app.graphql.loaders import Loaders
 
 
@@ -188,6 +190,17 @@ async def preloaded_contacts(rows: list[ShownContact], info: strawberry.Info, *p
     ) for row in rows]
 
 
+async def contact_of_email(account_id: int, email: str, info: strawberry.Info) -> ContactType:
+    """The account's contact with this email (`NotFound` when none). When the query asks for its
+    lists or tags (outside a fragment), they come from the statement that finds it, both of them:
+    a round trip less than `preloaded_contacts` reading them after it."""
+    if not asked(info) & {"lists", "tags"}:
+        return ContactType.from_model(await service.shown_contact(account_id, email), info.context.loaders)
+    found = await service.shown_contact_with_parts(account_id, email)
+    lists = [ContactListType(id=strawberry.ID(str(list_id)), name=name) for list_id, name in found.lists]
+    return ContactType.with_parts(found.contact, lists, found.tags)
+
+
 @strawberry.type(name="PageInfo", description="Where a page of a paginated list ends.")
 class PageInfoType:
     has_next_page: bool = strawberry.field(description="True when more items follow this page: ask again with "
@@ -237,3 +250,18 @@ class CreateContactInput:
         "each must be a list of the account. Null or empty for none.")
     tags: list[str] | None = strawberry.field(default=None, description="Tags to give the contact, each 1 to 200 "
                                               "characters after trimming; duplicates are dropped. Null for none.")
+
+
+@strawberry.type(description="What `createList` answers.")
+class ListPayload:
+    list: ContactListType | None = strawberry.field(description="The new list; null when `userErrors` say why not.")
+    user_errors: builtins.list[Annotated[UserError, strawberry.lazy("app.graphql.errors")]] = strawberry.field(
+        description="Why no list was created; empty on success.")
+
+
+@strawberry.type(description="What a mutation of a contact answers.")
+class ContactPayload:
+    contact: ContactType | None = strawberry.field(description="The contact as it is now; null when `userErrors` "
+                                                   "say why nothing was done.")
+    user_errors: list[Annotated[UserError, strawberry.lazy("app.graphql.errors")]] = strawberry.field(
+        description="Why nothing was done; empty on success.")

@@ -9,6 +9,7 @@ for its import and is the one other place allowed to query them.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -55,6 +56,15 @@ class ShownContact:
 
 # What the API's contact type reads: a model or a paged row, the same attributes.
 ContactState = Contact | ShownContact
+
+
+@dataclass(slots=True)
+class ShownContactWithParts:
+    """A contact as `shown_by_key` reads it, with what `lists_of` and `tags_of` answer for it."""
+
+    contact: ShownContact
+    lists: list[tuple[int, str]]  # (list id, list name), by list id
+    tags: list[str]  # by name
 
 
 def _parameters(count: int) -> list[Parameter]:
@@ -130,6 +140,42 @@ def _by_key_sql(dialect: str) -> str:
     query = (query_class.from_(contact).select(*_SHOWN_COLUMNS)
              .where((contact.account_id == Parameter(idx=1)) & (contact.email_key == Parameter(idx=2))))
     return str(query.get_sql())
+
+
+@lru_cache(maxsize=8)
+def _by_key_with_parts_sql(dialect: str) -> str:
+    """`_by_key_sql` and, in two more columns, JSON arrays of the contact's tags by name and of its
+    (list id, list name) pairs by list id, only lists of the contact's account: what `tags_of` and
+    `lists_of` answer for it (a contact is on a list at most once), in the statement that finds it,
+    one round trip instead of two. Written out because pypika has neither aggregate that orders
+    its input nor JSON constructor. PostgreSQL plans each execution anew (`plan_cache_mode`, see
+    `app.db`): it reads the lists by `= ANY(ARRAY(...))` of the contact's list ids, which costs it
+    a third less than the join of memberships and lists, planning included. SQLite before 3.44 has no ORDER
+    BY inside an aggregate: it aggregates an ordered subquery, which it never flattens into an
+    aggregate query."""
+    contact, tag = Contact._meta.db_table, ContactTag._meta.db_table
+    membership, lists = ListMembership._meta.db_table, ContactList._meta.db_table
+    columns = ",".join(f'c."{name}"' for name in _SHOWN_COLUMNS)
+    tags_from = f'FROM "{tag}" t WHERE t."contact_id"=c."id"'
+    list_ids = f'SELECT m."list_id" FROM "{membership}" m WHERE m."contact_id"=c."id"'
+    if dialect == "sqlite":
+        tags_json = f'(SELECT json_group_array("name") FROM (SELECT t."name" {tags_from} ORDER BY t."name"))'
+        lists_json = (f'(SELECT json_group_array(json_array("id","name")) FROM (SELECT l."id",l."name" '
+                      f'FROM "{lists}" l WHERE l."id" IN ({list_ids}) AND l."account_id"=c."account_id" '
+                      'ORDER BY l."id"))')
+        marks = ("?", "?")
+    else:
+        tags_json = f'(SELECT json_agg(t."name" ORDER BY t."name") {tags_from})'
+        lists_json = (f'(SELECT json_agg(json_build_array(l."id",l."name") ORDER BY l."id") FROM "{lists}" l '
+                      f'WHERE l."id"=ANY(ARRAY({list_ids})) AND l."account_id"=c."account_id")')
+        marks = ("$1", "$2")
+    return (f'SELECT {columns},{tags_json},{lists_json} FROM "{contact}" c '
+            f'WHERE c."account_id"={marks[0]} AND c."email_key"={marks[1]}')
+
+
+def _json_array(text: str | None) -> list[Any]:
+    """A JSON array column as the driver answers it (text; NULL where PostgreSQL aggregated no row)."""
+    return json.loads(text) if text else []
 
 
 def _shown_row(row: Any) -> ShownContact:
@@ -214,6 +260,18 @@ class ContactRepository:
         db = Contact._meta.db
         _, rows = await db.execute_query(_by_key_sql(db.capabilities.dialect), [self.account_id, email_key])
         return _shown_row(rows[0]) if rows else None
+
+    async def shown_with_parts_by_key(self, email_key: str) -> ShownContactWithParts | None:
+        """`shown_by_key` with the contact's lists and tags, from one statement built once; None
+        when the account has no contact with this key."""
+        db = Contact._meta.db
+        _, rows = await db.execute_query(_by_key_with_parts_sql(db.capabilities.dialect),
+                                         [self.account_id, email_key])
+        if not rows:
+            return None
+        *columns, tags, lists = rows[0]
+        return ShownContactWithParts(_shown_row(columns), [(list_id, name) for list_id, name in _json_array(lists)],
+                                     _json_array(tags))
 
     @staticmethod
     async def shown(query: QuerySet[Contact]) -> list[ShownContact]:

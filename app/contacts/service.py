@@ -20,7 +20,7 @@ from app.contacts.models import (
     CustomField,
     ListMembership,
 )
-from app.contacts.repository import ContactRepository, ContactState, ShownContact
+from app.contacts.repository import ContactRepository, ContactState, ShownContact, ShownContactWithParts
 from app.errors import Conflict, Invalid, NotFound
 from app.sync.emails import check_email, email_key
 from app.text import quoted
@@ -162,6 +162,15 @@ async def shown_contact(account_id: int, email: str) -> ShownContact:
     if contact is None:
         raise NotFound("There is no contact with that email.", ["email"])
     return contact
+
+
+async def shown_contact_with_parts(account_id: int, email: str) -> ShownContactWithParts:
+    """`shown_contact` with its lists and tags, read in the same statement (`NotFound` alike)."""
+    key = email_key(email)
+    found = await ContactRepository(account_id).shown_with_parts_by_key(key) if len(key) <= MAX_EMAIL else None
+    if found is None:
+        raise NotFound("There is no contact with that email.", ["email"])
+    return found
 
 
 def _decode_cursor(after: str | None) -> int:

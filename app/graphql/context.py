@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from starlette.responses import Response
@@ -29,7 +30,9 @@ class Context:
     choices: ChoiceCache = field(default_factory=ChoiceCache)  # the process's, shared by requests
     progress: ProgressHub | None = None  # where `syncProgress` subscribers wait; None without Redis
     response: Response | None = None  # the HTTP response's headers and cookies; None on a WebSocket
-    loaders: Loaders = field(init=False)
 
-    def __post_init__(self) -> None:
-        self.loaders = Loaders(self.account, self.settings)
+    @cached_property
+    def loaders(self) -> Loaders:
+        """Built when a resolver first needs one: its dozen DataLoaders cost 0.03 to 0.05 ms a
+        request, and `me`, `services` or `contact(email:)` with its lists and tags use none."""
+        return Loaders(self.account, self.settings)

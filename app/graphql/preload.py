@@ -14,11 +14,11 @@ which graphql-core awaits as it does any resolver's answer.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Generator, Sequence
+from collections.abc import Awaitable, Callable, Collection, Generator
 from typing import Any, Generic, TypeVar
 
 import strawberry
-from strawberry.types.nodes import SelectedField
+from graphql import FieldNode, SelectionNode
 
 T = TypeVar("T")
 
@@ -46,11 +46,19 @@ def later_field(read: Callable[[], Awaitable[T]]) -> Any:
 
 def asked(info: strawberry.Info, *path: str) -> set[str]:
     """The names of the fields asked for under the current field, following `path` (e.g. "edges",
-    "node"); fields inside fragments are not included: they are read through the loaders."""
-    level: Sequence[Any] = info.selected_fields
+    "node"); fields inside fragments are not included: they are read through the loaders.
+
+    Read from graphql-core's nodes of the field (`_raw_info`, which Strawberry's `Info` wraps):
+    `info.selected_fields` converts the whole selection, arguments and variables included, into
+    Strawberry's objects first, 0.05 ms of a 1.4 ms `contact(email:)` request."""
+    level: Collection[FieldNode] = info._raw_info.field_nodes
     for name in path:
-        level = [s for field in level for s in field.selections if isinstance(s, SelectedField) and s.name == name]
-    return {s.name for field in level for s in field.selections if isinstance(s, SelectedField)}
+        level = [s for node in level for s in _selections(node) if isinstance(s, FieldNode) and s.name.value == name]
+    return {s.name.value for node in level for s in _selections(node) if isinstance(s, FieldNode)}
+
+
+def _selections(node: FieldNode) -> Collection[SelectionNode]:
+    return node.selection_set.selections if node.selection_set else ()
 
 
 async def absent() -> None:

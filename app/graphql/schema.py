@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import Callable
 from typing import Annotated, Any, cast
 
@@ -10,7 +9,6 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
-    MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -43,18 +41,21 @@ from app.contacts.graphql import (
     ContactConnectionType,
     ContactEdgeType,
     ContactListType,
+    ContactPayload,
     ContactType,
     CreateContactInput,
     CreateListInput,
     CustomFieldType,
+    ListPayload,
     PageInfoType,
+    contact_of_email,
     preloaded_contacts,
 )
 from app.errors import DomainError
 from app.graphql.context import Context
 from app.graphql.document_cache import KnownValidDocuments, ValidDocumentMemo
 from app.graphql.document_rules import DocumentLengthLimit, NoSuggestions, RequireOperationName
-from app.graphql.errors import UserError, parse_id, should_mask_error
+from app.graphql.errors import MaskUnexpectedErrors, parse_id
 from app.graphql.input_text import guard_root_fields
 from app.graphql.scalars import SCALAR_OVERRIDES
 from app.graphql.user_errors import NullWhenNotFound, answer_domain_errors_in_payloads
@@ -68,19 +69,6 @@ ImportId = Annotated[strawberry.ID, strawberry.argument(description="The auto-im
 ServiceFilter = Annotated[strawberry.ID | None, strawberry.argument(
     description="Only those of this service (`Service.id`); null for all. An unknown id matches nothing.")]
 ContactEmail = Annotated[str, strawberry.argument(description="The contact's email address, in any case.")]
-
-
-@strawberry.type(description="What `createList` answers.")
-class ListPayload:
-    list: ContactListType | None = strawberry.field(description="The new list; null when `userErrors` say why not.")
-    user_errors: builtins.list[UserError] = strawberry.field(description="Why no list was created; empty on success.")
-
-
-@strawberry.type(description="What a mutation of a contact answers.")
-class ContactPayload:
-    contact: ContactType | None = strawberry.field(description="The contact as it is now; null when `userErrors` "
-                                                   "say why nothing was done.")
-    user_errors: list[UserError] = strawberry.field(description="Why nothing was done; empty on success.")
 
 
 def _ids(values: list[strawberry.ID] | None, field: str) -> list[int] | None:
@@ -186,8 +174,7 @@ class Query:
     @strawberry.field(description="The account's contact with this email (case-insensitive); null when there is "
                       "none.", extensions=[NullWhenNotFound()])
     async def contact(self, info: strawberry.Info[Context], email: ContactEmail) -> ContactType | None:
-        (contact,) = await preloaded_contacts([await contacts.shown_contact(info.context.account.id, email)], info)
-        return contact
+        return await contact_of_email(info.context.account.id, email, info)
 
 
 def _import_payload(row: AutoImport, info: strawberry.Info[Context]) -> AutoImportPayload:
@@ -379,7 +366,7 @@ def build_schema(production: bool) -> AutoImportSchema:
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
         lambda: AddValidationRules(list(LIMIT_RULES)),
         lambda: MaxTokensLimiter(max_token_count=2000),
-        lambda: MaskErrors(should_mask_error=should_mask_error),
+        MaskUnexpectedErrors,
         lambda: DocumentLengthLimit(MAX_DOCUMENT_CHARACTERS),
         lambda: ParserCache(maxsize=256),  # after the length check: an overlong document is never parsed
         RequireOperationName,

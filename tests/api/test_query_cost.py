@@ -16,6 +16,11 @@ def _reading(counter: StatementCounter, table: str) -> list[str]:
     return [s for s in counter.statements if f'FROM "{table}"' in s]
 
 
+def _past_the_token(counter: StatementCounter) -> list[str]:
+    """The statements of the answer, without the API token's lookup (the tests cache no token)."""
+    return [s for s in counter.statements if 'FROM "api_token"' not in s]
+
+
 async def _two_imports(acme: AccountUnderTest, sync: Sync) -> None:
     for n in range(2):
         connection_id = await connect_feed(acme.api, url=f"http://feed{n}.test/feed.csv")
@@ -142,3 +147,27 @@ async def test_a_page_read_ahead_answers_as_a_contact_read_alone(
 
     assert len(page) == 3 and all(c["tags"] == ["t"] and c["lists"] == [{"name": "L"}] for c in page)
     assert page == spread == alone == mixed == alone_spread
+
+
+async def test_a_contact_by_email_reads_its_lists_and_tags_in_the_statement_that_finds_it(
+    acme: AccountUnderTest, make_account: object, feed: CsvFeedSimulator, sync: Sync,
+    sql_statements: StatementCounter
+) -> None:
+    feed.set_rows(HEADER, rows(1))
+    created = await acme.api('mutation { createList(input: {name: "L"}) { list { id } } }')
+    await create_feed_import(acme.api, await connect_feed(acme.api), listIds=[created["createList"]["list"]["id"]],
+                             tags=["t"])
+    await sync.due()
+    email = (await acme.api("{ contacts { edges { node { email } } } }"))["contacts"]["edges"][0]["node"]["email"]
+    query = f"query($e: String!) {{ contact(email: $e) {{ {CONTACT_FIELDS} }} }}"
+    other = await make_account("Other")  # type: ignore[operator]
+
+    sql_statements.statements.clear()
+    mine = (await acme.api(query, e=email.upper()))["contact"]
+    read = _past_the_token(sql_statements)
+    sql_statements.statements.clear()
+    theirs = (await other.api(query, e=email))["contact"]
+
+    assert mine == {"email": email, "tags": ["t"], "lists": [{"name": "L"}]}
+    assert len(read) == 1, read
+    assert theirs is None and len(_past_the_token(sql_statements)) == 1, sql_statements.statements

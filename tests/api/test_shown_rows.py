@@ -131,6 +131,35 @@ async def test_lists_and_tags_from_one_statement_equal_their_own_statements(acme
     assert await ContactRepository(other.account.id).parts_of(ids) == ([], [])
 
 
+async def test_a_contact_with_its_lists_and_tags_from_one_statement_equals_the_orms(acme: AccountUnderTest,
+                                                                                  make_account: object) -> None:
+    own = await _ann_and_bo(acme.account.id, ContactStatus.ACTIVE)
+    ann, bo = [await own.contacts().get(email_key=key) for key in ("ann@example.com", "bo@example.com")]
+    lists = [await ContactList.create(account_id=acme.account.id, name=name) for name in ("Zed", 'Al "pha"', "Mïd")]
+    other = await make_account("Other")  # type: ignore[operator]
+    foreign = await ContactList.create(account_id=other.account.id, name="Theirs")
+    await ContactTag.bulk_create([ContactTag(contact=ann, name=name)
+                                  for name in ("vip", "Émile", "alpha", "Zulu", 'say "hi" \\ ok', "a\nb")])
+    # a link to another account's list, which no read of this account shows
+    await ListMembership.bulk_create([ListMembership(contact=ann, list=lst) for lst in (*reversed(lists), foreign)])
+
+    for contact in (ann, bo):  # bo: no list, no tag
+        found = await own.shown_with_parts_by_key(contact.email_key)
+        assert found is not None
+        _same(found.contact, contact, ("id", "email", "first_name", "last_name", "phone", "status", "created_at",
+                                       "updated_at"))
+        links = await own.memberships().filter(contact_id=contact.id).order_by("list_id").values_list(
+            "list_id", "list__name")
+        tags = await own.tags().filter(contact_id=contact.id).order_by("name").values_list("name", flat=True)
+        assert (found.lists, found.tags) == ([tuple(link) for link in links], list(tags))
+        assert (found.lists, found.tags) == ([(i, n) for _, i, n in await own.lists_of([contact.id])],
+                                             [n for _, n in await own.tags_of([contact.id])])
+    assert len((await own.shown_with_parts_by_key("ann@example.com")).lists) == 3  # type: ignore[union-attr]
+    assert len((await own.shown_with_parts_by_key("ann@example.com")).tags) == 6  # type: ignore[union-attr]
+    assert await own.shown_with_parts_by_key("cy@example.com") is None
+    assert await ContactRepository(other.account.id).shown_with_parts_by_key("ann@example.com") is None
+
+
 async def test_the_lists_of_imports_equal_their_links_through_tortoise(acme: AccountUnderTest,
                                                                        make_account: object) -> None:
     zed, alpha = [await ContactList.create(account_id=acme.account.id, name=name) for name in ("Zed", "Alpha")]
