@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import TypeVar
 
 from tortoise.exceptions import IntegrityError
 from tortoise.functions import Count
@@ -24,6 +26,8 @@ from app.contacts.repository import ContactRepository, ContactState, ShownContac
 from app.errors import Conflict, Invalid, NotFound
 from app.sync.emails import check_email, email_key
 from app.text import quoted
+
+Found = TypeVar("Found")
 
 MAX_PAGE = 200
 MAX_EMAIL = 320  # the longest address the contact columns hold
@@ -146,28 +150,25 @@ async def unsubscribe_contact(account_id: int, email: str) -> Contact:
 
 
 async def get_contact(account_id: int, email: str) -> Contact:
-    key = email_key(email)
-    # Longer than any stored key: no contact has it (and the column would refuse the comparison).
     contacts = ContactRepository(account_id).contacts()
-    contact = await contacts.get_or_none(email_key=key) if len(key) <= MAX_EMAIL else None
-    if contact is None:
-        raise NotFound("There is no contact with that email.", ["email"])
-    return contact
+    return await _one_by_email(email, lambda key: contacts.get_or_none(email_key=key))
 
 
 async def shown_contact(account_id: int, email: str) -> ShownContact:
     """`get_contact` as a plain row, to show (`NotFound` alike)."""
-    key = email_key(email)
-    contact = await ContactRepository(account_id).shown_by_key(key) if len(key) <= MAX_EMAIL else None
-    if contact is None:
-        raise NotFound("There is no contact with that email.", ["email"])
-    return contact
+    return await _one_by_email(email, ContactRepository(account_id).shown_by_key)
 
 
 async def shown_contact_with_parts(account_id: int, email: str) -> ShownContactWithParts:
     """`shown_contact` with its lists and tags, read in the same statement (`NotFound` alike)."""
+    return await _one_by_email(email, ContactRepository(account_id).shown_with_parts_by_key)
+
+
+async def _one_by_email(email: str, read: Callable[[str], Awaitable[Found | None]]) -> Found:
+    """What `read` finds by the email's key, else `NotFound`. A key longer than any stored one
+    finds nothing and is not sent (the column would refuse the comparison)."""
     key = email_key(email)
-    found = await ContactRepository(account_id).shown_with_parts_by_key(key) if len(key) <= MAX_EMAIL else None
+    found = await read(key) if len(key) <= MAX_EMAIL else None
     if found is None:
         raise NotFound("There is no contact with that email.", ["email"])
     return found

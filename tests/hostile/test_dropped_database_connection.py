@@ -4,8 +4,6 @@ error: the sync job is retried, and the next try finds a working connection. Pos
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
 import asyncpg
 import pytest
@@ -16,6 +14,7 @@ from app.autoimports.models import AutoImport, SyncOutcome, SyncRun
 from app.contacts.models import Contact
 from app.db import is_connection_lost
 from tests.conftest import HEADER, AccountUnderTest, Backend, Sync, connect_feed, create_feed_import, rows
+from tests.row_locks import row_locked, someone_waits_for_a_lock
 from tests.simulators.csv_feed import CsvFeedSimulator
 from tests.workers.worker_process import wait_for
 from workers.tasks import sync_external_account_task
@@ -70,24 +69,6 @@ async def _allow_connections(database_url: str, allowed: bool) -> None:
         await admin.close()
 
 
-@asynccontextmanager
-async def _account_row_locked(database_url: str, account_id: int) -> AsyncIterator[asyncpg.Connection]:
-    """Another session holds the account's row lock, as a concurrent page of the account does: a
-    sync's page waits for it inside its transaction, its lease held. Yields that session."""
-    locker = await asyncpg.connect(database_url.replace("postgres://", "postgresql://", 1))
-    try:
-        async with locker.transaction():
-            await locker.execute("SELECT 1 FROM account WHERE id = $1 FOR UPDATE", account_id)
-            yield locker
-    finally:
-        await locker.close()
-
-
-async def _a_page_waits_for_the_lock(locker: asyncpg.Connection) -> bool:
-    return bool(await locker.fetchval(
-        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"))
-
-
 async def _take_the_database_away(database_url: str, locker: asyncpg.Connection) -> None:
     """New connections refused and ours terminated (the locker's aside), as a restart or failover
     does to its clients; `_allow_connections(..., True)` brings it back."""
@@ -106,9 +87,9 @@ async def test_the_retry_of_a_sync_that_lost_the_database_under_its_lease_takes_
     external_id = (await AutoImport.get(id=import_id)).external_account_id
     job = {"sync_environment": sync.env, "job_id": f"sync:{external_id}:202501011200"}
     try:
-        async with _account_row_locked(db_ready.database_url, acme.account.id) as locker:
+        async with row_locked(db_ready.database_url, "account", acme.account.id) as locker:
             first_try = asyncio.create_task(sync_external_account_task({**job, "job_try": 1}, external_id))
-            await wait_for(lambda: _a_page_waits_for_the_lock(locker), 60, "the page to wait for the account's lock")
+            await wait_for(lambda: someone_waits_for_a_lock(locker), 60, "the page to wait for the account's lock")
             await _take_the_database_away(db_ready.database_url, locker)
         with pytest.raises(Retry):  # the page and the lease's release both met the outage
             await first_try

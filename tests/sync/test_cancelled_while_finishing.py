@@ -6,11 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import replace
 
-import asyncpg
 import pytest
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -27,6 +24,7 @@ from tests.conftest import (
     create_feed_import,
     rows,
 )
+from tests.row_locks import row_locked, someone_waits_for_a_lock
 from tests.simulators.csv_feed import CsvFeedSimulator
 from tests.workers.worker_process import wait_for
 
@@ -42,22 +40,6 @@ class HeldFeed:
             self.asked.set()
             await self.answer.wait()
         await self.feed(scope, receive, send)
-
-
-@asynccontextmanager
-async def _import_row_locked(database_url: str, import_id: int) -> AsyncIterator[asyncpg.Connection]:
-    locker = await asyncpg.connect(database_url.replace("postgres://", "postgresql://", 1))
-    try:
-        async with locker.transaction():
-            await locker.execute("SELECT 1 FROM auto_import WHERE id = $1 FOR UPDATE", import_id)
-            yield locker
-    finally:
-        await locker.close()
-
-
-async def _waits_for_a_lock(locker: asyncpg.Connection) -> bool:
-    return bool(await locker.fetchval(
-        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"))
 
 
 async def test_a_sync_cancelled_while_recording_its_failure_is_marked_interrupted_and_says_so(
@@ -76,9 +58,9 @@ async def test_a_sync_cancelled_while_recording_its_failure_is_marked_interrupte
 
     syncing = asyncio.create_task(sync_external_account(external_id, env))
     await asyncio.wait_for(held.asked.wait(), 60)  # the run exists and the import is marked syncing
-    async with _import_row_locked(db_ready.database_url, import_id) as locker:
+    async with row_locked(db_ready.database_url, "auto_import", import_id) as locker:
         held.answer.set()
-        await wait_for(lambda: _waits_for_a_lock(locker), 60, "the failure's write to wait for the lock")
+        await wait_for(lambda: someone_waits_for_a_lock(locker), 60, "the failure's write to wait for the lock")
         syncing.cancel()  # the worker stops while the sync records its failure
     with pytest.raises(asyncio.CancelledError):  # the lock released: the interrupted mark may write
         await syncing

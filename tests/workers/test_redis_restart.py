@@ -28,7 +28,7 @@ from app.sync.schedule import SYNC_TASK
 from app.web import Services, create_app
 from tests.conftest import HEADER, AccountUnderTest, connect_feed, create_feed_import, rows
 from tests.simulators.csv_feed import CsvFeedSimulator, serve_in_thread
-from tests.workers.worker_process import start_worker, wait_for
+from tests.workers.worker_process import start_worker, terminate, wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -141,11 +141,7 @@ async def test_a_worker_rides_out_a_redis_restart_and_syncs_what_falls_due(
                 assert worker.poll() is None
                 assert await _health(api) == "ok"
         finally:
-            worker.terminate()
-            try:
-                worker.wait(15)
-            except subprocess.TimeoutExpired:
-                worker.kill()
+            terminate(worker)
             await api_pool.aclose()
 
     output = log.read_text()

@@ -7,7 +7,6 @@ answered the WATCH."""
 
 from __future__ import annotations
 
-import subprocess
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from app.sync.schedule import ArqSyncQueue, enqueue_due
 from tests.conftest import AccountUnderTest, connect_feed, create_feed_import
 from tests.simulators.csv_feed import CsvFeedSimulator
 from tests.workers.redis_proxy import watch_cutting_proxy
-from tests.workers.worker_process import served_feed_import, start_worker, sync_completed, wait_for
+from tests.workers.worker_process import served_feed_import, start_worker, sync_completed, terminate, wait_for
 
 
 async def test_a_tick_whose_enqueue_loses_redis_while_watching_queues_the_sync_at_the_next_tick(
@@ -60,10 +59,6 @@ async def test_a_worker_whose_transactions_lose_redis_while_watching_keeps_runni
             await wait_for(synced_or_exited, 150, "the sync, by the minute's tick")
             assert worker.poll() is None, log.read_text()[-3000:]
         finally:
-            worker.terminate()
-            try:
-                worker.wait(15)
-            except subprocess.TimeoutExpired:
-                worker.kill()
+            terminate(worker)
     assert proxy.cuts == 2
     assert "WatchError" not in log.read_text()

@@ -37,6 +37,15 @@ def start_worker(settings: Settings, repo_root: Path, log: Path, contacts: int) 
         return subprocess.Popen([ARQ, "workers.WorkerSettings"], cwd=repo_root, env=env, stdout=out, stderr=out)
 
 
+def terminate(worker: subprocess.Popen[bytes], within: float = 15) -> None:
+    """SIGTERM, then SIGKILL if the worker is still running after `within` seconds."""
+    worker.terminate()
+    try:
+        worker.wait(within)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+
+
 def interrupt(worker: subprocess.Popen[bytes], log: Path, within: float) -> float:
     """Ctrl-C, as an operator stops a worker; returns how long it took to exit. A worker still
     running after `within` seconds is killed and the test fails with the end of its log."""
