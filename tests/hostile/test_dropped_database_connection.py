@@ -36,14 +36,20 @@ async def _open_pooled_connections(count: int) -> None:
     await asyncio.gather(*(connections.get("default").execute_query("SELECT pg_sleep(0.05)") for _ in range(count)))
 
 
-async def test_a_sync_job_after_its_connections_were_terminated_is_retried_then_succeeds(
-    acme: AccountUnderTest, feed: CsvFeedSimulator, sync: Sync, db_ready: Backend
-) -> None:
+async def _import_of_20_on_postgres(acme: AccountUnderTest, feed: CsvFeedSimulator,
+                                    db_ready: Backend) -> tuple[int, int]:
+    """An import of 20 rows (its id, its external account's); PostgreSQL only."""
     if not db_ready.database_url.startswith("postgres"):
         pytest.skip("pg_terminate_backend is PostgreSQL's")
     feed.set_rows(HEADER, rows(20))
-    import_id = await create_feed_import(acme.api, await connect_feed(acme.api))
-    external_id = (await AutoImport.get(id=int(import_id))).external_account_id
+    import_id = int(await create_feed_import(acme.api, await connect_feed(acme.api)))
+    return import_id, (await AutoImport.get(id=import_id)).external_account_id
+
+
+async def test_a_sync_job_after_its_connections_were_terminated_is_retried_then_succeeds(
+    acme: AccountUnderTest, feed: CsvFeedSimulator, sync: Sync, db_ready: Backend
+) -> None:
+    import_id, external_id = await _import_of_20_on_postgres(acme, feed, db_ready)
     # Several pooled connections, all dropped: the retry must not meet one of the others.
     await _open_pooled_connections(3)
     assert await _terminate_our_connections(db_ready.database_url) >= 3
@@ -55,7 +61,7 @@ async def test_a_sync_job_after_its_connections_were_terminated_is_retried_then_
         await sync_external_account_task(ctx, external_id)  # arq runs the retry
 
     assert await Contact.filter(account_id=acme.account.id).count() == 20
-    assert [r.outcome for r in await SyncRun.filter(auto_import_id=int(import_id))] == [SyncOutcome.COMPLETED]
+    assert [r.outcome for r in await SyncRun.filter(auto_import_id=import_id)] == [SyncOutcome.COMPLETED]
 
 
 async def _allow_connections(database_url: str, allowed: bool) -> None:
@@ -80,11 +86,7 @@ async def _take_the_database_away(database_url: str, locker: asyncpg.Connection)
 async def test_the_retry_of_a_sync_that_lost_the_database_under_its_lease_takes_the_lease_and_completes(
     acme: AccountUnderTest, feed: CsvFeedSimulator, sync: Sync, db_ready: Backend
 ) -> None:
-    if not db_ready.database_url.startswith("postgres"):
-        pytest.skip("pg_terminate_backend is PostgreSQL's")
-    feed.set_rows(HEADER, rows(20))
-    import_id = int(await create_feed_import(acme.api, await connect_feed(acme.api)))
-    external_id = (await AutoImport.get(id=import_id)).external_account_id
+    import_id, external_id = await _import_of_20_on_postgres(acme, feed, db_ready)
     job = {"sync_environment": sync.env, "job_id": f"sync:{external_id}:202501011200"}
     try:
         async with row_locked(db_ready.database_url, "account", acme.account.id) as locker:
