@@ -170,10 +170,12 @@ class Phase:
         on and the next tick tries again; some, it is SIGKILLed, so those are what it leaves open."""
         worker = self.processes[0]
         worker.send_signal(signal.SIGSTOP)
-        owner = f"{socket.gethostname()}:{worker.pid}:"  # workers.tasks.worker_id(), then one id per sync
+        # a job's sync owns its lease as "<job>#<try>:<sync>@<worker>" (app.sync.lease.JobTry), the
+        # worker being workers.tasks.worker_id()
+        owner = f"@{socket.gethostname()}:{worker.pid}"
         open_runs = await SyncRun.filter(
             auto_import__account_id__in=self.accounts, outcome=SyncOutcome.RUNNING,
-            auto_import__external_account__lease_owner__startswith=owner,
+            auto_import__external_account__lease_owner__endswith=owner,
         ).values_list("id", flat=True)
         if not open_runs:
             worker.send_signal(signal.SIGCONT)
