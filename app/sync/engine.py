@@ -51,6 +51,7 @@ from app.sync.history import fail_interrupted_runs, mark_interrupted, prune_sync
 from app.sync.lease import HeldLease, JobTry, acquire_lease, release_lease
 from app.sync.progress import ProgressPublisher, SilentProgress, SyncProgressEvent
 from app.sync.skips import forget_skips_gone_from_source, latest_samples, record_malformed
+from app.sync.source_pages import refuse_more_than_asked
 from app.sync.source_text import clean_page
 from app.sync.state import restart_retrieval
 
@@ -226,7 +227,7 @@ class ImportSync:
                 restarted = True
                 self.auto_import.cursor, self.auto_import.state_version = await restart_retrieval(self.auto_import.id)
                 continue
-            _refuse_more_than_asked(page, request.limit)
+            refuse_more_than_asked(page, request.limit)
             await self._commit_page(target, page, skip_unchanged=fingerprinted,
                                     backlog=page.backlog_estimate if page.has_more else 0)
             self.remaining -= len(page.records)
@@ -378,19 +379,6 @@ class ImportSync:
             account_id=self.auto_import.account_id, auto_import_id=self.auto_import.id, sync_run_id=self.sync_run.id,
             outcome=outcome, counts=replace(self.counts), backlog_estimate=backlog, at=at,
         ))
-
-
-def _refuse_more_than_asked(page: Page, limit: int) -> None:
-    """A connector returns at most `limit` records (its contract). A page over it is refused whole:
-    cut to the budget it would move the cursor past the records cut off, which no later sync would
-    read again; applied whole it would break the budget and the page size that bounds each statement."""
-    if len(page.records) > limit:
-        log.error("The connector returned %s records where at most %s were asked; the page was refused",
-                  len(page.records), limit)
-        raise SourceRejected(
-            f"The source sent {len(page.records):,} records where at most {limit:,} were asked. None of them was "
-            "imported, so that none is skipped: this is a fault of the connector, and the team has the details "
-            "in the logs.")
 
 
 def _error_kind(exc: Exception) -> str:
