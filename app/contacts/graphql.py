@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from app.contacts import models, service
-from app.contacts.repository import ContactState, ShownContact
+from app.contacts.repository import ContactState, ShownContact, ShownContactWithParts
 from app.graphql.preload import absent, asked, later_field
 
 if TYPE_CHECKING:
@@ -190,13 +190,28 @@ async def preloaded_contacts(rows: list[ShownContact], info: strawberry.Info, *p
     ) for row in rows]
 
 
+async def contact_page(info: strawberry.Info, account_id: int, size: int, after: str | None, email: str | None,
+                       list_id: int | None, tag: str | None) -> tuple[service.ContactPage, list[ContactType]]:
+    """A page of the account's contacts for `contacts`, and their types. When the query asks for
+    their lists or tags (outside a fragment), an unfiltered page reads them in its own statement,
+    both of them: a round trip less than `preloaded_contacts` reading them after it."""
+    with_parts = bool(asked(info, "edges", "node") & {"lists", "tags"})
+    page = await service.page_of_contacts(account_id, size, after, email, list_id, tag, with_parts=with_parts)
+    if page.parts is None:
+        return page, await preloaded_contacts(page.contacts, info, "edges", "node")
+    return page, [_with_read_parts(page.parts[row.id]) for row in page.contacts]
+
+
 async def contact_of_email(account_id: int, email: str, info: strawberry.Info) -> ContactType:
     """The account's contact with this email (`NotFound` when none). When the query asks for its
     lists or tags (outside a fragment), they come from the statement that finds it, both of them:
     a round trip less than `preloaded_contacts` reading them after it."""
     if not asked(info) & {"lists", "tags"}:
         return ContactType.from_model(await service.shown_contact(account_id, email), info.context.loaders)
-    found = await service.shown_contact_with_parts(account_id, email)
+    return _with_read_parts(await service.shown_contact_with_parts(account_id, email))
+
+
+def _with_read_parts(found: ShownContactWithParts) -> ContactType:
     lists = [ContactListType(id=strawberry.ID(str(list_id)), name=name) for list_id, name in found.lists]
     return ContactType.with_parts(found.contact, lists, found.tags)
 

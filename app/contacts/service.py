@@ -39,6 +39,7 @@ class ContactPage:
     contacts: list[ShownContact]
     has_next: bool
     filtered: QuerySet[Contact]  # counted only when a caller asks for the total
+    parts: dict[int, ShownContactWithParts] | None = None  # by contact id, when read with the page
 
     async def total(self) -> int:
         return await self.filtered.count()
@@ -194,9 +195,11 @@ def contact_cursor(contact: ContactState) -> str:
 
 
 async def page_of_contacts(
-    account_id: int, first: int, after: str | None, email: str | None, list_id: int | None, tag: str | None
+    account_id: int, first: int, after: str | None, email: str | None, list_id: int | None, tag: str | None,
+    *, with_parts: bool = False,
 ) -> ContactPage:
-    """Contacts in creation order, filtered; `first` is capped at 200."""
+    """Contacts in creation order, filtered; `first` is capped at 200. `with_parts`: the page's
+    `parts` too, when an unfiltered page can read them in its own statement."""
     if first < 0:
         raise Invalid("`first` cannot be negative.", ["first"])
     own = ContactRepository(account_id)
@@ -213,7 +216,11 @@ async def page_of_contacts(
     after_id = _decode_cursor(after)
     if filtered:
         rows = await own.shown(query.filter(id__gt=after_id).order_by("id").limit(size + 1))
-    else:  # paging through all contacts, the usual page: its statement is built once
+    elif with_parts:  # paging through all contacts, the usual page: its statements are built once
+        found = await own.page_with_parts_after(after_id, size + 1)
+        return ContactPage([item.contact for item in found[:size]], len(found) > size, query,
+                           {item.contact.id: item for item in found[:size]})
+    else:
         rows = await own.page_after(after_id, size + 1)
     return ContactPage(rows[:size], len(rows) > size, query)
 

@@ -49,7 +49,7 @@ from app.contacts.graphql import (
     ListPayload,
     PageInfoType,
     contact_of_email,
-    preloaded_contacts,
+    contact_page,
 )
 from app.errors import DomainError
 from app.graphql.context import Context
@@ -161,8 +161,7 @@ class Query:
         except DomainError:
             list_key = -1  # no list has this id: an empty page, like any unknown list
         size = DEFAULT_PAGE if first is None else first  # the contract's `Int = 50`: null means the default
-        page = await contacts.page_of_contacts(info.context.account.id, size, after, email, list_key, tag)
-        nodes = await preloaded_contacts(page.contacts, info, "edges", "node")
+        page, nodes = await contact_page(info, info.context.account.id, size, after, email, list_key, tag)
         edges = [ContactEdgeType(cursor=contacts.contact_cursor(c), node=node)
                  for c, node in zip(page.contacts, nodes, strict=True)]
         return ContactConnectionType(

@@ -171,3 +171,28 @@ async def test_a_contact_by_email_reads_its_lists_and_tags_in_the_statement_that
     assert mine == {"email": email, "tags": ["t"], "lists": [{"name": "L"}]}
     assert len(read) == 1, read
     assert theirs is None and len(_past_the_token(sql_statements)) == 1, sql_statements.statements
+
+
+async def test_a_page_of_contacts_reads_their_lists_and_tags_in_the_statement_that_pages(
+    acme: AccountUnderTest, feed: CsvFeedSimulator, sync: Sync, sql_statements: StatementCounter
+) -> None:
+    feed.set_rows(HEADER, rows(3))
+    created = await acme.api('mutation { createList(input: {name: "L"}) { list { id } } }')
+    await create_feed_import(acme.api, await connect_feed(acme.api), listIds=[created["createList"]["list"]["id"]],
+                             tags=["t"])
+    await sync.due()
+    page = "{ contacts(first: 2) { edges { node { email %s } } pageInfo { hasNextPage endCursor } } }"
+
+    read = {}
+    for fields in ("tags", "lists { name }", "tags lists { name }", "firstName"):
+        sql_statements.statements.clear()
+        answer = (await acme.api(page % fields))["contacts"]
+        read[fields] = _past_the_token(sql_statements)
+        assert len(answer["edges"]) == 2 and answer["pageInfo"]["hasNextPage"] is True
+    rest = (await acme.api(page.replace("first: 2", 'first: 2, after: "%s"') % (
+        (await acme.api(page % "tags"))["contacts"]["pageInfo"]["endCursor"], "tags lists { name }")))["contacts"]
+    filtered = (await acme.api('{ contacts(tag: "t") { edges { node { tags lists { name } } } } }'))["contacts"]
+
+    assert [len(statements) for statements in read.values()] == [1, 1, 1, 1], read
+    assert [e["node"]["tags"] for e in rest["edges"]] == [["t"]] and rest["pageInfo"]["hasNextPage"] is False
+    assert [e["node"] for e in filtered["edges"]] == [{"tags": ["t"], "lists": [{"name": "L"}]}] * 3

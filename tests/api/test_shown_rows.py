@@ -160,6 +160,35 @@ async def test_a_contact_with_its_lists_and_tags_from_one_statement_equals_the_o
     assert await ContactRepository(other.account.id).shown_with_parts_by_key("ann@example.com") is None
 
 
+async def test_a_page_with_its_lists_and_tags_from_one_statement_equals_the_page_and_its_parts(
+        acme: AccountUnderTest, make_account: object) -> None:
+    own = await _ann_and_bo(acme.account.id, ContactStatus.UNSUBSCRIBED)
+    ann, bo = [await own.contacts().get(email_key=key) for key in ("ann@example.com", "bo@example.com")]
+    cy = await Contact.create(account_id=acme.account.id, email="cy@example.com", email_key="cy@example.com",
+                              created_at=MOMENT, updated_at=MOMENT)
+    lists = [await ContactList.create(account_id=acme.account.id, name=name) for name in ("Zed", 'Al "pha"', "Mïd")]
+    other = await make_account("Other")  # type: ignore[operator]
+    foreign = await ContactList.create(account_id=other.account.id, name="Theirs")
+    await ContactTag.bulk_create([ContactTag(contact=ann, name=name) for name in ("vip", "Émile", "a\nb")]
+                                 + [ContactTag(contact=cy, name="z")])
+    await ListMembership.bulk_create([ListMembership(contact=ann, list=lst) for lst in (*reversed(lists), foreign)]
+                                     + [ListMembership(contact=cy, list=lists[1])])
+
+    for after, limit in ((0, 10), (ann.id, 1), (bo.id, 5)):
+        found = await own.page_with_parts_after(after, limit)
+        page = await own.page_after(after, limit)
+        ids = [row.id for row in page]
+        lists_of, tags_of = await own.parts_of(ids)
+        assert [item.contact for item in found] == page
+        assert [(item.lists, item.tags) for item in found] == [
+            ([(list_id, name) for contact_id, list_id, name in lists_of if contact_id == row.id],
+             [name for contact_id, name in tags_of if contact_id == row.id]) for row in page]
+    everyone = await own.page_with_parts_after(0, 10)
+    assert [item.contact.id for item in everyone] == [ann.id, bo.id, cy.id]
+    assert [len(item.lists) for item in everyone] == [3, 0, 1] and [len(item.tags) for item in everyone] == [3, 0, 1]
+    assert await ContactRepository(other.account.id).page_with_parts_after(0, 10) == []
+
+
 async def test_the_lists_of_imports_equal_their_links_through_tortoise(acme: AccountUnderTest,
                                                                        make_account: object) -> None:
     zed, alpha = [await ContactList.create(account_id=acme.account.id, name=name) for name in ("Zed", "Alpha")]
