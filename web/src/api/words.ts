@@ -9,7 +9,7 @@ export interface StatusWords {
 
 const AUTO_IMPORT_STATUS: Record<string, StatusWords> = {
   ACTIVE: { label: "Active", color: "green", explanation: "Checks for new and updated contacts on schedule." },
-  SYNCING: { label: "Syncing now", color: "blue", explanation: "Contacts are arriving right now." },
+  SYNCING: { label: "Syncing now", color: "blue", explanation: "A sync is running now." },
   BACKLOG: { label: "Catching up", color: "cyan", explanation: "More contacts are waiting at the source; each sync brings the next batch." },
   LIMIT_REACHED: { label: "Contact limit reached", color: "orange", explanation: "Your plan's contact limit is reached: existing contacts are still updated, new ones wait until the limit is raised." },
   PAUSED: { label: "Paused", color: "gray", explanation: "Nothing is imported until you resume it." },
