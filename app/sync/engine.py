@@ -18,9 +18,10 @@ import asyncio
 import logging
 import random
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
+from types import MappingProxyType
 from typing import Any, cast
 
 from tortoise.transactions import in_transaction
@@ -190,6 +191,7 @@ class ImportSync:
             await self._rate_limited(exc)
         except NeedsReauth as exc:
             self.error_kind = "needs_reauth"
+            # what the service said of the connection holds whether or not the run's end gets recorded
             await Connection.filter(id=self.auto_import.connection_id).update(status=ConnectionStatus.NEEDS_REAUTH)
             await self._finish(SyncOutcome.FAILED, str(exc), self._interval())
         except Exception as exc:
@@ -312,10 +314,10 @@ class ImportSync:
         return self.env.clock() + timedelta(seconds=self.env.settings.sync_interval)
 
     async def _rate_limited(self, exc: RateLimited) -> None:
-        """Not a failure: the run ends RATE_LIMITED (with the counts of the pages it committed),
-        the cursor of the last committed page stays, the failure streak neither grows nor resets,
-        and the import comes back when the service allows (its backlog status is left as the last
-        real sync saw it)."""
+        """Not a failure: the run ends RATE_LIMITED (with the counts of the pages it committed), the
+        cursor of the last committed page stays, the failure streak neither grows nor resets, and the
+        import comes back when the service allows, a wait kept at once (even if the worker stops before
+        the run's end is recorded); its backlog status is left as the last real sync saw it."""
         until = self.env.clock() + timedelta(seconds=exc.retry_after)
         await AutoImport.filter(id=self.auto_import.id).update(rate_limited_until=until)
         await self._finish(SyncOutcome.RATE_LIMITED, f"{exc} Retrying after {round(exc.retry_after)} s.", until)
@@ -332,14 +334,15 @@ class ImportSync:
         disabled = None
         if streak >= self.env.settings.max_failure_streak:
             disabled = f"Stopped after {streak} failed syncs in a row. Last error: {message}"
-        await AutoImport.filter(id=self.auto_import.id).update(
-            failure_streak=streak, last_error=message, disabled_reason=disabled
-        )
-        await self._finish(SyncOutcome.FAILED, message, self.env.clock() + timedelta(seconds=retry_in))
+        await self._finish(SyncOutcome.FAILED, message, self.env.clock() + timedelta(seconds=retry_in),
+                           failure={"failure_streak": streak, "last_error": message, "disabled_reason": disabled})
 
     async def _finish(
-        self, outcome: SyncOutcome, error: str | None, next_sync_at: datetime | None, *, succeeded: bool = False
+        self, outcome: SyncOutcome, error: str | None, next_sync_at: datetime | None, *, succeeded: bool = False,
+        failure: Mapping[str, object] = MappingProxyType({}),
     ) -> None:
+        """Records the run's end. `failure`: what a failure changes on the import (its streak and
+        error), written with the run's end, so that a worker stopping in between leaves neither."""
         now = self.env.clock()
         assert self.sync_run is not None
         backlog = self.backlog_estimate if self.has_more else 0
@@ -347,7 +350,7 @@ class ImportSync:
             await SyncRun.filter(id=self.sync_run.id).update(
                 outcome=outcome, finished_at=now, counts=self.counts.to_dict(), error=error, backlog_estimate=backlog
             )
-            await AutoImport.filter(id=self.auto_import.id).update(syncing_since=None)
+            await AutoImport.filter(id=self.auto_import.id).update(syncing_since=None, **failure)
             # an import edited during the sync (a new state version) keeps what the edit set
             await AutoImport.filter(id=self.auto_import.id, state_version=self.auto_import.state_version).update(
                 **self._finished_fields(outcome, error, next_sync_at, succeeded=succeeded, backlog=backlog, now=now))

@@ -69,3 +69,34 @@ async def test_a_sync_cancelled_while_recording_its_failure_is_marked_interrupte
     assert (run.outcome, run.error) == (SyncOutcome.FAILED, INTERRUPTED)
     assert (await AutoImport.get(id=import_id)).syncing_since is None
     assert "Sync interrupted: the worker is stopping" in caplog.text
+
+
+async def test_a_failure_cancelled_before_the_run_records_it_leaves_the_import_as_it_was(
+    acme: AccountUnderTest, feed: CsvFeedSimulator, sync: Sync, db_ready: Backend, source_for: SourceContexts,
+) -> None:
+    """The failure's streak and error are written with the run's end, in one commit: a worker that
+    stops in between leaves neither (the run says interrupted, the import is not a failure closer
+    to being disabled)."""
+    if not db_ready.database_url.startswith("postgres"):
+        pytest.skip("the row lock that holds the sync is PostgreSQL's (SQLite locks the whole file)")
+    feed.set_rows(HEADER, rows(5))
+    import_id = int(await create_feed_import(acme.api, await connect_feed(acme.api)))
+    external_id = (await AutoImport.get(id=import_id)).external_account_id
+    held = HeldFeed(feed)
+    env = replace(sync.env, source=source_for(held))
+    feed.fail_next(503, times=5)
+
+    syncing = asyncio.create_task(sync_external_account(external_id, env))
+    await asyncio.wait_for(held.asked.wait(), 60)
+    run_id = (await SyncRun.get(auto_import_id=import_id)).id
+    async with row_locked(db_ready.database_url, "sync_run", run_id) as locker:
+        held.answer.set()
+        await wait_for(lambda: someone_waits_for_a_lock(locker), 60, "the run's end to wait for the lock")
+        syncing.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await syncing
+
+    run, imported = await SyncRun.get(id=run_id), await AutoImport.get(id=import_id)
+    assert (run.outcome, run.error) == (SyncOutcome.FAILED, INTERRUPTED)
+    assert (imported.failure_streak, imported.last_error, imported.disabled_reason) == (0, None, None)
+    assert imported.syncing_since is None
