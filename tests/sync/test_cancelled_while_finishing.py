@@ -1,11 +1,13 @@
-"""A sync cancelled (the worker stopping: SIGTERM, Ctrl-C) while it records its end, not only while
-it pulls pages, still says at once that it was interrupted, and a run already finished stays as it
-ended. PostgreSQL: another session's row lock holds the sync inside its finishing statements."""
+"""A sync cancelled (the worker stopping: SIGTERM, Ctrl-C) while it records its end or announces its
+start, not only while it pulls pages, still says at once that it was interrupted, and a run already
+finished stays as it ended. On PostgreSQL another session's row lock holds the sync inside its
+finishing statements; a progress publisher that never answers holds it at an event."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
@@ -14,6 +16,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from app.autoimports.models import AutoImport, SyncOutcome, SyncRun
 from app.sync.engine import sync_external_account
 from app.sync.history import INTERRUPTED
+from app.sync.progress import SyncProgressEvent
 from tests.conftest import (
     HEADER,
     AccountUnderTest,
@@ -100,3 +103,56 @@ async def test_a_failure_cancelled_before_the_run_records_it_leaves_the_import_a
     assert (run.outcome, run.error) == (SyncOutcome.FAILED, INTERRUPTED)
     assert (imported.failure_streak, imported.last_error, imported.disabled_reason) == (0, None, None)
     assert imported.syncing_since is None
+
+
+class StuckAt:
+    """A progress publisher that publishes nothing, and never returns from the event `chosen` picks
+    (a Redis that does not answer, short of the publisher's timeout): the test cancels the sync there."""
+
+    def __init__(self, chosen: Callable[[SyncProgressEvent], bool]) -> None:
+        self.chosen, self.reached = chosen, asyncio.Event()
+
+    async def publish(self, event: SyncProgressEvent) -> None:
+        if self.chosen(event):
+            self.reached.set()
+            await asyncio.Event().wait()
+
+
+async def _cancelled_at(event: Callable[[SyncProgressEvent], bool], acme: AccountUnderTest, feed: CsvFeedSimulator,
+                        sync: Sync) -> tuple[SyncRun, AutoImport]:
+    """Syncs a new import, cancels the sync at the progress event `event` picks; its run and import."""
+    feed.set_rows(HEADER, rows(5))
+    import_id = int(await create_feed_import(acme.api, await connect_feed(acme.api)))
+    stuck = StuckAt(event)
+    syncing = asyncio.create_task(sync_external_account((await AutoImport.get(id=import_id)).external_account_id,
+                                                        replace(sync.env, progress=stuck)))
+    await asyncio.wait_for(stuck.reached.wait(), 60)
+    syncing.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await syncing
+    return await SyncRun.get(auto_import_id=import_id), await AutoImport.get(id=import_id)
+
+
+async def test_a_sync_cancelled_while_it_announces_its_start_is_marked_interrupted(
+    acme: AccountUnderTest, feed: CsvFeedSimulator, sync: Sync, caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="app.sync.engine")
+
+    run, imported = await _cancelled_at(lambda e: e.outcome is SyncOutcome.RUNNING and e.counts.fetched == 0,
+                                        acme, feed, sync)
+
+    assert (run.outcome, run.error) == (SyncOutcome.FAILED, INTERRUPTED)
+    assert imported.syncing_since is None and imported.cursor == {}
+    assert "Sync interrupted: the worker is stopping" in caplog.text
+
+
+async def test_a_sync_cancelled_after_its_end_was_recorded_keeps_that_end(
+    acme: AccountUnderTest, feed: CsvFeedSimulator, sync: Sync, caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="app.sync.engine")
+
+    run, imported = await _cancelled_at(lambda e: e.outcome is not SyncOutcome.RUNNING, acme, feed, sync)
+
+    assert (run.outcome, run.error, run.counts["added"]) == (SyncOutcome.COMPLETED, None, 5)
+    assert imported.syncing_since is None and imported.last_sync_at is not None
+    assert "Sync interrupted" not in caplog.text
