@@ -190,8 +190,8 @@ async def preloaded_contacts(rows: list[ShownContact], info: strawberry.Info, *p
     ) for row in rows]
 
 
-async def contact_page(info: strawberry.Info, account_id: int, size: int, after: str | None, email: str | None,
-                       list_id: int | None, tag: str | None) -> tuple[service.ContactPage, list[ContactType]]:
+async def contact_page(account_id: int, size: int, after: str | None, email: str | None, list_id: int | None,
+                       tag: str | None, info: strawberry.Info) -> tuple[service.ContactPage, list[ContactType]]:
     """A page of the account's contacts for `contacts`, and their types. When the query asks for
     their lists or tags (outside a fragment), an unfiltered page reads them in its own statement,
     both of them: a round trip less than `preloaded_contacts` reading them after it."""

@@ -161,7 +161,7 @@ class Query:
         except DomainError:
             list_key = -1  # no list has this id: an empty page, like any unknown list
         size = DEFAULT_PAGE if first is None else first  # the contract's `Int = 50`: null means the default
-        page, nodes = await contact_page(info, info.context.account.id, size, after, email, list_key, tag)
+        page, nodes = await contact_page(info.context.account.id, size, after, email, list_key, tag, info)
         edges = [ContactEdgeType(cursor=contacts.contact_cursor(c), node=node)
                  for c, node in zip(page.contacts, nodes, strict=True)]
         return ContactConnectionType(

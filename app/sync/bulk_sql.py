@@ -1,9 +1,9 @@
 """The page's bulk statements, in the form each database runs fastest, on the current connection.
 
-The engine writes and reads a page's rows (up to 500 per table) in a handful of statements. The
-ORM builds them term by term (a `__in` of 500 values is 500 query-builder objects) and
-`executemany` on PostgreSQL is one bound statement per row; here the statements are built once
-per shape and:
+The engine writes and reads a page's rows (up to `AUTOIMPORT_SYNC_PAGE_SIZE` per table: 500 by
+default, at most 10,000) in a handful of statements. The ORM builds them term by term (a `__in`
+of 500 values is 500 query-builder objects) and `executemany` on PostgreSQL is one bound
+statement per row; here the statements are built once per shape and:
 - on PostgreSQL a page is one statement whatever its size: rows travel as one array per column
   (`unnest`), a value the same in every row once, keys as one array (`= ANY`);
 - on SQLite (in process, one statement per row costs little) an upsert is one `executemany`, or

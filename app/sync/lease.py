@@ -30,9 +30,9 @@ class JobTry:
     def lease_owner(self, worker: str, sync: str) -> str:
         """The job and the try come first, so a later try can tell the leases of earlier ones; the
         worker last, cut to fit the column (it is for people reading the row)."""
-        return f"{self.earlier_tries()}{self.number}:{sync}@{worker}"[:100]
+        return f"{self.owner_prefix()}{self.number}:{sync}@{worker}"[:100]
 
-    def earlier_tries(self) -> str:
+    def owner_prefix(self) -> str:
         """What every lease owner of this job starts with."""
         return f"{self.job_id}#"
 
@@ -47,7 +47,7 @@ async def acquire_lease(external_account_id: int, owner: str, now: datetime, sec
     no row, as the owner changed. Other jobs, "sync now" and the tick's alike, still wait."""
     free = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
     if job is not None and job.number > 1:
-        free |= Q(lease_owner__startswith=job.earlier_tries())
+        free |= Q(lease_owner__startswith=job.owner_prefix())
     taken = await ExternalAccount.filter(Q(id=external_account_id) & free).update(
         lease_owner=owner, lease_until=now + timedelta(seconds=seconds)
     )

@@ -90,6 +90,7 @@ async def test_a_feed_with_more_columns_than_one_statement_binds_still_syncs(
 
 
 def test_the_cap_has_a_ceiling_the_statements_are_sized_for() -> None:
-    assert Settings(AUTOIMPORT_MAX_CUSTOM_FIELDS_PER_SERVICE=MAX_CUSTOM_FIELDS_PER_SERVICE)  # type: ignore[call-arg]
+    at_ceiling = Settings(AUTOIMPORT_MAX_CUSTOM_FIELDS_PER_SERVICE=MAX_CUSTOM_FIELDS_PER_SERVICE)  # type: ignore[call-arg]
+    assert at_ceiling.max_custom_fields_per_service == MAX_CUSTOM_FIELDS_PER_SERVICE
     with pytest.raises(ValidationError, match="AUTOIMPORT_MAX_CUSTOM_FIELDS_PER_SERVICE"):
         Settings(AUTOIMPORT_MAX_CUSTOM_FIELDS_PER_SERVICE=MAX_CUSTOM_FIELDS_PER_SERVICE + 1)  # type: ignore[call-arg]

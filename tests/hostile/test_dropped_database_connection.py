@@ -13,6 +13,7 @@ from tortoise import connections
 from app.autoimports.models import AutoImport, SyncOutcome, SyncRun
 from app.contacts.models import Contact
 from app.db import is_connection_lost
+from app.sync.history import INTERRUPTED
 from tests.conftest import HEADER, AccountUnderTest, Backend, Sync, connect_feed, create_feed_import, rows
 from tests.row_locks import row_locked, someone_waits_for_a_lock
 from tests.simulators.csv_feed import CsvFeedSimulator
@@ -101,7 +102,8 @@ async def test_the_retry_of_a_sync_that_lost_the_database_under_its_lease_takes_
 
     assert await Contact.filter(account_id=acme.account.id).count() == 20
     runs = await SyncRun.filter(auto_import_id=import_id).order_by("id")
-    assert [r.outcome for r in runs] == [SyncOutcome.FAILED, SyncOutcome.COMPLETED]  # the lost one: interrupted
+    assert [r.outcome for r in runs] == [SyncOutcome.FAILED, SyncOutcome.COMPLETED]
+    assert runs[0].error == INTERRUPTED  # the lost try's run, closed by the retry (fail_interrupted_runs)
 
 
 def test_what_counts_as_a_lost_connection() -> None:
