@@ -45,30 +45,40 @@ class HeldFeed:
         await self.feed(scope, receive, send)
 
 
-async def test_a_sync_cancelled_while_recording_its_failure_is_marked_interrupted_and_says_so(
-    acme: AccountUnderTest, feed: CsvFeedSimulator, sync: Sync, db_ready: Backend, source_for: SourceContexts,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
+async def _failure_cancelled_while_held_by(table: str, acme: AccountUnderTest, feed: CsvFeedSimulator, sync: Sync,
+                                          db_ready: Backend, source_for: SourceContexts) -> tuple[int, int]:
+    """A new import's sync meets a failing feed and records why, while another PostgreSQL session
+    holds the row of `table` ("auto_import" or "sync_run") that it writes then; the worker stops
+    (the sync is cancelled) as it waits. The import's and its run's ids."""
     if not db_ready.database_url.startswith("postgres"):
         pytest.skip("the row lock that holds the sync is PostgreSQL's (SQLite locks the whole file)")
     feed.set_rows(HEADER, rows(5))
     import_id = int(await create_feed_import(acme.api, await connect_feed(acme.api)))
     external_id = (await AutoImport.get(id=import_id)).external_account_id
     held = HeldFeed(feed)
-    env = replace(sync.env, source=source_for(held))
     feed.fail_next(503, times=5)  # the sync fails, and records why on the import
-    caplog.set_level(logging.INFO, logger="app.sync.engine")
 
-    syncing = asyncio.create_task(sync_external_account(external_id, env))
+    syncing = asyncio.create_task(sync_external_account(external_id, replace(sync.env, source=source_for(held))))
     await asyncio.wait_for(held.asked.wait(), 60)  # the run exists and the import is marked syncing
-    async with row_locked(db_ready.database_url, "auto_import", import_id) as locker:
+    run_id = (await SyncRun.get(auto_import_id=import_id)).id
+    async with row_locked(db_ready.database_url, table, import_id if table == "auto_import" else run_id) as locker:
         held.answer.set()
-        await wait_for(lambda: someone_waits_for_a_lock(locker), 60, "the failure's write to wait for the lock")
+        await wait_for(lambda: someone_waits_for_a_lock(locker), 60, f"the sync's write to {table} to wait")
         syncing.cancel()  # the worker stops while the sync records its failure
     with pytest.raises(asyncio.CancelledError):  # the lock released: the interrupted mark may write
         await syncing
+    return import_id, run_id
 
-    run = await SyncRun.get(auto_import_id=import_id)
+
+async def test_a_sync_cancelled_while_recording_its_failure_is_marked_interrupted_and_says_so(
+    acme: AccountUnderTest, feed: CsvFeedSimulator, sync: Sync, db_ready: Backend, source_for: SourceContexts,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="app.sync.engine")
+
+    import_id, run_id = await _failure_cancelled_while_held_by("auto_import", acme, feed, sync, db_ready, source_for)
+
+    run = await SyncRun.get(id=run_id)
     assert (run.outcome, run.error) == (SyncOutcome.FAILED, INTERRUPTED)
     assert (await AutoImport.get(id=import_id)).syncing_since is None
     assert "Sync interrupted: the worker is stopping" in caplog.text
@@ -80,24 +90,7 @@ async def test_a_failure_cancelled_before_the_run_records_it_leaves_the_import_a
     """The failure's streak and error are written with the run's end, in one commit: a worker that
     stops in between leaves neither (the run says interrupted, the import is not a failure closer
     to being disabled)."""
-    if not db_ready.database_url.startswith("postgres"):
-        pytest.skip("the row lock that holds the sync is PostgreSQL's (SQLite locks the whole file)")
-    feed.set_rows(HEADER, rows(5))
-    import_id = int(await create_feed_import(acme.api, await connect_feed(acme.api)))
-    external_id = (await AutoImport.get(id=import_id)).external_account_id
-    held = HeldFeed(feed)
-    env = replace(sync.env, source=source_for(held))
-    feed.fail_next(503, times=5)
-
-    syncing = asyncio.create_task(sync_external_account(external_id, env))
-    await asyncio.wait_for(held.asked.wait(), 60)
-    run_id = (await SyncRun.get(auto_import_id=import_id)).id
-    async with row_locked(db_ready.database_url, "sync_run", run_id) as locker:
-        held.answer.set()
-        await wait_for(lambda: someone_waits_for_a_lock(locker), 60, "the run's end to wait for the lock")
-        syncing.cancel()
-    with pytest.raises(asyncio.CancelledError):
-        await syncing
+    import_id, run_id = await _failure_cancelled_while_held_by("sync_run", acme, feed, sync, db_ready, source_for)
 
     run, imported = await SyncRun.get(id=run_id), await AutoImport.get(id=import_id)
     assert (run.outcome, run.error) == (SyncOutcome.FAILED, INTERRUPTED)
