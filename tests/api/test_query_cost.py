@@ -120,16 +120,21 @@ async def test_the_list_read_ahead_answers_as_each_import_read_alone(
 CONTACT_FIELDS = "email tags lists { name }"
 
 
+async def _synced_onto_list_l_with_tag_t(acme: AccountUnderTest, feed: CsvFeedSimulator, sync: Sync,
+                                          count: int) -> None:
+    """`count` contacts of the feed, synced by an import that puts them on list "L" with tag "t"."""
+    feed.set_rows(HEADER, rows(count))
+    created = await acme.api('mutation { createList(input: {name: "L"}) { list { id } } }')
+    await create_feed_import(acme.api, await connect_feed(acme.api), listIds=[created["createList"]["list"]["id"]],
+                             tags=["t"])
+    await sync.due()
+
+
 async def test_a_page_read_ahead_answers_as_a_contact_read_alone(
     acme: AccountUnderTest, feed: CsvFeedSimulator, sync: Sync
 ) -> None:
     """`contacts` and `contact(email:)` read tags and lists ahead; fragments through the loaders."""
-    feed.set_rows(HEADER, rows(3))
-    created = await acme.api('mutation { createList(input: {name: "L"}) { list { id } } }')
-    list_id = created["createList"]["list"]["id"]
-    connection_id = await connect_feed(acme.api)
-    await create_feed_import(acme.api, connection_id, name="Import", listIds=[list_id], tags=["t"])
-    await sync.due()
+    await _synced_onto_list_l_with_tag_t(acme, feed, sync, 3)
 
     page = [e["node"] for e in (await acme.api(f"{{ contacts {{ edges {{ node {{ {CONTACT_FIELDS} }} }} }} }}"))[
         "contacts"]["edges"]]
@@ -153,11 +158,7 @@ async def test_a_contact_by_email_reads_its_lists_and_tags_in_the_statement_that
     acme: AccountUnderTest, make_account: object, feed: CsvFeedSimulator, sync: Sync,
     sql_statements: StatementCounter
 ) -> None:
-    feed.set_rows(HEADER, rows(1))
-    created = await acme.api('mutation { createList(input: {name: "L"}) { list { id } } }')
-    await create_feed_import(acme.api, await connect_feed(acme.api), listIds=[created["createList"]["list"]["id"]],
-                             tags=["t"])
-    await sync.due()
+    await _synced_onto_list_l_with_tag_t(acme, feed, sync, 1)
     email = (await acme.api("{ contacts { edges { node { email } } } }"))["contacts"]["edges"][0]["node"]["email"]
     query = f"query($e: String!) {{ contact(email: $e) {{ {CONTACT_FIELDS} }} }}"
     other = await make_account("Other")  # type: ignore[operator]
@@ -176,11 +177,7 @@ async def test_a_contact_by_email_reads_its_lists_and_tags_in_the_statement_that
 async def test_a_page_of_contacts_reads_their_lists_and_tags_in_the_statement_that_pages(
     acme: AccountUnderTest, feed: CsvFeedSimulator, sync: Sync, sql_statements: StatementCounter
 ) -> None:
-    feed.set_rows(HEADER, rows(3))
-    created = await acme.api('mutation { createList(input: {name: "L"}) { list { id } } }')
-    await create_feed_import(acme.api, await connect_feed(acme.api), listIds=[created["createList"]["list"]["id"]],
-                             tags=["t"])
-    await sync.due()
+    await _synced_onto_list_l_with_tag_t(acme, feed, sync, 3)
     page = "{ contacts(first: 2) { edges { node { email %s } } pageInfo { hasNextPage endCursor } } }"
 
     read = {}
