@@ -174,9 +174,13 @@ def check_accessible(page: Page) -> None:
 
 def screenshot(page: Page, name: str, full_page: bool = True) -> Path:
     """`var/screenshots/<name>.png`: the whole page, or (`full_page=False`) what the viewport shows,
-    where notifications fixed to the window sit as the user sees them."""
+    where notifications fixed to the window sit as the user sees them. The whole page is taken from
+    its top: taken scrolled, the capture draws the fixed header that far down, under a white band
+    no window shows."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', name)}.png"
+    if full_page:
+        page.evaluate("() => window.scrollTo(0, 0)")
     page.screenshot(path=str(path), full_page=full_page)
     return path
 
