@@ -1,9 +1,10 @@
 """The peer benchmark's code runs: tiny size, in a process of its own (as `make bench` runs it).
 
-It proves both sides store every contact of both passes (the benchmark asserts that itself), the
-table prints with a verdict per like-for-like pass, and, without dlt, the benchmark says how to
-install it and exits 0; not any speed. dlt is the `bench` extra, not the `test` one: where it is
-absent, the run with it is skipped and the run without it still runs.
+It proves both sides and the floor store every contact of both passes (the benchmark asserts
+that itself), the table prints with a verdict per like-for-like pass and the floor's column, and,
+without dlt, the benchmark says how to install it and exits 0; not any speed. dlt is the `bench`
+extra, not the `test` one: where it is absent, the run with it is skipped and the run without it
+still runs.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ def test_the_peer_benchmark_measures_both_passes_beside_dlt(tmp_path: Path) -> N
 
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "The peer on sqlite" in done.stdout and "target ≥30x" in done.stdout, done.stdout
+    assert "floor: times faster" in done.stdout, done.stdout
     [result] = tmp_path.glob("peer-sqlite-*.json")
     figures = json.loads(result.read_text())
     assert figures["peer"].startswith("dlt 1.31.0"), figures["peer"]
@@ -43,8 +45,10 @@ def test_the_peer_benchmark_measures_both_passes_beside_dlt(tmp_path: Path) -> N
     assert set(passes) == {"first retrieval: 50 new", "re-sync: 50 changed",
                            "first retrieval: 50 new (dlt: a new pipeline)"}
     for figure in passes.values():
-        assert len(figure["ours_all_ms"]) == len(figure["dlt_all_ms"]) == figures["repetitions"], figure
-        assert figure["ours_ms"] > 0 and figure["dlt_ms"] > 0, figure
+        sides = (figure["ours_all_ms"], figure["dlt_all_ms"], figure["floor_all_ms"])
+        assert [len(times) for times in sides] == [figures["repetitions"]] * 3, figure
+        assert figure["ours_ms"] > 0 and figure["dlt_ms"] > 0 and figure["floor_ms"] > 0, figure
+        assert figure["floor_times_faster"] > 0, figure
 
 
 def test_without_dlt_the_peer_benchmark_says_how_to_install_it_and_exits_0(tmp_path: Path) -> None:
