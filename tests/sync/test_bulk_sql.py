@@ -14,7 +14,7 @@ from tortoise.transactions import in_transaction
 
 from app.accounts.models import Account
 from app.contacts.models import Contact
-from app.sync.bulk_sql import SQLITE_MAX_PARAMETERS, select_in, upsert_rows
+from app.sync.bulk_sql import KEY_CHECKS_PLANNED_ONCE_FROM_ROWS, SQLITE_MAX_PARAMETERS, select_in, upsert_rows
 from tests.conftest import Backend
 
 COLUMNS = ("account_id", "email", "email_key", "first_name", "last_name", "phone", "status", "created_at",
@@ -164,3 +164,41 @@ async def test_values_the_same_in_every_row_are_written_to_each_row_and_updated(
     raw = dict(tuple(row) for row in (await Contact._meta.db.execute_query(
         f"SELECT email_key, created_at FROM contact WHERE account_id = {acme.id}"))[1])
     assert raw["ann@example.com"] == raw["orm@example.com"]  # stored as the ORM stores it
+
+
+class RolledBack(Exception):
+    """Raised to roll back a test's transaction, with the trigger it created."""
+
+
+# A row trigger on `contact` that notes the plan cache setting it runs under. PostgreSQL checks
+# foreign keys with row triggers of its own, fired at the same moment (the statement's end).
+NOTE_PLAN_CACHE_MODE = """
+CREATE TEMP TABLE noted_mode (mode text) ON COMMIT DROP;
+CREATE FUNCTION note_plan_cache_mode() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN INSERT INTO noted_mode VALUES (current_setting('plan_cache_mode')); RETURN NULL; END $$;
+CREATE TRIGGER note_plan_cache_mode AFTER INSERT ON contact FOR EACH ROW EXECUTE FUNCTION note_plan_cache_mode();
+"""
+
+
+async def test_on_postgresql_the_key_checks_of_many_rows_may_reuse_one_plan(db_ready: Backend) -> None:
+    """The app forces a custom plan per execution (see `app.db`), which planned each row's key
+    checks anew. A statement of many rows lets them reuse a generic plan; a statement of a few
+    rows, and every statement after, runs under the connection's own setting."""
+    if not db_ready.database_url.startswith("postgres"):
+        pytest.skip("plan_cache_mode is PostgreSQL's")
+    account = await Account.create(name="Acme", contact_limit=1_000)
+    few, many = KEY_CHECKS_PLANNED_ONCE_FROM_ROWS - 1, KEY_CHECKS_PLANNED_ONCE_FROM_ROWS
+    with pytest.raises(RolledBack):
+        async with in_transaction() as transaction:
+            await transaction.execute_script(NOTE_PLAN_CACHE_MODE)
+            await upsert_rows(Contact, COLUMNS, [row(account.id, n) for n in range(few)], CONFLICT, UPDATES)
+            await upsert_rows(Contact, COLUMNS, [row(account.id, n) for n in range(few, few + many)], CONFLICT,
+                              UPDATES, returning=("id",))
+            _, noted = await transaction.execute_query("SELECT mode, count(*) AS n FROM noted_mode GROUP BY mode")
+            _, after = await transaction.execute_query("SHOW plan_cache_mode")
+            raise RolledBack()
+    assert {row["mode"]: row["n"] for row in noted} == {"force_custom_plan": few, "auto": many}
+    assert after[0]["plan_cache_mode"] == "force_custom_plan"
+    _, outside = await connections.get("default").execute_query("SHOW plan_cache_mode")
+    assert outside[0]["plan_cache_mode"] == "force_custom_plan"
+    assert await Contact.filter(account_id=account.id).count() == 0
