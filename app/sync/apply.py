@@ -266,14 +266,12 @@ async def _add_tags_and_lists(target: ImportTarget, contact_ids: dict[str, int])
         return set()
     have_tags = set(await ContactTag.filter(contact_id__in=ids).values_list("contact_id", "name"))
     have_lists = set(await ListMembership.filter(contact_id__in=ids).values_list("contact_id", "list_id"))
-    tags = [ContactTag(contact_id=c, name=t) for c in ids for t in target.tags if (c, t) not in have_tags]
-    lists = [ListMembership(contact_id=c, list_id=li) for c in ids for li in target.list_ids
-             if (c, li) not in have_lists]
-    if tags:
-        await ContactTag.bulk_create(tags, ignore_conflicts=True)
-    if lists:
-        await ListMembership.bulk_create(lists, ignore_conflicts=True)
-    touched = {row.contact_id for row in tags} | {row.contact_id for row in lists}
+    tags = [(c, t) for c in ids for t in target.tags if (c, t) not in have_tags]
+    lists = [(c, li) for c in ids for li in target.list_ids if (c, li) not in have_lists]
+    # one statement each (not a model and a statement per row); a row added meanwhile is kept as it is
+    await upsert_rows(ContactTag, ("contact_id", "name"), tags, ("contact_id", "name"), ())
+    await upsert_rows(ListMembership, ("contact_id", "list_id"), lists, ("contact_id", "list_id"), ())
+    touched = {contact_id for contact_id, _ in tags} | {contact_id for contact_id, _ in lists}
     return {key for key, contact_id in contact_ids.items() if contact_id in touched}
 
 
