@@ -253,10 +253,9 @@ async def _write_field_values(
             value = (value or "").strip()
             cell = (contact_ids[key], field_ids.get(field_key_))
             if value and cell[1] is not None and stored.get(cell) != value:
-                rows.append(FieldValue(contact_id=cell[0], field_id=cell[1], value=value))
+                rows.append((*cell, value))
                 changed.add(key)
-    if rows:
-        await FieldValue.bulk_create(rows, on_conflict=["contact_id", "field_id"], update_fields=["value"])
+    await upsert_rows(FieldValue, ("contact_id", "field_id", "value"), rows, ("contact_id", "field_id"), ("value",))
     return changed
 
 
