@@ -39,7 +39,7 @@ def test_counts_per_service_and_the_advice_past_two(page: Page, stack: LiveStack
     check_accessible(page)
 
 
-def test_the_accounts_imports_are_listed_with_their_status_and_lead_to_their_page(
+def test_the_accounts_imports_are_listed_with_their_status_and_next_sync_and_lead_to_their_page(
         page: Page, stack: LiveStack, account: Account) -> None:
     url = stack.feeds.add(account.name, people(5, "listed.example"))
     import_id = api.feed_import(account.api, url, "Newsletter sheet")
@@ -56,6 +56,11 @@ def test_the_accounts_imports_are_listed_with_their_status_and_lead_to_their_pag
     expect(paused_link).to_be_visible()
     expect(page.get_by_text(re.compile(r"paused", re.I)).first).to_be_visible()
     expect(page.get_by_text(re.compile(r"active", re.I)).first).to_be_visible()
+    # "Next sync" is the synced import's next time, and none for the paused one (not its old time)
+    next_sync = {name: page.get_by_role("row").filter(has=page.get_by_role("link", name=name)).get_by_role("cell").last
+                 for name in ("Newsletter sheet", "Paused sheet")}
+    expect(next_sync["Newsletter sheet"]).to_have_text(re.compile(r"\b20\d\d\b"))
+    expect(next_sync["Paused sheet"]).to_have_text("None while paused")
 
     active_link.click()
     expect(page.get_by_role("heading", name="Newsletter sheet", level=1, exact=True)).to_be_visible()

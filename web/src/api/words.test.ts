@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { autoImportStatusWords, externalAccountWords, importCountWords, previewVerdictWords, rateLimitedWords, syncOutcomeWords, titleCase } from "./words";
+import { autoImportStatusWords, capitalized, externalAccountWords, importCountWords, nextSyncWords, previewVerdictWords, rateLimitedWords, syncOutcomeWords, titleCase } from "./words";
 
 describe("status words", () => {
   it("says a contact limit that blocks additions, not Active", () => {
@@ -28,5 +28,17 @@ describe("status words", () => {
     expect(externalAccountWords("file:/work/demo/contacts.csv")).toBe("contacts.csv (a file on the server)");
     expect(externalAccountWords("sheets.example.com/export.csv?gid=1")).toBe("sheets.example.com/export.csv?gid=1");
     expect(externalAccountWords("demo.owner@example.com")).toBe("demo.owner@example.com");
+  });
+  it("says a next sync whose time has come is due now, and none where the import cannot sync", () => {
+    const now = new Date("2026-12-06T21:40:00Z");
+    expect(nextSyncWords("ACTIVE", "2026-12-06T21:40:00Z", now)).toBe("due now");
+    expect(nextSyncWords("FAILING", "2026-12-06T21:10:00Z", now)).toBe("due now");
+    expect(nextSyncWords("ACTIVE", "2026-12-06T22:10:00Z", now)).toMatch(/2026/);
+    expect(nextSyncWords("PAUSED", "2026-12-06T22:10:00Z", now)).toBe("none while paused");
+    expect(nextSyncWords("DISABLED", "2026-12-06T21:10:00Z", now)).toBe("none until you resume it");
+    expect(nextSyncWords("NEEDS_REAUTH", "2026-12-06T21:10:00Z", now)).toBe("none until the account is reconnected");
+    expect(nextSyncWords("SYNCING", "2026-12-06T21:10:00Z", now)).toBe("after the one running now");
+    expect(nextSyncWords("ACTIVE", null, now)).toBe("not scheduled");
+    expect(capitalized(nextSyncWords("ACTIVE", "2026-12-06T21:40:00Z", now))).toBe("Due now");
   });
 });

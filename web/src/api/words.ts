@@ -91,6 +91,27 @@ export function importCountWords(count: number): string {
   return `${count} auto-import${count === 1 ? "" : "s"}`;
 }
 
+// What "Next sync" says of an import that does not simply sync at its time.
+const NEXT_SYNC_BY_STATUS: Record<string, string> = {
+  SYNCING: "after the one running now",
+  PAUSED: "none while paused",
+  DISABLED: "none until you resume it",
+  NEEDS_REAUTH: "none until the account is reconnected",
+};
+
+/** When an import syncs next, lower-case (for "Next sync: …"): none while it cannot sync, "due
+ * now" once its time has come (the scheduler starts it within a minute), else the date-time. */
+export function nextSyncWords(status: string, nextSyncAt: string | null | undefined, now: Date = new Date()): string {
+  const byStatus = NEXT_SYNC_BY_STATUS[status];
+  if (byStatus) return byStatus;
+  const at = nextSyncAt ? new Date(nextSyncAt) : null;
+  if (!at || Number.isNaN(at.getTime())) return "not scheduled";
+  return at <= now ? "due now" : dateTimeWords(nextSyncAt);
+}
+
+/** "due now" → "Due now": words that stand on their own, in a table cell. */
+export const capitalized = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
+
 /** A date-time in the reader's locale (to the minute, or to the second when `precise`), or the
  * fallback when absent. */
 export function dateTimeWords(value: string | null | undefined, fallback = "—", precise = false): string {

@@ -3,7 +3,7 @@ import { useEffect, useRef } from "react";
 import { useSubscription } from "urql";
 import { graphql } from "../../gql";
 import type { AutoImportSyncProgressSubscription } from "../../gql/graphql";
-import { autoImportStatusWords, dateTimeWords, rateLimitedWords, syncOutcomeWords } from "../../api/words";
+import { autoImportStatusWords, dateTimeWords, nextSyncWords, rateLimitedWords, syncOutcomeWords } from "../../api/words";
 import type { AutoImportDetail } from "./AutoImportPage";
 import { progressPercent, progressWords } from "./syncFigures";
 
@@ -35,12 +35,6 @@ function useLiveProgress(autoImportId: string, onSyncEnded: () => void): Progres
   return latest;
 }
 
-function nextSyncWords(item: AutoImportDetail): string {
-  if (item.status === "PAUSED") return "none while paused";
-  if (item.status === "DISABLED") return "none until you resume it";
-  return dateTimeWords(item.nextSyncAt, "not scheduled");
-}
-
 /** Region "Status": the status in words with what it means, the last and next sync, and while a
  * sync runs, its counts as they arrive. */
 export function StatusSection({ item, onSyncEnded }: { item: AutoImportDetail; onSyncEnded: () => void }) {
@@ -52,7 +46,7 @@ export function StatusSection({ item, onSyncEnded }: { item: AutoImportDetail; o
       <Title order={2} size="h4" id="status-heading" mb="xs">Status</Title>
       <Group gap="sm"><Badge color={status.color} variant="dot" size="lg">{status.label}</Badge></Group>
       {status.explanation && <Text size="sm" mt="xs">{status.explanation}</Text>}
-      <Text size="sm" mt="xs">Last sync: {dateTimeWords(item.lastSyncAt, "not yet")} · Next sync: {nextSyncWords(item)}</Text>
+      <Text size="sm" mt="xs">Last sync: {dateTimeWords(item.lastSyncAt, "not yet")} · Next sync: {nextSyncWords(running ? "SYNCING" : item.status, item.nextSyncAt)}</Text>
       {running && live ? <LiveProgress event={live} /> : item.status === "SYNCING" && (
         <Text size="sm" mt="sm" c="gray.7">A sync is running; its counts appear here after its next page of contacts.</Text>
       )}

@@ -4,7 +4,7 @@ import { Link, useLocation, useNavigate } from "react-router";
 import { useQuery } from "urql";
 import { graphql } from "../../gql";
 import type { ImportPageQuery } from "../../gql/graphql";
-import { autoImportStatusWords, dateTimeWords, importCountWords, serviceAuthWords } from "../../api/words";
+import { autoImportStatusWords, capitalized, importCountWords, nextSyncWords, serviceAuthWords } from "../../api/words";
 import { QueryState } from "../../shell/QueryState";
 import { useRefetchOnFocus } from "../../shell/useRefetchOnFocus";
 import { ImportWizard, type ImportWizardProps } from "./wizard/ImportWizard";
@@ -119,7 +119,7 @@ function AutoImportList({ autoImports, created }: { autoImports: AutoImportSumma
                   <Table.Td><Anchor component={Link} to={`/imports/${item.id}`}>{item.name}</Anchor></Table.Td>
                   <Table.Td>{item.service.name}</Table.Td>
                   <Table.Td><Group gap={4}><Badge color={status.color} variant="dot" tt="none" size="md">{status.label}</Badge></Group></Table.Td>
-                  <Table.Td>{dateTimeWords(item.nextSyncAt, "Not scheduled")}</Table.Td>
+                  <Table.Td>{capitalized(nextSyncWords(item.status, item.nextSyncAt))}</Table.Td>
                 </Table.Tr>
               );
             })}
