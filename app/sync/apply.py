@@ -8,6 +8,7 @@ contacts fire no autoresponder, webhook or list notification.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -107,25 +108,27 @@ async def _drop_unchanged(
 async def _record_skips(target: ImportTarget, decision: PageDecision, result: PageResult, now: datetime) -> None:
     """Keeps one row per currently skipped record; a record that became valid leaves the list."""
     accepted_ids = {item.record.external_id for item in [*decision.accepted.values(), *decision.deferred]}
-    skipped = [
-        SkippedRecord(auto_import_id=target.auto_import_id, external_id=record.external_id,
-                      email=(record.email or None) and record.email[:500], reason=reason, seen_at=now)
-        for record, reason in decision.skipped
-    ]
-    result.counts.skipped_missing_email += sum(1 for s in skipped if s.reason is SkipReason.MISSING_EMAIL)
-    result.counts.skipped_invalid_email += sum(1 for s in skipped if s.reason is SkipReason.INVALID_EMAIL)
+    skipped = [(record.external_id, (record.email or None) and record.email[:500], reason.value)
+               for record, reason in decision.skipped]  # SKIP_COLUMNS
+    reasons = Counter(reason for *_, reason in skipped)
+    result.counts.skipped_missing_email += reasons[SkipReason.MISSING_EMAIL.value]
+    result.counts.skipped_invalid_email += reasons[SkipReason.INVALID_EMAIL.value]
     skips = SkippedRecord.filter(auto_import_id=target.auto_import_id)
     if await skips.exists():  # most imports have none: no 500-id DELETE per page then
         await skips.filter(external_id__in=list(accepted_ids)).delete()
-    if skipped:
-        await SkippedRecord.bulk_create(
-            skipped, on_conflict=["auto_import_id", "external_id"], update_fields=["email", "reason", "seen_at"]
-        )
+    await upsert_skips(target.auto_import_id, skipped, now)
     result.accepted_ids = accepted_ids
-    result.skipped_samples = [
-        {"externalId": s.external_id, "email": s.email, "reason": s.reason.value, "code": s.reason.value}
-        for s in skipped[-SAMPLES_KEPT:]
-    ]
+    result.skipped_samples = [{"externalId": external_id, "email": email, "reason": reason, "code": reason}
+                              for external_id, email, reason in skipped[-SAMPLES_KEPT:]]
+
+
+SKIP_COLUMNS = ("external_id", "email", "reason")
+
+
+async def upsert_skips(auto_import_id: int, rows: Sequence[tuple[str, str | None, str]], now: datetime) -> None:
+    """One row per skipped record of the import (`SKIP_COLUMNS`, the reason as its value), seen `now`."""
+    await upsert_rows(SkippedRecord, SKIP_COLUMNS, rows, ("auto_import_id", "external_id"),
+                      ("email", "reason", "seen_at"), same={"auto_import_id": auto_import_id, "seen_at": now})
 
 
 async def _defer(target: ImportTarget, deferred: list[AcceptedRecord], counts: SyncCounts) -> None:

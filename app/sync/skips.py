@@ -7,7 +7,7 @@ from typing import Any, cast
 
 from app.autoimports.models import SkippedRecord, SkipReason
 from app.connectors.base import Page
-from app.sync.apply import SAMPLES_KEPT, PageResult
+from app.sync.apply import SAMPLES_KEPT, PageResult, upsert_skips
 
 
 async def record_malformed(auto_import_id: int, page: Page, result: PageResult, now: datetime) -> None:
@@ -15,15 +15,8 @@ async def record_malformed(auto_import_id: int, page: Page, result: PageResult, 
     result.counts.skipped_malformed += page.malformed_count
     if not page.malformed:
         return
-    await SkippedRecord.bulk_create(
-        [
-            SkippedRecord(auto_import_id=auto_import_id, external_id=item.external_id, email=None,
-                          reason=SkipReason.MALFORMED_RECORD, seen_at=now)
-            for item in page.malformed
-        ],
-        on_conflict=["auto_import_id", "external_id"],
-        update_fields=["reason", "seen_at"],
-    )
+    await upsert_skips(auto_import_id, [(item.external_id, None, SkipReason.MALFORMED_RECORD.value)
+                                        for item in page.malformed], now)
     # `reason` says what is wrong with the row; `code` is what troubleshooting groups samples by
     result.skipped_samples += [
         {"externalId": item.external_id, "email": None, "reason": item.reason,
