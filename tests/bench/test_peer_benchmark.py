@@ -48,7 +48,6 @@ def test_the_peer_benchmark_measures_both_passes_beside_dlt(tmp_path: Path) -> N
         sides = (figure["ours_all_ms"], figure["dlt_all_ms"], figure["floor_all_ms"])
         assert [len(times) for times in sides] == [figures["repetitions"]] * 3, figure
         assert figure["ours_ms"] > 0 and figure["dlt_ms"] > 0 and figure["floor_ms"] > 0, figure
-        assert figure["floor_times_faster"] > 0, figure
 
 
 def test_without_dlt_the_peer_benchmark_says_how_to_install_it_and_exits_0(tmp_path: Path) -> None:
