@@ -127,8 +127,8 @@ SKIP_COLUMNS = ("external_id", "email", "reason")
 
 async def upsert_skips(auto_import_id: int, rows: Sequence[tuple[str, str | None, str]], now: datetime) -> None:
     """One row per skipped record of the import (`SKIP_COLUMNS`, the reason as its value), seen `now`."""
-    await upsert_rows(SkippedRecord, SKIP_COLUMNS, rows, ("auto_import_id", "external_id"),
-                      ("email", "reason", "seen_at"), same={"auto_import_id": auto_import_id, "seen_at": now})
+    await upsert_rows(SkippedRecord, SKIP_COLUMNS, rows, conflict=("auto_import_id", "external_id"),
+                      updates=("email", "reason", "seen_at"), same={"auto_import_id": auto_import_id, "seen_at": now})
 
 
 async def _defer(target: ImportTarget, deferred: list[AcceptedRecord], counts: SyncCounts) -> None:
@@ -171,9 +171,9 @@ async def _upsert_contacts(
     # it returns gives the new contacts' ids, for provenance, field values, tags and lists.
     # `created_at` is written only by an insert: the upsert leaves a stored one alone.
     same = {"account_id": target.account_id, "created_at": now, "updated_at": now}
-    written = await upsert_rows(Contact, CONTACT_COLUMNS, rows, ("account_id", "email_key"),
-                                ("first_name", "last_name", "phone", "updated_at"), returning=("email_key", "id"),
-                                same=same)
+    written = await upsert_rows(Contact, CONTACT_COLUMNS, rows, conflict=("account_id", "email_key"),
+                                updates=("first_name", "last_name", "phone", "updated_at"),
+                                returning=("email_key", "id"), same=same)
     unsubscribed = [key for key, item in accepted.items() if item.record.unsubscribed]
     if unsubscribed:  # the source's unsubscribe is kept; never the reverse
         await Contact.filter(
@@ -258,7 +258,8 @@ async def _write_field_values(
             if value and cell[1] is not None and stored.get(cell) != value:
                 rows.append((*cell, value))
                 changed.add(key)
-    await upsert_rows(FieldValue, ("contact_id", "field_id", "value"), rows, ("contact_id", "field_id"), ("value",))
+    await upsert_rows(FieldValue, ("contact_id", "field_id", "value"), rows, conflict=("contact_id", "field_id"),
+                      updates=("value",))
     return changed
 
 
@@ -271,8 +272,8 @@ async def _add_tags_and_lists(target: ImportTarget, contact_ids: dict[str, int])
     tags = [(c, t) for c in ids for t in target.tags if (c, t) not in have_tags]
     lists = [(c, li) for c in ids for li in target.list_ids if (c, li) not in have_lists]
     # one statement each (not a model and a statement per row); a row added meanwhile is kept as it is
-    await upsert_rows(ContactTag, ("contact_id", "name"), tags, ("contact_id", "name"), ())
-    await upsert_rows(ListMembership, ("contact_id", "list_id"), lists, ("contact_id", "list_id"), ())
+    await upsert_rows(ContactTag, ("contact_id", "name"), tags, conflict=("contact_id", "name"), updates=())
+    await upsert_rows(ListMembership, ("contact_id", "list_id"), lists, conflict=("contact_id", "list_id"), updates=())
     touched = {contact_id for contact_id, _ in tags} | {contact_id for contact_id, _ in lists}
     return {key for key, contact_id in contact_ids.items() if contact_id in touched}
 
@@ -288,8 +289,8 @@ async def _record_sources(
     rows = [(contact_ids[key], item.record.external_id[:500]) for key, item in accepted.items() if key in contact_ids]
     same = {"auto_import_id": target.auto_import_id, "service_id": target.service.id, "first_seen_at": now,
             "last_seen_at": now}
-    await upsert_rows(ContactSource, SOURCE_COLUMNS, rows, ("contact_id", "auto_import_id"),
-                      ("service_id", "external_id", "last_seen_at"), same=same)
+    await upsert_rows(ContactSource, SOURCE_COLUMNS, rows, conflict=("contact_id", "auto_import_id"),
+                      updates=("service_id", "external_id", "last_seen_at"), same=same)
 
 
 async def _forget_deferred(target: ImportTarget, accepted: dict[str, AcceptedRecord]) -> None:
@@ -314,5 +315,6 @@ def _count_updates(
 
 async def _store_fingerprints(target: ImportTarget, fingerprinted: list[tuple[SourceRecord, str]]) -> None:
     latest = {record.external_id: value for record, value in fingerprinted}
-    await upsert_rows(RecordFingerprint, ("external_id", "fingerprint"), list(latest.items()), ("auto_import_id",
-                      "external_id"), ("fingerprint",), same={"auto_import_id": target.auto_import_id})
+    await upsert_rows(RecordFingerprint, ("external_id", "fingerprint"), list(latest.items()),
+                      conflict=("auto_import_id", "external_id"), updates=("fingerprint",),
+                      same={"auto_import_id": target.auto_import_id})

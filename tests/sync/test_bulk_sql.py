@@ -197,8 +197,9 @@ async def test_on_postgresql_the_key_checks_of_many_rows_may_reuse_one_plan(db_r
             _, noted = await transaction.execute_query("SELECT mode, count(*) AS n FROM noted_mode GROUP BY mode")
             _, after = await transaction.execute_query("SHOW plan_cache_mode")
             raise RolledBack()
-    assert {row["mode"]: row["n"] for row in noted} == {"force_custom_plan": few, "auto": many}
+    assert {noted_row["mode"]: noted_row["n"] for noted_row in noted} == {"force_custom_plan": few, "auto": many}
     assert after[0]["plan_cache_mode"] == "force_custom_plan"
+    # what the connections force by default (app.db); a SET LOCAL cannot outlive its transaction anyway
     _, outside = await connections.get("default").execute_query("SHOW plan_cache_mode")
     assert outside[0]["plan_cache_mode"] == "force_custom_plan"
     assert await Contact.filter(account_id=account.id).count() == 0
