@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { autoImportStatusWords, capitalized, externalAccountWords, importCountWords, nextSyncWords, previewVerdictWords, rateLimitedWords, syncOutcomeWords, titleCase } from "./words";
+import { autoImportStatusWords, capitalized, dateTimeWords, externalAccountWords, importCountWords, nextSyncWords, previewVerdictWords, rateLimitedWords, syncOutcomeWords, titleCase } from "./words";
 
 describe("status words", () => {
   it("says a contact limit that blocks additions, not Active", () => {
@@ -29,10 +29,12 @@ describe("status words", () => {
     expect(externalAccountWords("sheets.example.com/export.csv?gid=1")).toBe("sheets.example.com/export.csv?gid=1");
     expect(externalAccountWords("demo.owner@example.com")).toBe("demo.owner@example.com");
   });
-  it("says a next sync whose time has come is due now, and none where the import cannot sync", () => {
+  it("says a next sync whose time has come is due now, since when if it has waited long, and none where the import cannot sync", () => {
     const now = new Date("2026-12-06T21:40:00Z");
     expect(nextSyncWords("ACTIVE", "2026-12-06T21:40:00Z", now)).toBe("due now");
-    expect(nextSyncWords("FAILING", "2026-12-06T21:10:00Z", now)).toBe("due now");
+    expect(nextSyncWords("FAILING", "2026-12-06T21:35:00Z", now)).toBe("due now");
+    expect(nextSyncWords("FAILING", "2026-12-06T21:10:00Z", now)).toBe(`due since ${dateTimeWords("2026-12-06T21:10:00Z")}`);
+    expect(nextSyncWords("ACTIVE", "2026-12-06T21:34:59Z", now)).toMatch(/^due since .*2026/);
     expect(nextSyncWords("ACTIVE", "2026-12-06T22:10:00Z", now)).toMatch(/2026/);
     expect(nextSyncWords("PAUSED", "2026-12-06T22:10:00Z", now)).toBe("none while paused");
     expect(nextSyncWords("DISABLED", "2026-12-06T21:10:00Z", now)).toBe("none until you resume it");

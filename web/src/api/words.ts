@@ -99,14 +99,19 @@ const NEXT_SYNC_BY_STATUS: Record<string, string> = {
   NEEDS_REAUTH: "none until the account is reconnected",
 };
 
+// The scheduler starts a due import within a minute: one due for longer is waiting on something.
+const OVERDUE_AFTER_MS = 5 * 60_000;
+
 /** When an import syncs next, lower-case (for "Next sync: …"): none while it cannot sync, "due
- * now" once its time has come (the scheduler starts it within a minute), else the date-time. */
+ * now" once its time has come, "due since <date-time>" when it has waited for longer than the
+ * scheduler takes (no worker running, say), else the date-time. */
 export function nextSyncWords(status: string, nextSyncAt: string | null | undefined, now: Date = new Date()): string {
   const byStatus = NEXT_SYNC_BY_STATUS[status];
   if (byStatus) return byStatus;
   const at = nextSyncAt ? new Date(nextSyncAt) : null;
   if (!at || Number.isNaN(at.getTime())) return "not scheduled";
-  return at <= now ? "due now" : dateTimeWords(nextSyncAt);
+  if (at > now) return dateTimeWords(nextSyncAt);
+  return now.getTime() - at.getTime() > OVERDUE_AFTER_MS ? `due since ${dateTimeWords(nextSyncAt)}` : "due now";
 }
 
 /** "due now" → "Due now": words that stand on their own, in a table cell. */
